@@ -1,0 +1,161 @@
+package dev.lode.warehouse;
+
+import dev.lode.config.LodeConfig;
+import dev.lode.engine.ClickHouseHttpEndpoint;
+import dev.lode.engine.EmbeddedEngine;
+import dev.lode.engine.EngineConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one way Lode reaches ClickHouse: clickhouse-jdbc, pointed either at the embedded
+ * engine's loopback ClickHouse-HTTP endpoint (the default) or at a ClickHouse server or
+ * cluster named by {@code lode.warehouse.url}. Opening it applies the schema migrations.
+ */
+public final class Warehouse implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private final String jdbcUrl;
+  private final String database;
+  private final Properties credentials;
+  private final EmbeddedEngine engine;
+  private final ClickHouseHttpEndpoint endpoint;
+
+  private Warehouse(String jdbcUrl, String database, Properties credentials, EmbeddedEngine engine,
+                    ClickHouseHttpEndpoint endpoint) {
+    this.jdbcUrl = jdbcUrl;
+    this.database = database;
+    this.credentials = credentials;
+    this.engine = engine;
+    this.endpoint = endpoint;
+  }
+
+  /** Opens the configured warehouse (starting the embedded engine if no URL is set) and migrates the schema. */
+  public static Warehouse open(LodeConfig config) {
+    Warehouse w = connectOnly(config);
+    try {
+      new SchemaMigrator(w).migrate();
+    } catch (RuntimeException e) {
+      w.close();
+      throw e;
+    }
+    return w;
+  }
+
+  /** Opens the warehouse without migrating; for tools that only read. */
+  public static Warehouse connectOnly(LodeConfig config) {
+    String database = config.get("lode.warehouse.database", "lode");
+    if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("lode.warehouse.database must be a plain identifier, got '" + database + "'");
+    }
+    Optional<String> url = config.get("lode.warehouse.url");
+    Properties creds = new Properties();
+    if (url.isPresent()) {
+      creds.setProperty("user", config.get("lode.warehouse.user", "default"));
+      creds.setProperty("password", config.get("lode.warehouse.password", ""));
+      return new Warehouse(url.get(), database, creds, null, null);
+    }
+    Path dataDir = config.dataDir();
+    String password = embeddedPassword(dataDir);
+    EngineConfig ec = EngineConfig.defaults(dataDir.resolve("clickhouse"), "lode", password)
+        .withSessions(config.getInt("lode.engine.sessions", 4))
+        .withPort(config.getInt("lode.engine.port", 0))
+        .withRegistry(config.get("lode.engine.npm-registry", EngineConfig.DEFAULT_REGISTRY));
+    Optional<String> lib = config.get("lode.engine.library");
+    if (lib.isPresent()) {
+      ec = ec.withLibrary(Path.of(lib.get()));
+    }
+    EmbeddedEngine engine = EmbeddedEngine.start(ec);
+    ClickHouseHttpEndpoint endpoint;
+    try {
+      endpoint = ClickHouseHttpEndpoint.start(engine, ec.port(), ec.user(), ec.password(), ec.sessions() * 2);
+    } catch (IOException e) {
+      engine.close();
+      throw new UncheckedIOException("cannot bind the embedded engine's loopback port " + ec.port(), e);
+    }
+    creds.setProperty("user", ec.user());
+    creds.setProperty("password", password);
+    String jdbcUrl = "jdbc:clickhouse:" + endpoint.url();
+    LOG.info("embedded ClickHouse {} serving {} for clickhouse-jdbc", engine.version(), endpoint.url());
+    return new Warehouse(jdbcUrl, database, creds, engine, endpoint);
+  }
+
+  /** The embedded engine's password: generated once per data directory, kept in a file only its owner can read. */
+  private static String embeddedPassword(Path dataDir) {
+    Path file = dataDir.resolve("engine.password");
+    try {
+      Files.createDirectories(dataDir);
+      if (Files.isRegularFile(file)) {
+        return Files.readString(file).trim();
+      }
+      byte[] raw = new byte[24];
+      new SecureRandom().nextBytes(raw);
+      String password = HexFormat.of().formatHex(raw);
+      Files.writeString(file, password);
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException ignored) {
+        // non-POSIX file systems keep their default permissions
+      }
+      return password;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create " + file, e);
+    }
+  }
+
+  /** A new clickhouse-jdbc connection to Lode's database. */
+  public Connection connect() throws SQLException {
+    return connect(database);
+  }
+
+  /** A new clickhouse-jdbc connection with {@code db} as the current database. */
+  public Connection connect(String db) throws SQLException {
+    Properties p = new Properties();
+    p.putAll(credentials);
+    p.setProperty("database", db);
+    if (endpoint != null) {
+      p.setProperty("compress", "false"); // loopback: no ClickHouse-framed LZ4
+    }
+    return DriverManager.getConnection(jdbcUrl, p);
+  }
+
+  /** The clickhouse-jdbc URL (without credentials). */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public boolean embedded() {
+    return engine != null;
+  }
+
+  /** The embedded engine, when this warehouse runs one. */
+  public Optional<EmbeddedEngine> engine() {
+    return Optional.ofNullable(engine);
+  }
+
+  @Override
+  public void close() {
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lode.testing;
+
+import dev.lode.config.LodeConfig;
+import dev.lode.warehouse.Warehouse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The warehouse integration tests run against: the embedded engine over a fresh data
+ * directory under {@code target/}, or — with {@code lode.warehouse.url} (env
+ * {@code LODE_WAREHOUSE_URL}) set — a ClickHouse server, in a database of its own.
+ * One per test JVM, because chDB allows one data directory per process.
+ */
+public final class TestWarehouse {
+  private static Warehouse shared;
+
+  private TestWarehouse() {
+  }
+
+  /** The shared warehouse, migrated; closed when the JVM exits. */
+  public static synchronized Warehouse get() {
+    if (shared == null) {
+      shared = Warehouse.open(config());
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  /** The configuration tests use: external if configured, else embedded over target/. */
+  public static LodeConfig config() {
+    Map<String, String> o = new HashMap<>();
+    LodeConfig base = LodeConfig.load();
+    if (base.get("lode.warehouse.url").isPresent()) {
+      o.put("lode.warehouse.database", base.get("lode.warehouse.database", "lode") + "_test");
+    } else {
+      o.put("lode.data.dir", freshDir("warehouse").toString());
+    }
+    return LodeConfig.of(o);
+  }
+
+  /** True when the tests run against an external ClickHouse server. */
+  public static boolean external() {
+    return LodeConfig.load().get("lode.warehouse.url").isPresent();
+  }
+
+  /** A new, empty directory under target/test-data. */
+  public static Path freshDir(String name) {
+    try {
+      Path root = Path.of("target", "test-data").toAbsolutePath();
+      Files.createDirectories(root);
+      return Files.createTempDirectory(root, name + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
