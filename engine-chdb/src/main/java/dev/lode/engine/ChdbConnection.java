@@ -41,6 +41,9 @@ final class ChdbConnection implements AutoCloseable {
       for (var e : st.settings().entrySet()) {
         runQuietly("SET " + identifier(e.getKey(), "setting") + " = " + literal(e.getValue()));
       }
+      if (st.insertData() != null) {
+        return executeStreamingInsert(st);
+      }
       ChunkFraming framing = ChunkFraming.of(st.format());
       return st.hasInlineData() || framing == null || !isReadQuery(st.sql())
           ? executeMaterialized(st, sink) : executeStreaming(st, framing, sink);
@@ -72,6 +75,42 @@ final class ChdbConnection implements AutoCloseable {
         return lib.stats(result);
       } finally {
         lib.destroy(result);
+      }
+    }
+  }
+
+  private ResultStats executeStreamingInsert(Statement st) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment sql = arena.allocateFrom(ValueLayout.JAVA_BYTE, st.sql());
+      MemorySegment format = arena.allocateFrom(ValueLayout.JAVA_BYTE, st.insertFormat().getBytes(StandardCharsets.US_ASCII));
+      MemorySegment stream = lib.streamInsert(conn, sql, format);
+      try {
+        String error = lib.insertError(stream);
+        if (error != null) {
+          throw new EngineException(error);
+        }
+        byte[] buf = new byte[1 << 20];
+        MemorySegment chunk = arena.allocate(buf.length);
+        int n;
+        while ((n = st.insertData().readNBytes(buf, 0, buf.length)) > 0) {
+          MemorySegment.copy(buf, 0, chunk, ValueLayout.JAVA_BYTE, 0, n);
+          if (!lib.streamAppend(stream, chunk.asSlice(0, n))) {
+            String e = lib.insertError(stream);
+            throw new EngineException(e == null ? "Code: 1000. DB::Exception: insert stream failed" : e);
+          }
+        }
+        MemorySegment result = lib.streamDone(stream);
+        try {
+          String e = lib.error(result);
+          if (e != null) {
+            throw new EngineException(e);
+          }
+          return lib.stats(result);
+        } finally {
+          lib.destroy(result);
+        }
+      } finally {
+        lib.destroyInsertStream(stream); // cancels first if not finished
       }
     }
   }

@@ -37,6 +37,11 @@ final class ChdbLibrary {
   private final MethodHandle resultRowsWritten;
   private final MethodHandle resultBytesWritten;
   private final MethodHandle resultError;
+  private final MethodHandle streamInsert;
+  private final MethodHandle streamAppend;
+  private final MethodHandle streamDone;
+  private final MethodHandle streamInsertError;
+  private final MethodHandle destroyInsertStream;
 
   private ChdbLibrary(SymbolLookup lib) {
     version = handle(lib, "chdb_version", FunctionDescriptor.of(ADDRESS));
@@ -59,6 +64,35 @@ final class ChdbLibrary {
     resultRowsWritten = handle(lib, "chdb_result_rows_written", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
     resultBytesWritten = handle(lib, "chdb_result_bytes_written", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
     resultError = handle(lib, "chdb_result_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    streamInsert = handle(lib, "chdb_stream_insert_n", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG));
+    streamAppend = handle(lib, "chdb_stream_append", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    streamDone = handle(lib, "chdb_stream_done", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    streamInsertError = handle(lib, "chdb_stream_insert_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    destroyInsertStream = handle(lib, "chdb_destroy_insert_stream", FunctionDescriptor.ofVoid(ADDRESS));
+  }
+
+  /** Begins a streaming INSERT ({@code query} without FORMAT or data); never NULL, check {@link #insertError}. */
+  MemorySegment streamInsert(MemorySegment conn, MemorySegment query, MemorySegment format) {
+    return (MemorySegment) invoke(streamInsert, conn, query, query.byteSize(), format, format.byteSize());
+  }
+
+  /** Appends one chunk; false when the stream already failed. */
+  boolean streamAppend(MemorySegment stream, MemorySegment data) {
+    return (int) invoke(streamAppend, stream, data, data.byteSize()) == 0;
+  }
+
+  /** Finishes the INSERT; a result carrying written rows or the error. */
+  MemorySegment streamDone(MemorySegment stream) {
+    return (MemorySegment) invoke(streamDone, stream);
+  }
+
+  String insertError(MemorySegment stream) {
+    MemorySegment e = (MemorySegment) invoke(streamInsertError, stream);
+    return e.equals(MemorySegment.NULL) ? null : e.reinterpret(Integer.MAX_VALUE).getString(0);
+  }
+
+  void destroyInsertStream(MemorySegment stream) {
+    invoke(destroyInsertStream, stream);
   }
 
   /** Loads the shared library; the process keeps it mapped until exit. */

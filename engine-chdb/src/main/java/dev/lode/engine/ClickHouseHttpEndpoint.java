@@ -2,7 +2,6 @@ package dev.lode.engine;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
@@ -42,6 +43,10 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
       "enable_http_compression", "buffer_size", "wait_end_of_query", "quota_key", "client_protocol_version",
       "send_progress_in_http_headers", "http_headers_progress_interval_ms", "http_zlib_compression_level",
       "role", "default_session_timeout");
+
+  /** {@code INSERT INTO … FORMAT X} with nothing after the format name: the body holds the rows. */
+  private static final Pattern INSERT_FORMAT =
+      Pattern.compile("(?is)\\s*(INSERT\\s+INTO\\s+.+?)\\s+FORMAT\\s+([A-Za-z0-9_]+)\\s*;?\\s*");
 
   private final EmbeddedEngine engine;
   private final HttpServer server;
@@ -106,8 +111,16 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
         return;
       }
       queryId = params.getOrDefault("query_id", queryId);
-      byte[] body = readBody(ex);
       String queryParam = params.get("query");
+      InputStream bodyStream = bodyStream(ex);
+      Matcher insert = queryParam == null ? null : INSERT_FORMAT.matcher(queryParam);
+      if (insert != null && insert.matches()) {
+        // INSERT … FORMAT X with the rows in the body: streamed into the engine, never buffered whole
+        execute(ex, new Statement(insert.group(1).getBytes(StandardCharsets.UTF_8), false, "TabSeparated",
+            database(ex, params), settings(params), Map.of(), bodyStream, insert.group(2)), queryId);
+        return;
+      }
+      byte[] body = bodyStream.readAllBytes();
       byte[] sql;
       boolean inlineData;
       if (queryParam != null && !queryParam.isEmpty()) {
@@ -125,23 +138,24 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
         sql = body;
         inlineData = false;
       }
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("request {} params={} body={} bytes, start={}", queryId, params.keySet(), body.length,
+            new String(sql, 0, Math.min(sql.length, 300), StandardCharsets.UTF_8));
+      }
       if (sql.length == 0) {
         respondError(ex, 400, new EngineException("Code: 62. DB::Exception: Empty query. (SYNTAX_ERROR)"), queryId);
         return;
       }
       String format = firstNonEmpty(ex.getRequestHeaders().getFirst("X-ClickHouse-Format"), params.get("default_format"),
           "TabSeparated");
-      String database = firstNonEmpty(ex.getRequestHeaders().getFirst("X-ClickHouse-Database"), params.get("database"), null);
-      Map<String, String> settings = new LinkedHashMap<>();
       Map<String, String> queryParams = new LinkedHashMap<>();
       for (var e : params.entrySet()) {
         if (e.getKey().startsWith("param_")) {
           queryParams.put(e.getKey().substring("param_".length()), e.getValue());
-        } else if (!PROTOCOL_PARAMS.contains(e.getKey())) {
-          settings.put(e.getKey(), e.getValue());
         }
       }
-      execute(ex, new Statement(sql, inlineData, format, database, settings, queryParams), queryId);
+      execute(ex, new Statement(sql, inlineData, format, database(ex, params), settings(params), queryParams, null, null),
+          queryId);
     } catch (RuntimeException | IOException e) {
       LOG.debug("request failed", e);
     }
@@ -265,15 +279,28 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
     return userOk & keyOk;
   }
 
-  private static byte[] readBody(HttpExchange ex) throws IOException {
+  private static InputStream bodyStream(HttpExchange ex) throws IOException {
     InputStream in = ex.getRequestBody();
     String encoding = ex.getRequestHeaders().getFirst("Content-Encoding");
     if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
-      in = new GZIPInputStream(in);
+      in = new GZIPInputStream(in, 1 << 16);
     }
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    in.transferTo(buf);
-    return buf.toByteArray();
+    return in;
+  }
+
+  private static String database(HttpExchange ex, Map<String, String> params) {
+    return firstNonEmpty(ex.getRequestHeaders().getFirst("X-ClickHouse-Database"), params.get("database"), null);
+  }
+
+  /** URL parameters that are engine settings: everything but protocol parameters and {@code param_*}. */
+  private static Map<String, String> settings(Map<String, String> params) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (var e : params.entrySet()) {
+      if (!e.getKey().startsWith("param_") && !PROTOCOL_PARAMS.contains(e.getKey())) {
+        settings.put(e.getKey(), e.getValue());
+      }
+    }
+    return settings;
   }
 
   private static void writeSegment(OutputStream out, MemorySegment chunk) throws IOException {

@@ -1,0 +1,106 @@
+package dev.lode.app;
+
+import dev.lode.config.LodeConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * The standalone launcher: Jetty (Jakarta EE 10 servlets) hosting {@link LodeApplication}
+ * on {@code lode.http.host}:{@code lode.http.port}, with the warehouse it opens.
+ */
+public final class LodeServer implements AutoCloseable {
+  private final LodeContext context;
+  private final Server jetty;
+
+  private LodeServer(LodeContext context, Server jetty) {
+    this.context = context;
+    this.jetty = jetty;
+  }
+
+  /** Opens the warehouse and starts serving. */
+  public static LodeServer start(LodeConfig config) {
+    LodeContext context = LodeContext.open(config);
+    try {
+      QueuedThreadPool threads = new QueuedThreadPool(config.getInt("lode.http.threads", 64), 4);
+      threads.setName("lode-http");
+      Server jetty = new Server(threads);
+      ServerConnector connector = new ServerConnector(jetty);
+      connector.setHost(config.get("lode.http.host", "127.0.0.1"));
+      connector.setPort(config.getInt("lode.http.port", 8765));
+      jetty.addConnector(connector);
+      ServletContextHandler handler = new ServletContextHandler();
+      handler.setContextPath("/");
+      handler.addServlet(new ServletHolder(new ServletContainer(new LodeApplication(context))), "/*");
+      jetty.setHandler(handler);
+      jetty.start();
+      LodeServer server = new LodeServer(context, jetty);
+      server.writeRunFile();
+      return server;
+    } catch (Exception e) {
+      context.close();
+      throw new IllegalStateException("cannot start the HTTP server: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:8765}. */
+  public String url() {
+    ServerConnector c = (ServerConnector) jetty.getConnectors()[0];
+    String host = c.getHost() == null || c.getHost().equals("0.0.0.0") ? "127.0.0.1" : c.getHost();
+    return "http://" + host + ":" + port();
+  }
+
+  public LodeContext context() {
+    return context;
+  }
+
+  /**
+   * Records where this server listens in {@code <data>/run/server.properties}, so
+   * {@code bin/lode sql} on the same machine finds it.
+   */
+  private void writeRunFile() throws IOException {
+    Path run = context.config().dataDir().resolve("run");
+    Files.createDirectories(run);
+    Properties p = new Properties();
+    p.setProperty("url", url());
+    p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+    p.setProperty("warehouse.url", context.warehouse().jdbcUrl());
+    try (var out = Files.newOutputStream(run.resolve("server.properties"))) {
+      p.store(out, "written by bin/lode serve; removed on clean shutdown");
+    }
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  @Override
+  public void close() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      try {
+        Files.deleteIfExists(context.config().dataDir().resolve("run").resolve("server.properties"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        context.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.lode.app;
+
+import dev.lode.config.Credentials;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * HTTP Basic authentication for every path except the collector's {@code /v1/*} and
+ * {@code /sa} (which authenticate by write key): unauthenticated requests get 401 with
+ * a reason. The authenticated user is kept as the request property {@code lode.user}.
+ */
+@Priority(Priorities.AUTHENTICATION)
+public class SqlUserAuthFilter implements ContainerRequestFilter {
+  /** Request property holding the authenticated {@link Credentials.User}. */
+  public static final String USER = "lode.user";
+
+  private final Credentials credentials;
+
+  public SqlUserAuthFilter(Credentials credentials) {
+    this.credentials = credentials;
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    if (path.startsWith("v1/") || path.startsWith("/v1/") || path.equals("sa") || path.startsWith("sa/")
+        || path.startsWith("/sa")) {
+      return; // collector endpoints check write keys themselves
+    }
+    Optional<Credentials.User> user = basicUser(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+        .flatMap(up -> credentials.authenticate(up[0], up[1]));
+    if (user.isEmpty()) {
+      request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
+          .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"lode\"")
+          .type(MediaType.TEXT_PLAIN_TYPE)
+          .entity("authentication required: send HTTP Basic credentials of a Lode user (see "
+              + credentials.file().getFileName() + ")\n")
+          .build());
+      return;
+    }
+    request.setProperty(USER, user.get());
+  }
+
+  /** Decodes {@code Basic base64(user:password)} into {user, password}. */
+  static Optional<String[]> basicUser(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return Optional.empty();
+    }
+    try {
+      String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      int colon = decoded.indexOf(':');
+      return colon < 0 ? Optional.empty()
+          : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

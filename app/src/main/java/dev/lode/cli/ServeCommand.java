@@ -1,0 +1,36 @@
+package dev.lode.cli;
+
+import dev.lode.app.LodeServer;
+import dev.lode.config.LodeConfig;
+import java.util.List;
+
+/** {@code bin/lode serve}: starts the application and says where to connect. */
+final class ServeCommand implements Command {
+  @Override
+  public String name() {
+    return "serve";
+  }
+
+  @Override
+  public String summary() {
+    return "start Lode (collector, SQL endpoint) on the configured warehouse; embedded engine by default";
+  }
+
+  @Override
+  public int run(List<String> args) throws Exception {
+    LodeConfig config = LodeConfig.load();
+    LodeServer server = LodeServer.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lode-shutdown"));
+    var ctx = server.context();
+    System.out.println("Lode is running.");
+    System.out.println("  warehouse     " + (ctx.warehouse().embedded()
+        ? "embedded ClickHouse " + ctx.warehouse().engine().orElseThrow().version() + " over " + config.dataDir()
+        : ctx.warehouse().jdbcUrl()));
+    System.out.println("  status        " + server.url() + "/status");
+    System.out.println("  collector     " + server.url() + "/v1/batch");
+    System.out.println("  credentials   " + ctx.credentials().file() + " (SQL users and collector write keys)");
+    System.out.flush();
+    server.join();
+    return 0;
+  }
+}
