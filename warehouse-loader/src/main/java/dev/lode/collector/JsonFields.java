@@ -1,0 +1,200 @@
+package dev.lode.collector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Iterator;
+import java.util.Map;
+
+/** Typed reads of event fields that name the field and the problem when the type is wrong. */
+final class JsonFields {
+  private static final BigDecimal DECIMAL_LIMIT = new BigDecimal("100000000000000"); // Decimal(18, 4): 14 integer digits
+
+  private JsonFields() {
+  }
+
+  static boolean present(JsonNode n) {
+    return n != null && !n.isNull() && !n.isMissingNode();
+  }
+
+  /** A string field; numbers and booleans become text, objects and arrays are wrong_type. */
+  static String text(JsonNode parent, String field) throws RejectedEvent {
+    JsonNode n = parent.get(field);
+    if (!present(n)) {
+      return "";
+    }
+    if (n.isTextual()) {
+      return n.textValue();
+    }
+    if (n.isNumber() || n.isBoolean()) {
+      return n.asText();
+    }
+    throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be a string, got " + kind(n));
+  }
+
+  /** An id field: a string or an integer; anything else is wrong_type. */
+  static String id(JsonNode parent, String field) throws RejectedEvent {
+    JsonNode n = parent.get(field);
+    if (!present(n)) {
+      return "";
+    }
+    if (n.isTextual()) {
+      return n.textValue();
+    }
+    if (n.isIntegralNumber()) {
+      return n.asText();
+    }
+    throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be a string or an integer, got " + kind(n));
+  }
+
+  /** An object field (or absent); anything else is wrong_type. */
+  static JsonNode object(JsonNode parent, String field) throws RejectedEvent {
+    JsonNode n = parent.get(field);
+    if (!present(n)) {
+      return null;
+    }
+    if (!n.isObject()) {
+      throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be an object, got " + kind(n));
+    }
+    return n;
+  }
+
+  /** Nested text, e.g. {@code context.page.url}; missing or non-object steps give "". */
+  static String path(JsonNode root, String... steps) {
+    JsonNode n = root;
+    for (String s : steps) {
+      if (n == null || !n.isObject()) {
+        return "";
+      }
+      n = n.get(s);
+    }
+    return present(n) && n.isValueNode() ? n.asText() : "";
+  }
+
+  /** An ISO-8601 string (offset or Z; without one, UTC) or epoch milliseconds; null when absent. */
+  static Long timestamp(JsonNode parent, String field) throws RejectedEvent {
+    JsonNode n = parent.get(field);
+    if (!present(n)) {
+      return null;
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      return n.longValue();
+    }
+    if (!n.isTextual()) {
+      throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be an ISO-8601 string, got " + kind(n));
+    }
+    return parseTime(field, n.textValue());
+  }
+
+  static long parseTime(String field, String s) throws RejectedEvent {
+    String t = s.strip();
+    try {
+      return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
+      // try the looser forms below
+    }
+    try {
+      return Instant.parse(t).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      // try the looser forms below
+    }
+    try {
+      return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      // try the looser forms below
+    }
+    try {
+      return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw new RejectedEvent(ReasonCode.INVALID_TIMESTAMP, "'" + field + "' is not an ISO-8601 time: '"
+          + EventDraft.abbreviate(s) + "'");
+    }
+  }
+
+  /** A money amount fitting Decimal(18, 4) (numbers or numeric strings); null when absent. */
+  static BigDecimal decimal(JsonNode parent, String field) throws RejectedEvent {
+    JsonNode n = parent.get(field);
+    if (!present(n)) {
+      return null;
+    }
+    BigDecimal v;
+    if (n.isNumber()) {
+      v = n.decimalValue();
+    } else if (n.isTextual()) {
+      try {
+        v = new BigDecimal(n.textValue().strip());
+      } catch (NumberFormatException e) {
+        throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be a number, got '"
+            + EventDraft.abbreviate(n.textValue()) + "'");
+      }
+    } else {
+      throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be a number, got " + kind(n));
+    }
+    if (v.abs().compareTo(DECIMAL_LIMIT) >= 0) {
+      throw new RejectedEvent(ReasonCode.OUT_OF_RANGE, "'" + field + "' = " + EventDraft.abbreviate(v.toString())
+          + " does not fit Decimal(18, 4)");
+    }
+    return v.setScale(4, RoundingMode.HALF_UP);
+  }
+
+  /** An Int32 count (numbers or numeric strings); 0 when absent. */
+  static int int32(JsonNode parent, String field) throws RejectedEvent {
+    BigDecimal v = decimalUnbounded(parent, field);
+    if (v == null) {
+      return 0;
+    }
+    try {
+      return v.intValueExact();
+    } catch (ArithmeticException e) {
+      if (v.stripTrailingZeros().scale() > 0) {
+        throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be an integer, got " + v);
+      }
+      throw new RejectedEvent(ReasonCode.OUT_OF_RANGE, "'" + field + "' = " + EventDraft.abbreviate(v.toString())
+          + " does not fit Int32");
+    }
+  }
+
+  private static BigDecimal decimalUnbounded(JsonNode parent, String field) throws RejectedEvent {
+    JsonNode n = parent.get(field);
+    if (!present(n)) {
+      return null;
+    }
+    if (n.isNumber()) {
+      return n.decimalValue();
+    }
+    if (n.isTextual()) {
+      try {
+        return new BigDecimal(n.textValue().strip());
+      } catch (NumberFormatException e) {
+        throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be a number, got '"
+            + EventDraft.abbreviate(n.textValue()) + "'");
+      }
+    }
+    throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'" + field + "' must be a number, got " + kind(n));
+  }
+
+  /** Copies an object's members into properties: scalars as text, objects and arrays as compact JSON, nulls skipped. */
+  static void flatten(JsonNode obj, String prefix, Map<String, String> into) {
+    if (obj == null) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (!present(v)) {
+        continue;
+      }
+      into.put(prefix + e.getKey(), v.isValueNode() ? v.asText() : v.toString());
+    }
+  }
+
+  static String kind(JsonNode n) {
+    return n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
