@@ -12,6 +12,7 @@ public final class Lode {
     register(new ServeCommand());
     register(new SqlCommand());
     register(new BenchCommand());
+    register(new EngineCommand());
   }
 
   private Lode() {

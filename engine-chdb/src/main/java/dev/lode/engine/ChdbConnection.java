@@ -125,6 +125,7 @@ final class ChdbConnection implements AutoCloseable {
         String error = lib.error(stream);
         if (error != null) {
           finished = true;
+          broken = true; // chDB leaves a failed stream's output behind for the session's next stream
           throw new EngineException(error);
         }
         long chunks = 0;
@@ -137,6 +138,7 @@ final class ChdbConnection implements AutoCloseable {
             String chunkError = lib.error(chunk);
             if (chunkError != null) {
               finished = true;
+              broken = true; // see above: retire the session rather than leak the failed stream's output
               throw new EngineException(chunkError);
             }
             MemorySegment data = lib.buffer(chunk);
@@ -163,6 +165,7 @@ final class ChdbConnection implements AutoCloseable {
       } finally {
         if (!finished) {
           lib.streamCancel(conn, stream); // the client went away mid-result
+          broken = true;
         }
         lib.destroy(stream);
       }
@@ -227,7 +230,7 @@ final class ChdbConnection implements AutoCloseable {
     lib.close(handle);
   }
 
-  /** True once restoring session state failed; the pool then replaces this connection. */
+  /** True once the session's state is in doubt (a failed or cancelled stream, settings that could not be reset); the pool then replaces it. */
   boolean broken() {
     return broken;
   }

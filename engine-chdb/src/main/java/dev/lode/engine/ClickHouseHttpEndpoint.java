@@ -2,6 +2,7 @@ package dev.lode.engine;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -92,7 +93,7 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     String queryId = UUID.randomUUID().toString();
-    try (ex) {
+    try {
       String path = ex.getRequestURI().getPath();
       Map<String, String> params = parseQuery(ex.getRequestURI().getRawQuery());
       if (path.equals("/ping") || (path.equals("/") && ex.getRequestMethod().equals("GET") && !params.containsKey("query"))) {
@@ -156,42 +157,57 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
       }
       execute(ex, new Statement(sql, inlineData, format, database(ex, params), settings(params), queryParams, null, null),
           queryId);
+    } catch (AbortConnection e) {
+      LOG.debug("result failed mid-stream; dropping the connection", e);
+      throw e; // the HTTP server closes the connection without finishing the response
     } catch (RuntimeException | IOException e) {
       LOG.debug("request failed", e);
+    }
+    ex.close();
+  }
+
+  /** Thrown out of the handler so the HTTP server drops the connection mid-response. */
+  private static final class AbortConnection extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    AbortConnection(Throwable cause) {
+      super(cause);
     }
   }
 
   private void execute(HttpExchange ex, Statement st, String queryId) throws IOException {
-    // The first chunk is held back so an error before any data is an HTTP error, not a truncated body.
+    // The first MiB is held back, so an error in a small or starting result is an HTTP error
+    // with its code, not a truncated body.
     var state = new Object() {
       OutputStream out;
-      byte[] pending;
-      long resultBytes;
+      final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     };
     ResultStats stats;
     try {
       stats = engine.execute(st, chunk -> {
-        state.resultBytes += chunk.byteSize();
-        if (state.out == null && state.pending == null) {
-          state.pending = chunk.toArray(ValueLayout.JAVA_BYTE);
+        if (state.out == null && state.pending.size() + chunk.byteSize() <= HOLD_BACK_BYTES) {
+          writeSegment(state.pending, chunk);
           return;
         }
         if (state.out == null) {
           sendHeaders(ex, 200, queryId, st.format(), null, 0);
           state.out = ex.getResponseBody();
-          state.out.write(state.pending);
-          state.pending = null;
+          state.pending.writeTo(state.out);
+          state.pending.reset();
         }
         writeSegment(state.out, chunk);
       });
     } catch (EngineException e) {
       if (state.out == null) {
         respondError(ex, 500, e, queryId);
-      } else {
-        // mid-stream failure: the status is gone, so the error text ends the body as ClickHouse does
-        state.out.write(("\n" + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+        return;
       }
-      return;
+      // Mid-stream failure: the 200 is gone. Write the error as ClickHouse does, then drop the
+      // connection without ending the chunked body, so the client sees a broken response and
+      // never reuses the socket with unread bytes in it.
+      state.out.write(("\n" + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+      state.out.flush();
+      throw new AbortConnection(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       respondError(ex, 503, new EngineException("Code: 394. DB::Exception: query was cancelled. (QUERY_WAS_CANCELLED)"),
@@ -205,7 +221,7 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
       return;
     }
     if (state.out == null) {
-      byte[] data = state.pending == null ? new byte[0] : state.pending;
+      byte[] data = state.pending.toByteArray();
       sendHeaders(ex, 200, queryId, st.format(), stats.toSummaryJson(stats.rowsRead(), data.length), data.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(data);
@@ -302,6 +318,8 @@ public final class ClickHouseHttpEndpoint implements AutoCloseable {
     }
     return settings;
   }
+
+  private static final int HOLD_BACK_BYTES = 1 << 20;
 
   private static void writeSegment(OutputStream out, MemorySegment chunk) throws IOException {
     ByteBuffer bb = chunk.asByteBuffer();

@@ -1,0 +1,60 @@
+package dev.lode.cli;
+
+import dev.lode.config.LodeConfig;
+import dev.lode.engine.ClickHouseHttpEndpoint;
+import dev.lode.engine.EmbeddedEngine;
+import dev.lode.engine.EngineConfig;
+import java.nio.file.Files;
+import java.util.List;
+
+/**
+ * {@code bin/lode engine [--port N]}: serves only the embedded ClickHouse engine over the
+ * ClickHouse HTTP protocol on loopback, like a small clickhouse-server. Another Lode (or
+ * the test suite) can then use it as an external warehouse by configuration alone.
+ */
+final class EngineCommand implements Command {
+  @Override
+  public String name() {
+    return "engine";
+  }
+
+  @Override
+  public String summary() {
+    return "serve just the embedded ClickHouse engine on loopback (a stand-in ClickHouse server): --port N";
+  }
+
+  @Override
+  public int run(List<String> args) throws Exception {
+    int port = 8123;
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals("--port") && i + 1 < args.size()) {
+        port = Integer.parseInt(args.get(++i));
+      } else {
+        throw new Lode.UsageException("unknown argument " + args.get(i) + " (expects --port N)");
+      }
+    }
+    LodeConfig config = LodeConfig.load();
+    var dataDir = config.dataDir().resolve("engine-server");
+    Files.createDirectories(dataDir);
+    var pwFile = dataDir.resolve("password");
+    if (!Files.exists(pwFile)) {
+      Files.writeString(pwFile, java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16)));
+    }
+    String password = Files.readString(pwFile).trim();
+    EngineConfig ec = EngineConfig.defaults(dataDir.resolve("clickhouse"), "lode", password)
+        .withSessions(config.getInt("lode.engine.sessions", 4));
+    EmbeddedEngine engine = EmbeddedEngine.start(ec);
+    ClickHouseHttpEndpoint endpoint = ClickHouseHttpEndpoint.start(engine, port, "lode", password, ec.sessions() * 2);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      endpoint.close();
+      engine.close();
+    }));
+    System.out.println("ClickHouse " + engine.version() + " (embedded engine) on " + endpoint.url());
+    System.out.println("  user lode, password in " + pwFile);
+    System.out.println("  use it as an external warehouse: LODE_WAREHOUSE_URL=jdbc:clickhouse:" + endpoint.url()
+        + "?compress=0 LODE_WAREHOUSE_USER=lode LODE_WAREHOUSE_PASSWORD=$(cat " + pwFile + ")");
+    System.out.flush();
+    Thread.currentThread().join();
+    return 0;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.lode.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line as a user runs it, in separate processes: {@code lode serve} starts
+ * on the embedded engine and says where to connect; {@code lode sql} reaches it, prints
+ * an aligned table, and exits non-zero with the engine's error for a bad query.
+ */
+class CliTest {
+  @TempDir
+  Path home;
+
+  @Test
+  void serveThenSql() throws Exception {
+    Process server = lode("serve").redirectErrorStream(true).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      List<String> banner = new ArrayList<>();
+      String line;
+      while ((line = out.readLine()) != null) {
+        banner.add(line);
+        if (line.contains("credentials")) {
+          break;
+        }
+      }
+      String text = String.join("\n", banner);
+      assertTrue(text.contains("Lode is running.") && text.contains("embedded ClickHouse 26."), text);
+      assertTrue(text.contains("/v1/batch") && text.contains("credentials.properties"), text);
+      Thread drain = new Thread(() -> {
+        try {
+          out.transferTo(java.io.Writer.nullWriter());
+        } catch (IOException ignored) {
+          // the server was stopped
+        }
+      });
+      drain.setDaemon(true);
+      drain.start();
+
+      Result version = run("sql", "SELECT version() AS v, 42 AS answer");
+      assertEquals(0, version.code, version.out);
+      assertTrue(version.out.matches("(?s)v\\s+\\|\\s+answer\\n-+-\\+-+\\n26\\.[0-9.]+\\s+\\|\\s+42\\n\\(1 row\\)\\n"), version.out);
+
+      Result bad = run("sql", "SELEC 1");
+      assertEquals(1, bad.code, bad.out);
+      assertTrue(bad.out.contains("Code: 62") && bad.out.contains("SYNTAX_ERROR"), bad.out);
+
+      Result still = run("sql", "SELECT count() AS tables FROM system.tables WHERE database = 'lode' AND name = 'events'");
+      assertEquals(0, still.code, still.out);
+      assertTrue(still.out.contains("1\n(1 row)"), still.out);
+    } finally {
+      server.destroy();
+      server.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private record Result(int code, String out) {
+  }
+
+  private Result run(String... args) throws Exception {
+    Process p = lode(args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    // drop engine/driver log lines, keep what the user reads
+    StringBuilder kept = new StringBuilder();
+    for (String l : out.split("\n", -1)) {
+      if (!l.startsWith("[") && !l.startsWith("WARNING") && !l.startsWith("SLF4J")) {
+        kept.append(l).append('\n');
+      }
+    }
+    return new Result(p.exitValue(), kept.toString().replaceAll("\n+$", "\n"));
+  }
+
+  private ProcessBuilder lode(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-Dlode.http.port=0", "-Dlode.demo.enabled=false",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-cp", System.getProperty("java.class.path"), "dev.lode.cli.Lode"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("LODE_HOME", home.toString());
+    return pb;
+  }
+}
