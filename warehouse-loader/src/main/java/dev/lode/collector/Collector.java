@@ -166,7 +166,7 @@ public final class Collector implements AutoCloseable {
           batch ? ReasonCode.BATCH_TOO_LARGE : ReasonCode.EVENT_TOO_LARGE);
       BodyDecoder.Text text = BodyDecoder.decode(bytes);
       BatchMembers members = new BatchMembers();
-      List<RequestItem> items = WireJson.split(text, batch ? "batch" : null,
+      List<RequestItem> items = WireJson.split(text, batch ? "batch" : null, batch,
           settings.maxEventBytes(), members);
       if (source.isEmpty()) {
         String key = members.writeKey != null ? members.writeKey
@@ -213,7 +213,7 @@ public final class Collector implements AutoCloseable {
         bytes = SensorsForm.payload(bytes, settings.maxBatchBytes());
       }
       BodyDecoder.Text text = BodyDecoder.decode(bytes);
-      List<RequestItem> items = WireJson.split(text, "data", settings.maxEventBytes(), (n, v) -> { });
+      List<RequestItem> items = WireJson.split(text, null, true, settings.maxEventBytes(), (n, v) -> { });
       long receivedAt = System.currentTimeMillis();
       return ingest(items, n -> sensors.map(n, src, receivedAt), src, receivedAt, false);
     } catch (CollectorException e) {
@@ -342,12 +342,15 @@ public final class Collector implements AutoCloseable {
         continue;
       }
       claims.add(key);
-      var props = event.properties();
-      if (rule.action() == GranularityPolicy.Action.SAMPLE) {
-        props = new java.util.LinkedHashMap<>(props);
-        props.put("$sample_rate", Double.toString(rule.rate()));
+      if (rule.action() == GranularityPolicy.Action.SAMPLE || rule.retentionDays() != 0) {
+        var props = event.properties();
+        if (rule.action() == GranularityPolicy.Action.SAMPLE) {
+          props = new java.util.LinkedHashMap<>(props);
+          props.put("$sample_rate", Double.toString(rule.rate()));
+        }
+        event = event.withPolicy(rule.retentionDays(), props, event.ip(), event.userAgent());
       }
-      event = pii.apply(event.withPolicy(rule.retentionDays(), props, event.ip(), event.userAgent()));
+      event = pii.apply(event);
       records.add(event);
       accepted++;
       if (event.eventType().equals("page") || event.eventType().equals("screen")) {

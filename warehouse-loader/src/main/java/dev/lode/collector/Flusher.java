@@ -51,7 +51,9 @@ final class Flusher implements Runnable {
         // let a batch fill up for the rest of the interval: fewer, larger inserts
         long wait = lastFlush + settings.flushIntervalMs() - System.currentTimeMillis();
         if (running && wait > 0 && batch.size() < settings.flushMaxRows()) {
-          Thread.sleep(wait);
+          synchronized (this) {
+            wait(wait); // stop() cuts the wait short
+          }
           batch.addAll(spool.takeDurable(settings.flushMaxRows() - batch.size(), 0));
         }
         store(batch);
@@ -114,6 +116,9 @@ final class Flusher implements Runnable {
   /** Flushes what is spooled, then stops. */
   void stop() {
     running = false;
+    synchronized (this) {
+      notifyAll();
+    }
     try {
       thread.join(30_000);
     } catch (InterruptedException e) {

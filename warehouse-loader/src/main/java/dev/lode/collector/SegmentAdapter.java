@@ -72,6 +72,10 @@ final class SegmentAdapter {
     JsonNode traits = JsonFields.object(e, "traits");
     switch (type) {
       case "track" -> {
+        JsonNode ev = e.get("event");
+        if (JsonFields.present(ev) && !ev.isTextual()) {
+          throw new RejectedEvent(ReasonCode.WRONG_TYPE, "'event' must be a string, got " + JsonFields.kind(ev));
+        }
         String event = JsonFields.text(e, "event").strip();
         if (event.isEmpty()) {
           throw new RejectedEvent(ReasonCode.SCHEMA_VIOLATION, "a track message needs a non-empty 'event' name");

@@ -1,6 +1,5 @@
 package dev.lode.collector;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -91,22 +90,29 @@ final class SpoolCodec {
     return new BigDecimal(new BigInteger(unscaled), scale);
   }
 
-  /** A growable big-endian writer. */
-  private static final class Out extends ByteArrayOutputStream {
-    Out() {
-      super(512);
+  /** A growable big-endian writer (unsynchronized, unlike ByteArrayOutputStream). */
+  private static final class Out {
+    private byte[] buf = new byte[1024];
+    private int n;
+
+    private void ensure(int more) {
+      if (n + more > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+      }
     }
 
     Out b(byte v) {
-      write(v);
+      ensure(1);
+      buf[n++] = v;
       return this;
     }
 
     Out i(int v) {
-      write(v >>> 24);
-      write(v >>> 16);
-      write(v >>> 8);
-      write(v);
+      ensure(4);
+      buf[n++] = (byte) (v >>> 24);
+      buf[n++] = (byte) (v >>> 16);
+      buf[n++] = (byte) (v >>> 8);
+      buf[n++] = (byte) v;
       return this;
     }
 
@@ -118,7 +124,9 @@ final class SpoolCodec {
     Out s(String v) {
       byte[] u = v.getBytes(StandardCharsets.UTF_8);
       i(u.length);
-      write(u, 0, u.length);
+      ensure(u.length);
+      System.arraycopy(u, 0, buf, n, u.length);
+      n += u.length;
       return this;
     }
 
@@ -129,8 +137,14 @@ final class SpoolCodec {
       byte[] u = v.unscaledValue().toByteArray();
       i(v.scale());
       i(u.length);
-      write(u, 0, u.length);
+      ensure(u.length);
+      System.arraycopy(u, 0, buf, n, u.length);
+      n += u.length;
       return this;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, n);
     }
   }
 }

@@ -29,10 +29,11 @@ final class WireJson {
 
   /**
    * Reads a top-level object. Members named {@code arrayField} (when not null) that hold an
-   * array are split into items; other members go to {@code onMember}. A top-level array is
-   * taken as the array of items itself.
+   * array are split into items; other members go to {@code onMember}. With {@code topArray},
+   * a top-level array is taken as the array of items itself; without {@code arrayField}, a
+   * top-level object is one item.
    */
-  static List<RequestItem> split(BodyDecoder.Text body, String arrayField, int maxEventBytes,
+  static List<RequestItem> split(BodyDecoder.Text body, String arrayField, boolean topArray, int maxEventBytes,
                                  MemberSink onMember) {
     String text = body.text();
     if (text.isBlank()) {
@@ -41,7 +42,7 @@ final class WireJson {
     List<RequestItem> items = new ArrayList<>();
     try (JsonParser p = MAPPER.createParser(text)) {
       JsonToken t = p.nextToken();
-      if (t == JsonToken.START_ARRAY && arrayField != null) {
+      if (t == JsonToken.START_ARRAY && topArray) {
         readArray(p, body, maxEventBytes, items);
       } else if (t == JsonToken.START_OBJECT && arrayField != null) {
         boolean sawArray = false;
@@ -67,7 +68,8 @@ final class WireJson {
         items.add(item(0, node, body, from, to, maxEventBytes));
       } else {
         throw new CollectorException(400, ReasonCode.INVALID_BODY, "the body must be a JSON object"
-            + (arrayField == null ? "" : " with a '" + arrayField + "' array") + ", got " + describe(t));
+            + (arrayField == null ? "" : " with a '" + arrayField + "' array") + (topArray ? " or an array" : "")
+            + ", got " + describe(t));
       }
       if (p.nextToken() != null) {
         throw new CollectorException(400, ReasonCode.MALFORMED_JSON, "unexpected content after the JSON value at char "
