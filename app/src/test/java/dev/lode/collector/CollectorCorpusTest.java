@@ -242,6 +242,118 @@ class CollectorCorpusTest {
         + " AND detail LIKE '%not valid UTF-8%'").get(0));
   }
 
+  @Test
+  void storedRowsFollowTheRules() throws Exception {
+    ServerProcess s = server;
+    assertEquals(200, s.post("/v1/batch", "{\"batch\":[{\"type\":\"identify\",\"messageId\":\"rules-blank\","
+        + "\"userId\":\"null\",\"anonymousId\":\"anon-rules\",\"traits\":{\"plan\":\"pro\",\"email\":"
+        + "\"A@Example.com\",\"password\":\"hunter2\"}},{\"type\":\"track\",\"event\":\"emoji 🛒\",\"messageId\":"
+        + "\"rules-emoji\",\"userId\":\"用户-1\",\"properties\":{\"note\":\"😀 ok 你好\"}},{\"type\":\"alias\","
+        + "\"messageId\":\"rules-alias\",\"previousId\":\"anon-rules\",\"userId\":\"user-rules\"}]}").status());
+    Instant now = Instant.now();
+    assertEquals(200, s.post("/v1/batch", "{\"sentAt\":\"" + now.plusSeconds(3600) + "\",\"batch\":[{\"type\":"
+        + "\"track\",\"event\":\"skewed\",\"messageId\":\"rules-skew\",\"userId\":\"u-skew\",\"timestamp\":\""
+        + now.plusSeconds(3600 - 60) + "\"}]}").status());
+    s.awaitCount("SELECT count() FROM events WHERE event_id LIKE 'rules-%'", 4, 30_000);
+
+    assertEquals(List.of("|anon-rules|anon-rules|null|pro|1|0"), s.column("SELECT concat(user_id, '|',"
+        + " anonymous_id, '|', distinct_id, '|', properties['$invalid_user_id'], '|', properties['plan'], '|',"
+        + " toString(match(properties['email'], '^[0-9a-f]{64}$')), '|', toString(mapContains(properties, 'password')))"
+        + " FROM events WHERE event_id = 'rules-blank'"));
+    assertEquals(List.of("emoji 🛒|用户-1|😀 ok 你好"), s.column("SELECT concat(event_name, '|', user_id, '|',"
+        + " properties['note']) FROM events WHERE event_id = 'rules-emoji'"));
+    assertEquals(List.of("alias|user-rules|anon-rules"), s.column("SELECT concat(event_type, '|', user_id, '|',"
+        + " properties['previous_id']) FROM events WHERE event_id = 'rules-alias'"));
+    // client clock an hour fast: event_time = receivedAt - (sentAt - timestamp) = receivedAt - 60 s
+    long skew = s.count("SELECT toUnixTimestamp64Milli(received_time) - toUnixTimestamp64Milli(event_time)"
+        + " FROM events WHERE event_id = 'rules-skew'");
+    assertTrue(Math.abs(skew - 60_000) < 5_000, "corrected skew " + skew);
+
+    // Sensors Data: track_signup is an alias, profile_set an identify
+    assertEquals(200, s.post("/sa", utf8("[{\"type\":\"track_signup\",\"event\":\"$SignUp\",\"distinct_id\":"
+        + "\"sa-user-r\",\"original_id\":\"sa-anon-r\",\"_track_id\":1},{\"type\":\"profile_set\",\"distinct_id\":"
+        + "\"sa-user-r\",\"is_login_id\":true,\"_track_id\":2,\"properties\":{\"city\":\"Leeds\"}}]"),
+        "Content-Type", "application/json", "Authorization", ServerProcess.basic(ServerProcess.SENSORS_KEY, "")).status());
+    s.awaitCount("SELECT count() FROM events WHERE source = 'sensors' AND user_id = 'sa-user-r'", 2, 30_000);
+    assertEquals(List.of("alias|sa-anon-r|sa-anon-r", "identify||Leeds"), s.column("SELECT concat(event_type, '|',"
+        + " properties['previous_id'], '|', if(event_type = 'alias', anonymous_id, properties['city'])) FROM events"
+        + " WHERE source = 'sensors' AND user_id = 'sa-user-r' ORDER BY event_type"));
+
+    // the policy in force is a table
+    assertEquals(List.of("1 interactions summarize 1 0", "2 debug sample 0.5 7", "3 audit keep 1 365",
+        "4 default keep 1 0"), s.column("SELECT concat(toString(position), ' ', rule, ' ', action, ' ',"
+        + " toString(sample_rate), ' ', toString(retention_days)) FROM collector_policy ORDER BY position"));
+
+    // sampling keeps about half the persons, each with all of their events
+    StringBuilder b = new StringBuilder("{\"batch\":[");
+    for (int p = 0; p < 200; p++) {
+      for (int e = 0; e < 3; e++) {
+        b.append(p + e == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"debug_step").append(e)
+            .append("\",\"anonymousId\":\"sample-").append(p).append("\",\"messageId\":\"sample-").append(p)
+            .append('-').append(e).append("\"}");
+      }
+    }
+    b.append(",{\"type\":\"track\",\"event\":\"audit_login\",\"userId\":\"u-audit\",\"messageId\":\"audit-1\"}]}");
+    ServerProcess.Answer sampled = s.post("/v1/batch", b.toString());
+    JsonNode sa = JSON.readTree(sampled.body());
+    int kept = sa.path("accepted").asInt() - 1;
+    assertEquals(600, kept + sa.path("sampledOut").asInt(), sampled.body());
+    assertTrue(kept > 600 * 0.3 && kept < 600 * 0.7, "kept " + kept);
+    s.awaitCount("SELECT count() FROM events WHERE event_name LIKE 'debug_%'", kept, 30_000);
+    assertEquals(List.of("3"), s.column("SELECT DISTINCT count() FROM events WHERE event_name LIKE 'debug_%'"
+        + " GROUP BY anonymous_id"), "a sampled person keeps all their events");
+    assertEquals(List.of("7|0.5"), s.column("SELECT DISTINCT concat(toString(retention_days), '|',"
+        + " properties['$sample_rate']) FROM events WHERE event_name LIKE 'debug_%'"));
+    s.awaitCount("SELECT count() FROM events WHERE event_id = 'audit-1'", 1, 30_000);
+    assertEquals(List.of("365"), s.column("SELECT toString(retention_days) FROM events WHERE event_id = 'audit-1'"));
+  }
+
+  @Test
+  void dwellTimeIsFoldedIntoPageViews() throws Exception {
+    Instant t0 = Instant.now().minusSeconds(120);
+    String v = "\"anonymousId\":\"anon-dwell\",\"context\":{\"sessionId\":\"s1\"}";
+    String[] posts = {
+        "{\"type\":\"page\",\"messageId\":\"dw-p1\",\"name\":\"home\",\"properties\":{\"path\":\"/\"},"
+            + "\"timestamp\":\"" + t0 + "\"," + v + "}",
+        "{\"type\":\"track\",\"event\":\"heartbeat\",\"messageId\":\"dw-h1\",\"timestamp\":\""
+            + t0.plusSeconds(5) + "\"," + v + "}",
+        "{\"type\":\"track\",\"event\":\"scroll\",\"messageId\":\"dw-s1\",\"timestamp\":\""
+            + t0.plusSeconds(12) + "\"," + v + "}",
+        "{\"type\":\"page\",\"messageId\":\"dw-p2\",\"name\":\"product\",\"properties\":{\"path\":\"/p/1\"},"
+            + "\"timestamp\":\"" + t0.plusSeconds(20) + "\"," + v + "}",
+        "{\"type\":\"track\",\"event\":\"page_leave\",\"messageId\":\"dw-l2\",\"timestamp\":\""
+            + t0.plusSeconds(27) + "\"," + v + "}"};
+    for (String p : posts) {
+      assertEquals(200, server.post("/v1/batch", "{\"batch\":[" + p + "]}").status());
+      Thread.sleep(300); // separate flushes: updates must replace rows already stored
+    }
+    server.awaitCount("SELECT count() FROM events FINAL WHERE anonymous_id = 'anon-dwell' AND dwell_ms > 0", 2, 30_000);
+    assertEquals(List.of("/|20000|next_page_view", "/p/1|7000|page_leave"), server.column("SELECT concat(page, '|',"
+        + " toString(dwell_ms), '|', properties['$dwell_source']) FROM events FINAL WHERE anonymous_id = 'anon-dwell'"
+        + " AND event_type = 'page' ORDER BY event_time"));
+    assertEquals(List.of("0"), server.column("SELECT count() FROM events WHERE anonymous_id = 'anon-dwell'"
+        + " AND event_name IN ('heartbeat', 'scroll')"), "summarized events are not stored");
+  }
+
+  @Test
+  void metricsArePrometheusTextBehindAuthentication() throws Exception {
+    assertEquals(401, server.get("/metrics").status());
+    ServerProcess.Answer m = server.get("/metrics", "Authorization",
+        ServerProcess.basic("admin", ServerProcess.ADMIN_PASSWORD));
+    assertEquals(200, m.status());
+    assertTrue(m.response().headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    for (String line : m.body().split("\n")) {
+      assertTrue(line.matches("# (HELP|TYPE) lode_\\w+ .+|lode_\\w+(\\{(\\w+=\"[^\"]*\",?)+\\})? -?[0-9.eE+]+"),
+          "not Prometheus text: " + line);
+    }
+    for (String name : List.of("lode_collector_events_accepted_total", "lode_collector_events_deduplicated_total",
+        "lode_collector_events_quarantined_total{reason=\"invalid_id\"}", "lode_collector_spooled_records_total",
+        "lode_collector_flushed_events_total", "lode_collector_flush_lag_seconds", "lode_collector_spool_pending_bytes",
+        "lode_collector_requests_total{status=\"200\",reason=\"ok\"}")) {
+      assertTrue(m.body().contains(name + " "), name + " missing:\n" + m.body());
+    }
+  }
+
   private static String reasonOf(ServerProcess.Answer a, int expectedStatus) {
     try {
       JsonNode n = JSON.readTree(a.body());
