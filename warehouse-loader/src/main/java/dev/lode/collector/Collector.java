@@ -306,7 +306,7 @@ public final class Collector implements AutoCloseable {
         }
       }
       if (reason != null) {
-        QuarantinedEvent q = new QuarantinedEvent(receivedAt, source, reason, detail, WireJson.clip(item.raw()),
+        QuarantinedEvent q = new QuarantinedEvent(receivedAt, source, reason, detail, item.raw(),
             "", item.index());
         quarantined.add(q);
         records.add(q);

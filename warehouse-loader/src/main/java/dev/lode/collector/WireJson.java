@@ -105,19 +105,23 @@ final class WireJson {
 
   private static RequestItem item(int index, JsonNode node, BodyDecoder.Text body, int from, int to,
                                   int maxEventBytes) {
-    String raw = body.text().substring(from, Math.max(from, Math.min(to, body.text().length())));
-    if (raw.length() > maxEventBytes / 4 && EventScan.utf8Length(raw) > maxEventBytes) {
-      return new RequestItem(index, node, clip(raw), ReasonCode.EVENT_TOO_LARGE, "event is "
-          + EventScan.utf8Length(raw) + " bytes; the limit per event is " + maxEventBytes);
+    int chars = to - from;
+    if (chars > maxEventBytes / 4) {
+      int bytes = EventScan.utf8Length(body.text().substring(from, Math.min(to, body.text().length())));
+      if (bytes > maxEventBytes) {
+        return new RequestItem(index, node, body, from, to, ReasonCode.EVENT_TOO_LARGE, "event is " + bytes
+            + " bytes; the limit per event is " + maxEventBytes);
+      }
     }
     if (body.invalidBetween(from, to)) {
-      return new RequestItem(index, node, raw, ReasonCode.INVALID_UTF8, "event contains bytes that are not valid UTF-8");
+      return new RequestItem(index, node, body, from, to, ReasonCode.INVALID_UTF8,
+          "event contains bytes that are not valid UTF-8");
     }
     if (!node.isObject()) {
-      return new RequestItem(index, node, clip(raw), ReasonCode.SCHEMA_VIOLATION, "an event must be a JSON object, got "
-          + JsonFields.kind(node));
+      return new RequestItem(index, node, body, from, to, ReasonCode.SCHEMA_VIOLATION,
+          "an event must be a JSON object, got " + JsonFields.kind(node));
     }
-    return new RequestItem(index, node, raw, null, null);
+    return new RequestItem(index, node, body, from, to, null, null);
   }
 
   static String clip(String raw) {
