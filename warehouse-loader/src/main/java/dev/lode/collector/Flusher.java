@@ -41,7 +41,8 @@ final class Flusher implements Runnable {
     long lastFlush = System.currentTimeMillis();
     while (true) {
       try {
-        List<Spool.Entry> batch = spool.takeDurable(settings.flushMaxRows(), settings.flushIntervalMs());
+        // short waits, so stop() is noticed promptly
+        List<Spool.Entry> batch = spool.takeDurable(settings.flushMaxRows(), Math.min(100, settings.flushIntervalMs()));
         if (batch.isEmpty()) {
           if (!running) {
             return;
