@@ -76,6 +76,18 @@ public final class PiiPolicy {
     if (!active()) {
       return e;
     }
+    boolean touched = (drop.contains("ip") || hash.contains("ip")) && !e.ip().isEmpty()
+        || (drop.contains("user_agent") || hash.contains("user_agent")) && !e.userAgent().isEmpty();
+    for (String k : e.properties().keySet()) {
+      String lower = k.toLowerCase(Locale.ROOT);
+      if (drop.contains(lower) || hash.contains(lower)) {
+        touched = true;
+        break;
+      }
+    }
+    if (!touched) {
+      return e; // the common case: nothing personal, no copy
+    }
     Map<String, String> props = new LinkedHashMap<>();
     for (Map.Entry<String, String> p : e.properties().entrySet()) {
       String k = p.getKey().toLowerCase(Locale.ROOT);
