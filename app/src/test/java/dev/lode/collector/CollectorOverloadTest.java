@@ -33,7 +33,7 @@ class CollectorOverloadTest {
           ServerProcess.basic("admin", ServerProcess.ADMIN_PASSWORD)).body();
       assertTrue(metrics.contains("lode_collector_requests_total{status=\"429\",reason=\"overloaded\"} 1"), metrics);
     } finally {
-      server.close(); // SIGTERM: the flusher stores what was accepted before exiting
+      server.close(); // SIGTERM; what was accepted is stored by the shutdown flush or the replay at restart
     }
     server.launch();
     try {

@@ -1,7 +1,6 @@
 package dev.lode.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -27,8 +26,7 @@ final class EventScan {
       throw new RejectedEvent(ReasonCode.TOO_DEEP, "nesting deeper than " + maxDepth + " levels at " + path);
     }
     if (n.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
         String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
         checkString(e.getKey(), "key " + p);
         walk(e.getValue(), p, depth + 1);

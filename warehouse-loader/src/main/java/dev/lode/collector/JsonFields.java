@@ -9,7 +9,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Map;
 
 /** Typed reads of event fields that name the field and the problem when the type is wrong. */
@@ -242,8 +241,7 @@ final class JsonFields {
     if (obj == null) {
       return;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
       JsonNode v = e.getValue();
       if (!present(v)) {
         continue;
