@@ -38,12 +38,17 @@ final class Spool implements AutoCloseable {
   private final Path dir;
   private final long segmentBytes;
   private final CollectorMetrics metrics;
+  /** Guards the segment file and the pending queue; nobody waits on it. */
   private final Object lock = new Object();
+  /** The fsync thread waits here for appends. */
+  private final Object syncSignal = new Object();
+  /** Requests and the flusher wait here for fsyncs (one wake-up per fsync, not per append). */
+  private final Object durableSignal = new Object();
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
   private FileChannel current;
   private long currentSegment;
   private long currentOffset;
-  private long appendSeq;
+  private volatile long appendSeq;
   private volatile long durableSeq;
   private volatile long pendingBytes;
   private volatile IOException failure;
@@ -158,6 +163,7 @@ final class Spool implements AutoCloseable {
       buf.putInt(p.length).putInt((int) c.getValue()).put(p);
     }
     buf.flip();
+    long seq;
     synchronized (lock) {
       if (failure != null) {
         throw failure;
@@ -168,7 +174,7 @@ final class Spool implements AutoCloseable {
       if (currentOffset > segmentBytes) {
         rotate();
       }
-      long seq = ++appendSeq;
+      seq = ++appendSeq;
       while (buf.hasRemaining()) {
         current.write(buf);
       }
@@ -181,9 +187,11 @@ final class Spool implements AutoCloseable {
       currentOffset = pos;
       pendingBytes += total;
       metrics.spooledBytes.add(total);
-      lock.notifyAll();
-      return seq;
     }
+    synchronized (syncSignal) {
+      syncSignal.notify();
+    }
+    return seq;
   }
 
   private void rotate() throws IOException {
@@ -197,7 +205,7 @@ final class Spool implements AutoCloseable {
   /** Blocks until every append up to {@code seq} is fsync'd. */
   void awaitDurable(long seq, long timeoutMs) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    synchronized (lock) {
+    synchronized (durableSignal) {
       while (durableSeq < seq) {
         if (failure != null) {
           throw failure;
@@ -206,28 +214,33 @@ final class Spool implements AutoCloseable {
         if (left <= 0) {
           throw new IOException("the spool did not become durable within " + timeoutMs + " ms");
         }
-        lock.wait(left);
+        durableSignal.wait(left);
       }
     }
   }
 
   private void syncLoop() {
     while (true) {
-      long target;
-      FileChannel ch;
-      synchronized (lock) {
+      synchronized (syncSignal) {
         while (appendSeq == durableSeq && running) {
           try {
-            lock.wait();
+            syncSignal.wait();
           } catch (InterruptedException e) {
             return;
           }
         }
-        if (appendSeq == durableSeq) {
-          return;
-        }
+      }
+      long target;
+      FileChannel ch;
+      synchronized (lock) {
         target = appendSeq;
         ch = current;
+      }
+      if (target == durableSeq) {
+        if (!running) {
+          return;
+        }
+        continue;
       }
       try {
         ch.force(false);
@@ -235,16 +248,16 @@ final class Spool implements AutoCloseable {
         continue; // rotation forced the old segment; force the new one
       } catch (IOException e) {
         LOG.error("collector spool: fsync failed; refusing new events", e);
-        synchronized (lock) {
-          failure = e;
-          lock.notifyAll();
+        failure = e;
+        synchronized (durableSignal) {
+          durableSignal.notifyAll();
         }
         return;
       }
       metrics.fsyncs.increment();
-      synchronized (lock) {
-        durableSeq = target;
-        lock.notifyAll();
+      durableSeq = target;
+      synchronized (durableSignal) {
+        durableSignal.notifyAll();
       }
     }
   }
@@ -255,20 +268,29 @@ final class Spool implements AutoCloseable {
    */
   List<Entry> takeDurable(int max, long waitMs) throws InterruptedException {
     List<Entry> out = new ArrayList<>();
-    synchronized (lock) {
-      long deadline = System.currentTimeMillis() + waitMs;
-      while (out.isEmpty()) {
+    long deadline = System.currentTimeMillis() + waitMs;
+    while (true) {
+      synchronized (lock) {
         while (!pending.isEmpty() && pending.peek().seq() <= durableSeq && out.size() < max) {
           out.add(pending.poll());
         }
-        long left = deadline - System.currentTimeMillis();
-        if (!out.isEmpty() || left <= 0) {
-          break;
+      }
+      long left = deadline - System.currentTimeMillis();
+      if (!out.isEmpty() || left <= 0) {
+        return out;
+      }
+      synchronized (durableSignal) {
+        if (!hasDurable()) {
+          durableSignal.wait(left);
         }
-        lock.wait(left);
       }
     }
-    return out;
+  }
+
+  private boolean hasDurable() {
+    synchronized (lock) {
+      return !pending.isEmpty() && pending.peek().seq() <= durableSeq;
+    }
   }
 
   /** Records that everything up to {@code last} is in the warehouse; older segments are deleted. */
@@ -330,9 +352,9 @@ final class Spool implements AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (lock) {
-      running = false;
-      lock.notifyAll();
+    running = false;
+    synchronized (syncSignal) {
+      syncSignal.notifyAll();
     }
     try {
       syncer.join(10_000);
