@@ -54,6 +54,7 @@ final class Spool implements AutoCloseable {
   private volatile IOException failure;
   private volatile boolean running = true;
   private final Thread syncer;
+  private FileChannel lockFile;
 
   private Spool(Path dir, long segmentBytes, CollectorMetrics metrics) {
     this.dir = dir;
@@ -67,6 +68,18 @@ final class Spool implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Spool s = new Spool(dir, segmentBytes, metrics);
+      s.lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      java.nio.channels.FileLock held;
+      try {
+        held = s.lockFile.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        held = null;
+      }
+      if (held == null) {
+        s.lockFile.close();
+        throw new IllegalStateException("the collector spool " + dir + " is in use by another collector;"
+            + " give each server its own lode.data.dir or lode.collector.spool.dir");
+      }
       long last = s.replay();
       s.currentSegment = last + 1;
       s.current = FileChannel.open(s.segmentPath(s.currentSegment), StandardOpenOption.CREATE_NEW,
@@ -362,6 +375,7 @@ final class Spool implements AutoCloseable {
         current.force(false);
         current.close();
       }
+      lockFile.close(); // releases the lock
     } catch (IOException | InterruptedException e) {
       LOG.warn("collector spool: close: {}", e.toString());
     }

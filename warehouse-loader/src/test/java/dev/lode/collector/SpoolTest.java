@@ -1,6 +1,7 @@
 package dev.lode.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lode.testing.TestWarehouse;
@@ -26,6 +27,8 @@ class SpoolTest {
     Path dir = TestWarehouse.freshDir("spool");
     CollectorMetrics m = new CollectorMetrics();
     Spool s = Spool.open(dir, 1 << 20, m);
+    IllegalStateException inUse = assertThrows(IllegalStateException.class, () -> Spool.open(dir, 1 << 20, m));
+    assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
     long seq = s.append(List.of(event("e1"), event("e2")));
     s.awaitDurable(seq, 5000);
     List<Spool.Entry> taken = s.takeDurable(10, 0);
