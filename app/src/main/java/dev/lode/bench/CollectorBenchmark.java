@@ -77,13 +77,23 @@ public final class CollectorBenchmark implements Benchmark {
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(10)).build();
       System.out.printf("bench collector: %,d events = %,d batches of %d from %d concurrent clients (HTTP/1.1 keep-alive),"
-          + " server %s, embedded ClickHouse %s%n", events, batches, batch, clients, server.url(),
+          + " after a warm-up of a tenth as many; server %s, embedded ClickHouse %s%n", events, batches, batch, clients,
+          server.url(),
           server.context().warehouse().engine().map(e -> e.version()).orElse("external"));
-      // warm up: JIT, connections, first parts
-      for (int i = 0; i < 20; i++) {
-        post(http, url, auth, batchJson(1_000_000 + i, batch, t00));
+      // warm up (JIT, connections, first parts) with a tenth as many events again, posted the same way
+      int warmBatches = Math.max(20, batches / 10);
+      List<String> warmBodies = new ArrayList<>();
+      for (int i = 0; i < warmBatches; i++) {
+        warmBodies.add(batchJson(1_000_000 + i, batch, t00));
       }
-      long warm = 20L * batch;
+      warmBodies.parallelStream().forEach(b -> {
+        try {
+          post(http, url, auth, b);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      long warm = (long) warmBatches * batch;
       awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", warm, 60_000);
 
       AtomicInteger next = new AtomicInteger();
