@@ -154,12 +154,12 @@ public final class Collector implements AutoCloseable {
                          long contentLength, InputStream body) {
     try {
       boolean batch = type.equals("batch") || type.equals("import");
-      checkMediaType(contentType, false);
       Optional<String> headerKey = BasicAuth.user(authorization);
       Optional<String> source = headerKey.flatMap(credentials::sourceForWriteKey);
       if (headerKey.isPresent() && source.isEmpty()) {
         throw unknownKey();
       }
+      checkMediaType(contentType, false);
       checkCapacity();
       byte[] bytes = BodyDecoder.read(body, contentLength, contentEncoding,
           batch ? settings.maxBatchBytes() : settings.maxEventBytes(),
@@ -199,13 +199,13 @@ public final class Collector implements AutoCloseable {
   public Outcome sensors(String authorization, String token, String contentType, String contentEncoding,
                          long contentLength, InputStream body) {
     try {
-      checkMediaType(contentType, true);
       String key = BasicAuth.user(authorization).orElse(token == null ? "" : token);
       if (key.isEmpty()) {
         throw new CollectorException(401, ReasonCode.MISSING_WRITE_KEY, "send the write key as the HTTP Basic user"
             + " name or as ?token=");
       }
       String src = credentials.sourceForWriteKey(key).orElseThrow(Collector::unknownKey);
+      checkMediaType(contentType, true);
       checkCapacity();
       byte[] bytes = BodyDecoder.read(body, contentLength, contentEncoding, settings.maxBatchBytes(),
           ReasonCode.BATCH_TOO_LARGE);
