@@ -37,7 +37,7 @@ SELECT d.day AS day,
        round(if(b.sessions = 0, 0, 100 * b.converting_sessions / b.sessions), 2) AS conversion_pct,
        s.orders AS orders,
        s.revenue AS revenue,
-       round(if(s.orders = 0, 0, toFloat64(s.revenue) / s.orders), 2) AS avg_order_value
+       round(if(s.orders = 0, 0, s.revenue / s.orders), 2) AS avg_order_value
 FROM days AS d
 LEFT JOIN behavior AS b ON b.day = d.day
 LEFT JOIN sales AS s ON s.day = d.day

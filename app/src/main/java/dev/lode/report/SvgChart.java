@@ -81,7 +81,7 @@ final class SvgChart {
     int legendH = 22 * ((series.size() + 3) / 4);
     StringBuilder svg = new StringBuilder();
     svg.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
+        "<svg class=\"chart\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\""
             + " role=\"img\" aria-label=\"%s chart of %s\">%n",
         WIDTH, HEIGHT + legendH, WIDTH, HEIGHT + legendH, spec.kind().name().toLowerCase(Locale.ROOT),
         HtmlOutput.escape(String.join(", ", spec.y()))));

@@ -107,6 +107,11 @@ final class ReportFixture {
             orders.add(new Order("fx-o" + (orderNo++), "fx-k" + p, person, t, "completed", money(r)));
           }
         }
+        if (r.nextDouble() < 0.35) { // a second, browsing-only visit the same day
+          LocalDateTime later = t.plusHours(2);
+          events.add(new Event("fx-e" + (eventNo++), later, later.plusSeconds(2), person, person, "page", "page_view",
+              session + "-b"));
+        }
         if (r.nextDouble() < 0.3) { // identify calls are not behavior
           events.add(new Event("fx-e" + (eventNo++), t.plusSeconds(5), t.plusSeconds(6), person, person, "identify", "",
               session));
