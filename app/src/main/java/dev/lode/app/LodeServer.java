@@ -45,7 +45,12 @@ public final class LodeServer implements AutoCloseable {
       jetty.setHandler(handler);
       jetty.start();
       LodeServer server = new LodeServer(context, jetty);
-      server.reports = ReportService.start(config, context.warehouse()::connect, java.time.Clock.systemUTC());
+      try {
+        server.reports = ReportService.start(config, context.warehouse()::connect, java.time.Clock.systemUTC());
+      } catch (RuntimeException e) {
+        jetty.stop();
+        throw e;
+      }
       server.writeRunFile();
       return server;
     } catch (Exception e) {

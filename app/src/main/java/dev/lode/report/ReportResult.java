@@ -13,13 +13,15 @@ public record ReportResult(ReportDefinition report, Map<String, String> paramete
     return columns.indexOf(column);
   }
 
-  /** A cell as text: plain decimals, ISO dates, empty for NULL. */
+  /** A cell as text: plain decimals (at least the cents), ISO dates, empty for NULL. */
   public static String text(Object v) {
     if (v == null) {
       return "";
     }
     if (v instanceof BigDecimal d) {
-      return d.stripTrailingZeros().scale() < 0 ? d.setScale(0).toPlainString() : d.stripTrailingZeros().toPlainString();
+      // money keeps its cents (102.60, not 102.6); further zeros of the column's scale are dropped
+      int scale = Math.max(Math.min(d.scale(), 2), d.stripTrailingZeros().scale());
+      return d.setScale(scale, java.math.RoundingMode.UNNECESSARY).toPlainString();
     }
     if (v instanceof Double d) {
       return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue()) : d.toString();

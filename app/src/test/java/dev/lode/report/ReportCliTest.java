@@ -66,7 +66,7 @@ class ReportCliTest {
       assertTrue(ok.out.contains("report daily_kpi: 1 rows"), ok.out);
       String csv = Files.readString(outDir.resolve("daily_kpi").resolve("latest.csv"));
       assertEquals("day,visitors,sessions,conversion_pct,orders,revenue,avg_order_value\r\n" + yesterday
-          + ",0,0,0,0,0,0\r\n", csv);
+          + ",0,0,0,0,0.00,0.00\r\n", csv);
 
       Result recorded = run("sql", "SELECT status, trigger, rows FROM report_runs FINAL WHERE report = 'daily_kpi'");
       assertTrue(recorded.out.matches("(?s).*succeeded\\s+\\|\\s+cli\\s+\\|\\s+1\\n\\(1 row\\)\\n"), recorded.out);
