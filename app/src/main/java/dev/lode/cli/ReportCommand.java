@@ -63,7 +63,7 @@ final class ReportCommand implements Command {
           d.chart().kind().name().toLowerCase(java.util.Locale.ROOT), d.viewName());
       for (ReportParameter p : d.parameters()) {
         System.out.printf("%-16s --param %s=<%s> (default %s)%s%n", "", p.name(), p.type().clickHouseName(),
-            p.defaultText(), p.description().isEmpty() ? "" : "  " + p.description());
+            p.defaultText().isEmpty() ? "''" : p.defaultText(), p.description().isEmpty() ? "" : "  " + p.description());
       }
     }
     return 0;

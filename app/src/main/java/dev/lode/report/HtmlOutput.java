@@ -33,7 +33,7 @@ final class HtmlOutput {
     for (Map.Entry<String, String> p : r.parameters().entrySet()) {
       params.append(params.isEmpty() ? "" : ", ").append(p.getKey()).append(" = ").append(p.getValue());
     }
-    out.write("<p class=\"meta\">report <b>" + escape(d.name()) + "</b> · run " + escape(ranAt.toString())
+    out.write("<p class=\"meta\">report <b>" + escape(d.name()) + "</b> · run " + escape(ranAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
         + (params.isEmpty() ? "" : " · " + escape(params.toString())) + " · " + r.rows().size() + " rows</p>\n");
     out.write(SvgChart.render(r));
     out.write("<table>\n<thead><tr>");

@@ -12,7 +12,8 @@ import java.util.Map;
  */
 final class SvgChart {
   /** Series colours, in order; tests look for the first one in a screenshot. */
-  static final String[] PALETTE = {"#1f6fd1", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0c8599", "#e67700", "#495057"};
+  static final String[] PALETTE = {"#1f6fd1", "#e8590c", "#2b8a3e", "#c2255c", "#7048e8", "#0c8599", "#e67700", "#495057",
+      "#74b816", "#f783ac", "#364fc7", "#a9e34b", "#862e9c", "#66d9e8", "#8d6e63", "#ffd43b"};
 
   private static final int WIDTH = 960;
   private static final int HEIGHT = 380;
