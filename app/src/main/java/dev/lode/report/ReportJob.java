@@ -60,6 +60,7 @@ public final class ReportJob {
                        String trigger, Optional<Instant> scheduledFor) {
     String runId = UUID.randomUUID().toString();
     Instant started = clock.instant();
+    Instant[] version = {started.minusMillis(1)};
     long t0 = System.nanoTime();
     Map<String, String> params;
     try {
@@ -67,11 +68,11 @@ public final class ReportJob {
     } catch (IllegalArgumentException e) {
       ReportRun failed = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(started),
           ReportRun.Status.FAILED, 0, 0, 0, e.getMessage(), List.of(e.getMessage()), given, List.of());
-      record(failed);
+      record(failed, version);
       return failed;
     }
     record(new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.empty(),
-        ReportRun.Status.RUNNING, 0, 0, 0, "", List.of(), params, List.of()));
+        ReportRun.Status.RUNNING, 0, 0, 0, "", List.of(), params, List.of()), version);
     List<String> errors = new ArrayList<>();
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
@@ -80,7 +81,7 @@ public final class ReportJob {
         ReportRun ok = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(clock.instant()),
             ReportRun.Status.SUCCEEDED, attempt, elapsedMs(t0), result.rows().size(), "", List.copyOf(errors), params,
             files);
-        record(ok);
+        record(ok, version);
         return ok;
       } catch (SQLException | IOException | RuntimeException e) {
         String msg = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -94,7 +95,7 @@ public final class ReportJob {
     ReportRun failed = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(clock.instant()),
         ReportRun.Status.FAILED, errors.size(), elapsedMs(t0), 0, errors.getLast(), List.copyOf(errors), params,
         List.of());
-    record(failed);
+    record(failed, version);
     return failed;
   }
 
@@ -112,9 +113,15 @@ public final class ReportJob {
     }
   }
 
-  private void record(ReportRun run) {
+  /**
+   * Records the run's state with a version (updated_at) after the previous one, so the final
+   * state wins in report_runs even when the clock has not moved (a fixed test clock).
+   */
+  private void record(ReportRun run, Instant[] version) {
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    version[0] = now.isAfter(version[0]) ? now : version[0].plusMillis(1);
     try {
-      log.record(run, clock.instant().plusNanos(System.nanoTime() % 1_000_000));
+      log.record(run, version[0]);
     } catch (SQLException | RuntimeException e) {
       // the run itself still ends and is returned; losing its record must be loud
       LOG.error("cannot record run {} of report {} ({}) in report_runs: {}", run.runId(), run.report(), run.status(),

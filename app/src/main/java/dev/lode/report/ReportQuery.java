@@ -52,6 +52,7 @@ public final class ReportQuery {
   }
 
   /** Runs the report with already bound parameters and reads all rows. */
+  @SuppressWarnings("try") // QueryResponse.close() declares Exception; the catch below handles every kind
   public ReportResult run(ReportDefinition report, Map<String, String> bound) throws SQLException {
     try (Connection c = warehouse.connect()) {
       Client client = c.unwrap(ConnectionImpl.class).getClient();

@@ -30,6 +30,21 @@ class ReportDefinitionTest {
   }
 
   @Test
+  void ownDefinitionsDirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("daily_kpi.sql"), "-- title: Our own KPIs\nSELECT 1 AS one\n");
+    java.nio.file.Files.writeString(dir.resolve("top_items.sql"), "-- title: Top items\nSELECT 2 AS two\n");
+    java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not a report");
+    ReportCatalog c = ReportCatalog.load(dir);
+    assertEquals(7, c.all().size());
+    assertEquals("Our own KPIs", c.get("daily_kpi").title());
+    assertEquals("SELECT 2 AS two", c.get("top_items").sql());
+    java.nio.file.Files.writeString(dir.resolve("broken.sql"), "-- title: B\n-- schedule: 0 6 * *\nSELECT 1\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReportCatalog.load(dir));
+    assertEquals("report broken, line 2: cron expression '0 6 * *' must have 5 fields (minute hour day-of-month"
+        + " month day-of-week), has 4", e.getMessage());
+  }
+
+  @Test
   void headerAndDefaults() {
     ReportDefinition d = ReportDefinition.parse("t", """
         -- title: T
