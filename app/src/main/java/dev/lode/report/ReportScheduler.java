@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,6 @@ public final class ReportScheduler implements AutoCloseable {
   private final Path outputDir;
   private final Duration poll;
   private final Map<String, ZonedDateTime> nextFire = new HashMap<>();
-  private final List<ReportRun> finished = new CopyOnWriteArrayList<>();
   private volatile Thread thread;
   private volatile boolean stopping;
 
@@ -100,7 +98,6 @@ public final class ReportScheduler implements AutoCloseable {
       }
       nextFire.put(d.name(), d.schedule().orElseThrow().next(latest));
       ran.add(run);
-      finished.add(run);
     }
     return ran;
   }
@@ -108,11 +105,6 @@ public final class ReportScheduler implements AutoCloseable {
   /** The next cron time of {@code report}, if it is scheduled. */
   public synchronized Optional<ZonedDateTime> nextRun(String report) {
     return Optional.ofNullable(nextFire.get(report));
-  }
-
-  /** Every run this scheduler finished, oldest first. */
-  public List<ReportRun> finishedRuns() {
-    return List.copyOf(finished);
   }
 
   @Override

@@ -33,7 +33,8 @@ public final class ReportService implements AutoCloseable {
     if (!settings.schedulerEnabled()) {
       return new ReportService(null);
     }
-    ReportScheduler s = new ReportScheduler(catalog, settings.job(warehouse, clock), settings.zone(),
+    // relative date defaults are read in the same zone as the cron expressions
+    ReportScheduler s = new ReportScheduler(catalog, settings.job(warehouse, clock.withZone(settings.zone())), settings.zone(),
         settings.outputDir(), settings.poll());
     return new ReportService(s.start());
   }
