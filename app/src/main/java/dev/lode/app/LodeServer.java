@@ -1,6 +1,7 @@
 package dev.lode.app;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.report.ReportService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
+  private ReportService reports;
 
   private LodeServer(LodeContext context, Server jetty) {
     this.context = context;
@@ -43,6 +45,12 @@ public final class LodeServer implements AutoCloseable {
       jetty.setHandler(handler);
       jetty.start();
       LodeServer server = new LodeServer(context, jetty);
+      try {
+        server.reports = ReportService.start(config, context.warehouse()::connect, java.time.Clock.systemUTC());
+      } catch (RuntimeException e) {
+        jetty.stop();
+        throw e;
+      }
       server.writeRunFile();
       return server;
     } catch (Exception e) {
@@ -90,6 +98,9 @@ public final class LodeServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (reports != null) {
+        reports.close();
+      }
       jetty.stop();
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -125,8 +125,6 @@ public final class Warehouse implements AutoCloseable {
     Properties p = new Properties();
     p.putAll(credentials);
     p.setProperty("database", db);
-    // batched prepared INSERTs travel as RowBinary, not VALUES text: ~3x the rows/s (bin/lode bench insert)
-    p.setProperty("beta.row_binary_for_simple_insert", "true");
     if (endpoint != null) {
       p.setProperty("compress", "false"); // loopback: no ClickHouse-framed LZ4
     }

@@ -91,6 +91,26 @@ class WarehouseTest {
   }
 
   @Test
+  void batchedInsertsHonourTheColumnList() throws Exception {
+    try (Connection c = TestWarehouse.get().connect(); Statement st = c.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS t_columns");
+      st.execute("CREATE TABLE t_columns (x String, y String DEFAULT 'default-y', z String) ENGINE = MergeTree ORDER BY x");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO t_columns (z, x) VALUES (?, ?)")) {
+        ps.setString(1, "zz");
+        ps.setString(2, "xx");
+        ps.addBatch();
+        ps.executeBatch();
+      }
+      try (ResultSet rs = st.executeQuery("SELECT x, y, z FROM t_columns")) {
+        rs.next();
+        assertEquals(List.of("xx", "default-y", "zz"), List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+      } finally {
+        st.execute("DROP TABLE t_columns");
+      }
+    }
+  }
+
+  @Test
   void windowFunnelRunsThroughJdbc() throws Exception {
     try (Connection c = TestWarehouse.get().connect(); Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS t_funnel");

@@ -1,0 +1,156 @@
+package dev.lode.report;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One report run end to end: bind parameters, query (retrying a bounded number of times),
+ * write the output files, and record the run in {@code report_runs} as running, then
+ * succeeded or failed with every attempt's error.
+ */
+public final class ReportJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportJob.class);
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final ReportQuery query;
+  private final ReportRunLog log;
+  private final Clock clock;
+  private final int maxAttempts;
+  private final Duration retryDelay;
+
+  public ReportJob(ReportQuery query, ReportRunLog log, Clock clock, int maxAttempts, Duration retryDelay) {
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("a report needs at least 1 attempt, got " + maxAttempts);
+    }
+    this.query = query;
+    this.log = log;
+    this.clock = clock;
+    this.maxAttempts = maxAttempts;
+    this.retryDelay = retryDelay;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Runs {@code report} and writes {@code formats} into {@code outputDir/<report>/}.
+   * Bad parameters fail at once (retrying cannot fix them); query or write errors are
+   * retried. The returned run says how it ended; it is recorded either way.
+   */
+  public ReportRun run(ReportDefinition report, Map<String, String> given, Set<OutputFormat> formats, Path outputDir,
+                       String trigger, Optional<Instant> scheduledFor) {
+    String runId = UUID.randomUUID().toString();
+    Instant started = clock.instant();
+    Instant[] version = {started.minusMillis(1)};
+    long t0 = System.nanoTime();
+    Map<String, String> params;
+    try {
+      params = ReportQuery.bind(report, given, clock);
+    } catch (IllegalArgumentException e) {
+      ReportRun failed = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(started),
+          ReportRun.Status.FAILED, 0, 0, 0, e.getMessage(), List.of(e.getMessage()), given, List.of());
+      record(failed, version);
+      return failed;
+    }
+    record(new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.empty(),
+        ReportRun.Status.RUNNING, 0, 0, 0, "", List.of(), params, List.of()), version);
+    List<String> errors = new ArrayList<>();
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        ReportResult result = query.run(report, params);
+        List<Path> files = write(result, formats, outputDir, started);
+        ReportRun ok = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(clock.instant()),
+            ReportRun.Status.SUCCEEDED, attempt, elapsedMs(t0), result.rows().size(), "", List.copyOf(errors), params,
+            files);
+        record(ok, version);
+        return ok;
+      } catch (SQLException | IOException | RuntimeException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        errors.add(msg);
+        LOG.warn("report {} attempt {}/{} failed: {}", report.name(), attempt, maxAttempts, msg);
+        if (attempt < maxAttempts && !sleep(retryDelay)) {
+          break;
+        }
+      }
+    }
+    ReportRun failed = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(clock.instant()),
+        ReportRun.Status.FAILED, errors.size(), elapsedMs(t0), 0, errors.getLast(), List.copyOf(errors), params,
+        List.of());
+    record(failed, version);
+    return failed;
+  }
+
+  private static long elapsedMs(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static boolean sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
+   * Records the run's state with a version (updated_at) after the previous one, so the final
+   * state wins in report_runs even when the clock has not moved (a fixed test clock).
+   */
+  private void record(ReportRun run, Instant[] version) {
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    version[0] = now.isAfter(version[0]) ? now : version[0].plusMillis(1);
+    try {
+      log.record(run, version[0]);
+    } catch (SQLException | RuntimeException e) {
+      // the run itself still ends and is returned; losing its record must be loud
+      LOG.error("cannot record run {} of report {} ({}) in report_runs: {}", run.runId(), run.report(), run.status(),
+          e.getMessage());
+    }
+  }
+
+  /** Writes {@code <report>_<stamp>.<ext>} and refreshes {@code latest.<ext>} next to it. */
+  static List<Path> write(ReportResult result, Set<OutputFormat> formats, Path outputDir, Instant ranAt)
+      throws IOException {
+    Path dir = outputDir.resolve(result.report().name());
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    for (OutputFormat f : OutputFormat.values()) {
+      if (!formats.contains(f)) {
+        continue;
+      }
+      Path file = dir.resolve(result.report().name() + "_" + STAMP.format(ranAt) + "." + f.extension());
+      Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        switch (f) {
+          case CSV -> CsvOutput.write(result, w);
+          case HTML -> HtmlOutput.write(result, ranAt, w);
+        }
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.copy(file, dir.resolve("latest." + f.extension()), StandardCopyOption.REPLACE_EXISTING);
+      files.add(file);
+    }
+    return files;
+  }
+}

@@ -1,0 +1,70 @@
+-- title: Data quality and silent-data coverage
+-- description: Checks over the chosen days, each as a percentage with its numerator and denominator.
+-- description: silent_data_coverage is the share of active persons (an event or an order in the period) with behavior
+-- description: beyond purchases: a page, screen or track event other than a purchase. buyers_without_behavior is the
+-- description: share of buyers Lode knows only from their orders. The *_unresolved checks count records no person could
+-- description: be resolved for; input_quarantined counts rows the collector and loaders rejected into the quarantine
+-- description: against everything they received; quarantine_reason:<code> splits the quarantine by reason.
+-- param: start_date Date = today-7 | first day, inclusive
+-- param: end_date Date = today-1 | last day, inclusive
+-- schedule: 30 6 * * *
+-- formats: csv, html
+-- chart: bar x=metric y=pct
+WITH
+    toDateTime64({start_date:Date}, 3, 'UTC') AS t0,
+    toDateTime64({end_date:Date} + 1, 3, 'UTC') AS t1,
+    active AS (
+        SELECT person_id, max(behavior) AS has_behavior, max(bought) AS has_order
+        FROM (
+            SELECT person_id,
+                   toUInt8(event_type IN ('page', 'screen', 'track') AND event_name NOT IN ('purchase', 'order_completed')) AS behavior,
+                   toUInt8(0) AS bought
+            FROM events FINAL
+            WHERE person_id != '' AND event_time >= t0 AND event_time < t1
+            UNION ALL
+            SELECT person_id, toUInt8(0), toUInt8(1)
+            FROM orders FINAL
+            WHERE person_id != '' AND order_time >= t0 AND order_time < t1
+        )
+        GROUP BY person_id
+    ),
+    quarantined AS (
+        SELECT reason_code FROM quarantine WHERE received_time >= t0 AND received_time < t1
+    ),
+    checks AS (
+        SELECT 1 AS ord, 'silent_data_coverage' AS metric, countIf(has_behavior = 1) AS numerator, count() AS denominator FROM active
+        UNION ALL
+        SELECT 2, 'buyers_without_behavior', countIf(has_order = 1 AND has_behavior = 0), countIf(has_order = 1) FROM active
+        UNION ALL
+        SELECT 3, 'events_unresolved', countIf(person_id = ''), count()
+        FROM events FINAL WHERE event_time >= t0 AND event_time < t1
+        UNION ALL
+        SELECT 4, 'orders_unresolved', countIf(person_id = ''), count()
+        FROM orders FINAL WHERE order_time >= t0 AND order_time < t1
+        UNION ALL
+        SELECT 5, 'tickets_unresolved', countIf(person_id = ''), count()
+        FROM tickets FINAL WHERE opened_at >= t0 AND opened_at < t1
+        UNION ALL
+        SELECT 6, 'campaign_sends_unresolved', countIf(person_id = ''), count()
+        FROM campaign_sends FINAL WHERE sent_at >= t0 AND sent_at < t1
+        UNION ALL
+        SELECT 7, 'events_late_over_1_day', countIf(received_time - event_time > 86400), count()
+        FROM events FINAL WHERE event_time >= t0 AND event_time < t1
+        UNION ALL
+        SELECT 8, 'input_quarantined', (SELECT count() FROM quarantined),
+               (SELECT count() FROM quarantined)
+               + (SELECT count() FROM events FINAL WHERE received_time >= t0 AND received_time < t1)
+               + (SELECT count() FROM order_lines FINAL WHERE loaded_at >= t0 AND loaded_at < t1)
+               + (SELECT count() FROM tickets FINAL WHERE loaded_at >= t0 AND loaded_at < t1)
+               + (SELECT count() FROM campaign_sends FINAL WHERE loaded_at >= t0 AND loaded_at < t1)
+               + (SELECT count() FROM campaign_responses FINAL WHERE loaded_at >= t0 AND loaded_at < t1)
+        UNION ALL
+        SELECT 9, concat('quarantine_reason:', reason_code), count(), (SELECT count() FROM quarantined)
+        FROM quarantined GROUP BY reason_code
+    )
+SELECT metric,
+       round(if(denominator = 0, 0, 100 * numerator / denominator), 2) AS pct,
+       numerator,
+       denominator
+FROM checks
+ORDER BY ord, metric
