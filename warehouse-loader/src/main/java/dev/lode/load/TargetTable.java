@@ -82,6 +82,27 @@ public record TargetTable(String name, List<Column> columns) {
       "finished_at", DATETIME64, "status", STRING, "rows_read", UINT64, "rows_loaded", UINT64,
       "rows_quarantined", UINT64, "rows_duplicate", UINT64, "quarantine_reasons", COUNTS, "error", STRING);
 
+  public static final TargetTable IDENTITIES = of("identities", "id_type", STRING, "id_value", STRING,
+      "person_id", STRING, "first_seen", DATETIME64, "updated_at", DATETIME64, "source", STRING,
+      "link_reason", STRING, "is_deleted", UINT8);
+
+  public static final TargetTable PERSONS = of("persons", "person_id", STRING, "created_at", DATETIME64,
+      "updated_at", DATETIME64, "first_seen", NULLABLE_DATETIME64, "source", STRING, "is_deleted", UINT8);
+
+  public static final TargetTable IDENTITY_MERGES = of("identity_merges", "merged_at", DATETIME64,
+      "from_person_id", STRING, "into_person_id", STRING, "link_id_type", STRING, "link_id_value", STRING,
+      "other_id_type", STRING, "other_id_value", STRING, "source", STRING, "evidence", STRING);
+
+  public static final TargetTable IDENTITY_CONFLICTS = of("identity_conflicts", "detected_at", DATETIME64,
+      "person_a", STRING, "person_b", STRING, "id_type", STRING, "id_value", STRING, "other_type", STRING,
+      "other_value", STRING, "reason", STRING, "source", STRING, "evidence", STRING);
+
+  public static final TargetTable IDENTITY_LOOKUP = of("identity_lookup", "run_id", STRING, "id_type", STRING,
+      "id_value", STRING);
+
+  public static final TargetTable WATERMARKS = of("identity_watermarks", "stream", STRING, "watermark", DATETIME64,
+      "updated_at", DATETIME64);
+
   private static TargetTable of(String name, Object... pairs) {
     List<Column> cols = new ArrayList<>();
     for (int i = 0; i < pairs.length; i += 2) {
