@@ -20,6 +20,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
+  private BackgroundJobs jobs;
 
   private LodeServer(LodeContext context, Server jetty) {
     this.context = context;
@@ -44,6 +45,7 @@ public final class LodeServer implements AutoCloseable {
       jetty.start();
       LodeServer server = new LodeServer(context, jetty);
       server.writeRunFile();
+      server.jobs = BackgroundJobs.start(context);
       return server;
     } catch (Exception e) {
       context.close();
@@ -89,6 +91,9 @@ public final class LodeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (jobs != null) {
+      jobs.close();
+    }
     try {
       jetty.stop();
     } catch (Exception e) {

@@ -2,6 +2,8 @@ package dev.lode.cli;
 
 import dev.lode.bench.Benchmark;
 import dev.lode.bench.InsertBenchmark;
+import dev.lode.bench.LoadBenchmark;
+import dev.lode.bench.SimulateBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,8 @@ final class BenchCommand implements Command {
 
   BenchCommand() {
     add(new InsertBenchmark());
+    add(new LoadBenchmark());
+    add(new SimulateBenchmark());
   }
 
   private void add(Benchmark b) {

@@ -12,6 +12,10 @@ public final class Lode {
     register(new ServeCommand());
     register(new SqlCommand());
     register(new BenchCommand());
+    register(new LoadCommand());
+    register(new SimulateCommand());
+    register(new ResolveCommand());
+    register(new DemoCommand());
   }
 
   private Lode() {
