@@ -43,11 +43,13 @@ FROM
 );
 
 -- Events with their quality flags: is_misclick (a page or product view left within
--- quality.misclick_ms) and is_bot (its session is bot-like).
+-- quality.misclick_ms by a human: a bot's quick pages are not misclicks) and is_bot (its
+-- session is bot-like).
 CREATE VIEW IF NOT EXISTS events_quality AS
 SELECT e.*,
        e.event_name IN ('page_view', 'product_view') AND e.dwell_ms > 0
-           AND e.dwell_ms < (SELECT toUInt64OrZero(argMax(value, updated_at)) FROM lode_settings WHERE key = 'quality.misclick_ms') AS is_misclick,
+           AND e.dwell_ms < (SELECT toUInt64OrZero(argMax(value, updated_at)) FROM lode_settings WHERE key = 'quality.misclick_ms')
+           AND s.is_bot = 0 AS is_misclick,
        s.is_bot = 1 AS is_bot,
        s.bot_reason AS bot_reason
 FROM events AS e
