@@ -65,6 +65,7 @@ public final class LoadBenchmark implements Benchmark {
           Runtime.getRuntime().availableProcessors());
       double[] full = new double[repeats];
       double[] dry = new double[repeats];
+      double[] perCpu = new double[repeats];
       LoadSummary last = null;
       for (int r = 0; r < repeats; r++) {
         LoadSummary d = loader.load(file, LoadKind.ORDERS, spec, new BatchLoader.Options(null, true, LoadProgress.NONE,
@@ -74,8 +75,10 @@ public final class LoadBenchmark implements Benchmark {
         st.execute("TRUNCATE TABLE orders");
         st.execute("TRUNCATE TABLE items");
         st.execute("TRUNCATE TABLE quarantine");
+        long cpu0 = ProcessCpu.nanos();
         LoadSummary s = loader.load(file, LoadKind.ORDERS, spec, new BatchLoader.Options(null, true, LoadProgress.NONE));
         full[r] = s.rowsPerSecond();
+        perCpu[r] = s.read() / ((ProcessCpu.nanos() - cpu0) / 1e9);
         long rows;
         try (ResultSet rs = st.executeQuery("SELECT count() FROM order_lines")) {
           rs.next();
@@ -84,8 +87,9 @@ public final class LoadBenchmark implements Benchmark {
         if (s.loaded() + s.quarantinedTotal() + s.duplicates() != s.read() || rows != s.loaded()) {
           throw new IllegalStateException("accounting failed: " + s.toText() + " order_lines rows " + rows);
         }
-        System.out.printf("  run %d: load %.2f s = %,.0f records/s; dry run %,.0f records/s%n", r + 1, s.seconds(),
-            full[r], dry[r]);
+        System.out.printf("  run %d: load %.2f s = %,.0f records/s (%,.0f per CPU-second of the process, engine"
+            + " included); dry run %,.0f records/s; load average %.1f%n", r + 1, s.seconds(), full[r], perCpu[r], dry[r],
+            ProcessCpu.loadAverage());
         last = s;
       }
       System.out.print(last.toText().indent(2));
@@ -94,6 +98,8 @@ public final class LoadBenchmark implements Benchmark {
       System.out.printf("  load (end to end)      %,12.0f records/s   (median of %d)%n", f, repeats);
       System.out.printf("  dry run (no warehouse) %,12.0f records/s   (median of %d)%n", d, repeats);
       System.out.printf("  ratio load / dry run   %12.2f%n", f / d);
+      System.out.printf("  records per CPU-second %,12.0f   (median; wall-clock rates fall when other processes"
+          + " share the cores)%n", InsertBenchmark.median(perCpu));
       System.out.printf("  target >= 300,000 records/s: %s%n", f >= 300_000 ? "met" : "NOT met");
     } finally {
       if (dir != null) {

@@ -59,9 +59,13 @@ public final class SimulateBenchmark implements Benchmark {
           events, seed, retail.isPresent() ? file.getFileName() : "the bundled sample",
           w.embedded() ? "embedded ClickHouse " + w.engine().orElseThrow().version() : w.jdbcUrl(),
           Runtime.getRuntime().availableProcessors());
+      long cpu0 = ProcessCpu.nanos();
       BehaviorSimulator.Result r = new BehaviorSimulator(w).simulate(
           new BehaviorSimulator.Spec(seed, events, null, null), n -> { });
+      double cpu = (ProcessCpu.nanos() - cpu0) / 1e9;
       System.out.println("  " + r.toText());
+      System.out.printf("  process CPU %.1f s (engine included) = %,.0f events per CPU-second; load average %.1f%n", cpu,
+          r.events() / cpu, ProcessCpu.loadAverage());
       System.out.printf("  events: %,d in %.1f s = %,.0f events/s (INSERT … SELECT over numbers() in the engine)%n",
           r.events(), r.eventSeconds(), r.eventsPerSecond());
       if (events >= 10_000_000) {

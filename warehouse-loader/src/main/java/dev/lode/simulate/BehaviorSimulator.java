@@ -140,12 +140,17 @@ public final class BehaviorSimulator {
   private static long[] period(Statement st, Spec spec) throws SQLException {
     long from;
     long to;
-    try (ResultSet rs = st.executeQuery("SELECT count(), toUnixTimestamp64Milli(min(order_time)),"
-        + " toUnixTimestamp64Milli(max(order_time)) FROM order_lines")) {
+    // the central 98 % of order times, at most two years: stray orders far from the rest do not stretch it
+    try (ResultSet rs = st.executeQuery("SELECT count(), toUnixTimestamp64Milli(quantileExact(0.01)(order_time)),"
+        + " toUnixTimestamp64Milli(quantileExact(0.99)(order_time)) FROM order_lines")) {
       rs.next();
       boolean any = rs.getLong(1) > 0;
       from = any ? rs.getLong(2) : Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
       to = any ? rs.getLong(3) : Instant.parse("2025-12-31T00:00:00Z").toEpochMilli();
+    }
+    from = Math.max(from, to - 730 * 86_400_000L);
+    if (to - from < 86_400_000L) {
+      from = to - 365 * 86_400_000L; // orders on a single day: simulate the year before them
     }
     if (spec.from() != null) {
       from = spec.from().toEpochMilli();

@@ -28,6 +28,13 @@ class BehaviorSimulatorTest {
 
   @BeforeAll
   static void simulate() throws Exception {
+    // customers and items to simulate around: the bundled sample (a no-op if another test loaded it)
+    java.nio.file.Path sample = TestWarehouse.freshDir("sim").resolve("online-retail-sample.csv.gz");
+    try (var in = BehaviorSimulatorTest.class.getResourceAsStream("/lode/demo/online-retail-sample.csv.gz")) {
+      java.nio.file.Files.copy(in, sample);
+    }
+    new dev.lode.load.BatchLoader(TestWarehouse.get()).load(sample, dev.lode.load.LoadKind.ORDERS,
+        dev.lode.load.MappingSpec.resolve("online-retail"), dev.lode.load.BatchLoader.Options.defaults());
     result = new BehaviorSimulator(TestWarehouse.get()).simulate(new BehaviorSimulator.Spec(SEED, 80_000, null, null),
         x -> { });
   }
