@@ -279,6 +279,44 @@ public final class BatchLoader {
     private final Map<String, Integer> idx = new HashMap<>();
     private final boolean lineNoMapped;
     private final StringBuilder key = new StringBuilder();
+    // column positions, resolved once: a map lookup per column per record was the loader's top cost
+    private final int colAnonymousId;
+    private final int colCampaignId;
+    private final int colChannel;
+    private final int colContactId;
+    private final int colCountry;
+    private final int colCurrency;
+    private final int colCustomerKey;
+    private final int colDistinctId;
+    private final int colEmail;
+    private final int colEventId;
+    private final int colEventType;
+    private final int colEvidence;
+    private final int colIdType;
+    private final int colIdValue;
+    private final int colItemBrand;
+    private final int colItemCategory;
+    private final int colItemId;
+    private final int colItemTitle;
+    private final int colLineNo;
+    private final int colLinkedAt;
+    private final int colLoadedAt;
+    private final int colOrderId;
+    private final int colOrderTime;
+    private final int colOtherType;
+    private final int colOtherValue;
+    private final int colPhone;
+    private final int colQuantity;
+    private final int colReceivedTime;
+    private final int colRecipient;
+    private final int colRespondedAt;
+    private final int colResponseType;
+    private final int colSendId;
+    private final int colSource;
+    private final int colStatus;
+    private final int colTicketId;
+    private final int colUnitPrice;
+    private final int colUserId;
 
     Completer(LoadKind kind, String[] names, CompiledMapping mapping, Run run) {
       this.kind = kind;
@@ -287,6 +325,47 @@ public final class BatchLoader {
         idx.put(names[i], i);
       }
       this.lineNoMapped = mapping.maps("line_no");
+      colAnonymousId = ix("anonymous_id");
+      colCampaignId = ix("campaign_id");
+      colChannel = ix("channel");
+      colContactId = ix("contact_id");
+      colCountry = ix("country");
+      colCurrency = ix("currency");
+      colCustomerKey = ix("customer_key");
+      colDistinctId = ix("distinct_id");
+      colEmail = ix("email");
+      colEventId = ix("event_id");
+      colEventType = ix("event_type");
+      colEvidence = ix("evidence");
+      colIdType = ix("id_type");
+      colIdValue = ix("id_value");
+      colItemBrand = ix("item_brand");
+      colItemCategory = ix("item_category");
+      colItemId = ix("item_id");
+      colItemTitle = ix("item_title");
+      colLineNo = ix("line_no");
+      colLinkedAt = ix("linked_at");
+      colLoadedAt = ix("loaded_at");
+      colOrderId = ix("order_id");
+      colOrderTime = ix("order_time");
+      colOtherType = ix("other_type");
+      colOtherValue = ix("other_value");
+      colPhone = ix("phone");
+      colQuantity = ix("quantity");
+      colReceivedTime = ix("received_time");
+      colRecipient = ix("recipient");
+      colRespondedAt = ix("responded_at");
+      colResponseType = ix("response_type");
+      colSendId = ix("send_id");
+      colSource = ix("source");
+      colStatus = ix("status");
+      colTicketId = ix("ticket_id");
+      colUnitPrice = ix("unit_price");
+      colUserId = ix("user_id");
+    }
+
+    private int ix(String col) {
+      return idx.getOrDefault(col, -1);
     }
 
     private int i(String col) {
@@ -294,90 +373,90 @@ public final class BatchLoader {
     }
 
     String complete(Object[] row, RecordReader reader) throws CompiledMapping.Rejection {
-      if (idx.containsKey("source") && ((String) row[i("source")]).isEmpty()) {
-        row[i("source")] = run.source;
+      if ((colSource >= 0) && ((String) row[colSource]).isEmpty()) {
+        row[colSource] = run.source;
       }
-      if (idx.containsKey("loaded_at")) {
-        row[i("loaded_at")] = run.loadedAt;
+      if ((colLoadedAt >= 0)) {
+        row[colLoadedAt] = run.loadedAt;
       }
       key.setLength(0);
       switch (kind) {
         case EVENTS -> {
-          if (((String) row[i("distinct_id")]).isEmpty()) {
-            String user = (String) row[i("user_id")];
-            row[i("distinct_id")] = user.isEmpty() ? row[i("anonymous_id")] : user;
+          if (((String) row[colDistinctId]).isEmpty()) {
+            String user = (String) row[colUserId];
+            row[colDistinctId] = user.isEmpty() ? row[colAnonymousId] : user;
           }
-          if (((String) row[i("distinct_id")]).isEmpty()) {
+          if (((String) row[colDistinctId]).isEmpty()) {
             throw new CompiledMapping.Rejection("missing_id", "no distinct_id, user_id or anonymous_id");
           }
-          if (((String) row[i("event_type")]).isEmpty()) {
-            row[i("event_type")] = "track";
+          if (((String) row[colEventType]).isEmpty()) {
+            row[colEventType] = "track";
           }
-          row[i("received_time")] = run.loadedAt;
-          if (((String) row[i("event_id")]).isEmpty()) {
+          row[colReceivedTime] = run.loadedAt;
+          if (((String) row[colEventId]).isEmpty()) {
             // a content hash: the same line loaded again is the same event
-            row[i("event_id")] = CompiledMapping.sha256(reader.raw()).substring(0, 32);
+            row[colEventId] = CompiledMapping.sha256(reader.raw()).substring(0, 32);
           }
-          key.append(row[i("event_id")]);
+          key.append(row[colEventId]);
         }
         case ORDERS -> {
-          String order = (String) row[i("order_id")];
+          String order = (String) row[colOrderId];
           if (!lineNoMapped) {
             long[] n = run.lineCounters.computeIfAbsent(order, k -> new long[1]);
-            row[i("line_no")] = ++n[0];
+            row[colLineNo] = ++n[0];
           }
-          if (((String) row[i("status")]).isEmpty()) {
-            row[i("status")] = "completed";
+          if (((String) row[colStatus]).isEmpty()) {
+            row[colStatus] = "completed";
           }
-          key.append(order).append('\u0001').append(row[i("line_no")]);
+          key.append(order).append('\u0001').append(row[colLineNo]);
         }
         case TICKETS -> {
           typedId(row, "requester", "requester_type");
-          key.append(row[i("ticket_id")]);
+          key.append(row[colTicketId]);
         }
-        case CAMPAIGNS -> key.append(row[i("campaign_id")]);
+        case CAMPAIGNS -> key.append(row[colCampaignId]);
         case CAMPAIGN_SENDS -> {
           typedId(row, "recipient", "recipient_type");
-          key.append(row[i("campaign_id")]).append('\u0001').append(row[i("send_id")]);
+          key.append(row[colCampaignId]).append('\u0001').append(row[colSendId]);
         }
         case CAMPAIGN_RESPONSES -> {
           typedId(row, "recipient", "recipient_type");
-          key.append(row[i("campaign_id")]).append('\u0001').append(row[i("send_id")]).append('\u0001')
-              .append(row[i("recipient")]).append('\u0001').append(row[i("response_type")]).append('\u0001')
-              .append(row[i("responded_at")]);
+          key.append(row[colCampaignId]).append('\u0001').append(row[colSendId]).append('\u0001')
+              .append(row[colRecipient]).append('\u0001').append(row[colResponseType]).append('\u0001')
+              .append(row[colRespondedAt]);
         }
-        case ITEMS -> key.append(row[i("item_id")]);
+        case ITEMS -> key.append(row[colItemId]);
         case PERSONS -> {
-          String email = (String) row[i("email")];
+          String email = (String) row[colEmail];
           if (!email.isEmpty() && ((String) row[i("email_sha256")]).isEmpty()) {
             row[i("email_sha256")] = CompiledMapping.sha256(CompiledMapping.normalizeEmail(email));
           }
-          String phone = (String) row[i("phone")];
+          String phone = (String) row[colPhone];
           if (!phone.isEmpty() && ((String) row[i("phone_sha256")]).isEmpty()) {
             row[i("phone_sha256")] = CompiledMapping.sha256(CompiledMapping.normalizePhone(phone));
           }
-          if (((String) row[i("contact_id")]).isEmpty()) {
+          if (((String) row[colContactId]).isEmpty()) {
             for (String col : List.of("customer_no", "user_id", "email_sha256", "phone_sha256")) {
               if (!((String) row[i(col)]).isEmpty()) {
-                row[i("contact_id")] = col + ":" + row[i(col)];
+                row[colContactId] = col + ":" + row[i(col)];
                 break;
               }
             }
           }
-          if (((String) row[i("contact_id")]).isEmpty()) {
+          if (((String) row[colContactId]).isEmpty()) {
             throw new CompiledMapping.Rejection("missing_id", "no customer_no, user_id, email or phone");
           }
-          key.append(row[i("contact_id")]);
+          key.append(row[colContactId]);
         }
         case IDENTITIES -> {
-          if ((Long) row[i("linked_at")] == 0L) {
-            row[i("linked_at")] = run.loadedAt;
+          if ((Long) row[colLinkedAt] == 0L) {
+            row[colLinkedAt] = run.loadedAt;
           }
-          if (((String) row[i("evidence")]).isEmpty()) {
-            row[i("evidence")] = run.file + ":" + reader.line();
+          if (((String) row[colEvidence]).isEmpty()) {
+            row[colEvidence] = run.file + ":" + reader.line();
           }
-          key.append(row[i("id_type")]).append('\u0001').append(row[i("id_value")]).append('\u0001')
-              .append(row[i("other_type")]).append('\u0001').append(row[i("other_value")]);
+          key.append(row[colIdType]).append('\u0001').append(row[colIdValue]).append('\u0001')
+              .append(row[colOtherType]).append('\u0001').append(row[colOtherValue]);
         }
       }
       return key.toString();
@@ -400,45 +479,45 @@ public final class BatchLoader {
       if (kind != LoadKind.ORDERS) {
         return;
       }
-      String order = (String) row[i("order_id")];
-      long time = (Long) row[i("order_time")];
-      long qty = (Long) row[i("quantity")];
-      long price = (Long) row[i("unit_price")];
+      String order = (String) row[colOrderId];
+      long time = (Long) row[colOrderTime];
+      long qty = (Long) row[colQuantity];
+      long price = (Long) row[colUnitPrice];
       Object[] o = run.orders.get(order);
       if (o == null) {
         o = TargetTable.ORDERS.emptyRow();
         o[0] = order;
-        o[1] = row[i("customer_key")];
+        o[1] = row[colCustomerKey];
         o[3] = time;
-        o[4] = row[i("status")];
-        o[6] = row[i("currency")];
-        o[7] = row[i("country")];
-        o[8] = row[i("channel")];
-        o[9] = row[i("source")];
+        o[4] = row[colStatus];
+        o[6] = row[colCurrency];
+        o[7] = row[colCountry];
+        o[8] = row[colChannel];
+        o[9] = row[colSource];
         o[10] = run.loadedAt;
         run.orders.put(order, o);
       } else {
         o[3] = Math.min((Long) o[3], time);
       }
       o[5] = (Long) o[5] + qty * price;
-      String item = (String) row[i("item_id")];
-      String title = (String) row[i("item_title")];
+      String item = (String) row[colItemId];
+      String title = (String) row[colItemTitle];
       Long seen = run.itemTimes.get(item);
       if (seen == null || (time >= seen && (price > 0 || !title.isEmpty()))) {
         Object[] it = run.items.get(item);
         if (it == null) {
           it = TargetTable.ITEMS.emptyRow();
           it[0] = item;
-          it[10] = row[i("source")];
+          it[10] = row[colSource];
           it[11] = run.loadedAt;
           run.items.put(item, it);
         }
         if (!title.isEmpty()) {
           it[1] = title;
-          it[2] = row[i("item_category")];
+          it[2] = row[colItemCategory];
         }
-        if (!((String) row[i("item_brand")]).isEmpty()) {
-          it[4] = row[i("item_brand")];
+        if (!((String) row[colItemBrand]).isEmpty()) {
+          it[4] = row[colItemBrand];
         }
         if (price > 0) {
           it[5] = price;

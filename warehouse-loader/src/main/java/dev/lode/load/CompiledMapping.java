@@ -468,9 +468,14 @@ final class CompiledMapping {
           String v = f.eval(r);
           double x;
           try {
-            x = Double.parseDouble(v);
-          } catch (NumberFormatException e) {
-            return false;
+            // plain decimals on the fast path; anything else (exponents, NaN) through the JDK
+            x = ColumnType.parseDecimal(v) / 10_000.0;
+          } catch (RuntimeException e) {
+            try {
+              x = Double.parseDouble(v);
+            } catch (NumberFormatException e2) {
+              return false;
+            }
           }
           return switch (op) {
             case "lt" -> x < bound;
