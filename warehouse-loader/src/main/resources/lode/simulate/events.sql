@@ -111,4 +111,4 @@ ARRAY JOIN
     x_users AS x_user,
     arrayMap(nm -> multiIf(nm = 'identify', '/login', nm = 'add_to_cart', '/cart', nm = 'checkout', '/checkout',
                            nm = 'purchase', '/checkout/confirmation', ''), x_names) AS x_fixed_page
-SETTINGS max_threads = 2
+SETTINGS max_threads = 2, optimize_on_insert = 0
