@@ -22,6 +22,7 @@ public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
   private ReportService reports;
+  private BackgroundJobs jobs;
 
   private LodeServer(LodeContext context, Server jetty) {
     this.context = context;
@@ -52,6 +53,7 @@ public final class LodeServer implements AutoCloseable {
         throw e;
       }
       server.writeRunFile();
+      server.jobs = BackgroundJobs.start(context);
       return server;
     } catch (Exception e) {
       context.close();
@@ -97,6 +99,9 @@ public final class LodeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (jobs != null) {
+      jobs.close();
+    }
     try {
       if (reports != null) {
         reports.close();

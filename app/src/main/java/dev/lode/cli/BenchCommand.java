@@ -3,6 +3,8 @@ package dev.lode.cli;
 import dev.lode.bench.Benchmark;
 import dev.lode.bench.CollectorBenchmark;
 import dev.lode.bench.InsertBenchmark;
+import dev.lode.bench.LoadBenchmark;
+import dev.lode.bench.SimulateBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ final class BenchCommand implements Command {
   BenchCommand() {
     add(new InsertBenchmark());
     add(new CollectorBenchmark());
+    add(new LoadBenchmark());
+    add(new SimulateBenchmark());
   }
 
   private void add(Benchmark b) {

@@ -14,6 +14,10 @@ public final class Lode {
     register(new BenchCommand());
     register(new EngineCommand());
     register(new ReportCommand());
+    register(new LoadCommand());
+    register(new SimulateCommand());
+    register(new ResolveCommand());
+    register(new DemoCommand());
   }
 
   private Lode() {
