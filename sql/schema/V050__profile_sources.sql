@@ -1,21 +1,6 @@
--- What profiles and tags read: behavior events attributed to their person, and each
--- person's current consent decision per purpose.
-
--- Events attributed to the person their distinct_id resolves to now. The loader branch
--- defines this same view (identity resolution); whichever migration runs first creates
--- it and the other is a no-op, so the definitions must stay identical.
-CREATE VIEW IF NOT EXISTS events_resolved AS
-SELECT e.* EXCEPT (person_id),
-       i.person_id AS person_id,
-       e.person_id AS ingest_person_id
-FROM events AS e
-LEFT ANY JOIN
-(
-    SELECT id_type, id_value, person_id
-    FROM identities FINAL
-    WHERE is_deleted = 0 AND id_type IN ('user_id', 'anonymous_id')
-) AS i
-ON i.id_value = e.distinct_id AND i.id_type = if(e.user_id != '', 'user_id', 'anonymous_id');
+-- What profiles and tags read: behavior events attributed to their person (over the
+-- events_resolved view of identity resolution, V021), and each person's current consent
+-- decision per purpose.
 
 -- The events profiles and tags are computed from: the resolved person, or the person
 -- stamped at ingest when the resolver has not seen the id yet; events without any person
