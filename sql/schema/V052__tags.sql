@@ -55,14 +55,14 @@ WHERE t.status = 'active'
   AND (v.expires_at IS NULL OR v.expires_at > now64(3))
   AND v.person_id NOT IN (SELECT person_id FROM profiling_withheld);
 
--- Per tag: coverage of profiled persons, week-over-week stability (Jaccard similarity of
+-- Per tag: coverage of profiled persons (those who did not withhold profiling consent), week-over-week stability (Jaccard similarity of
 -- the member sets of the newest snapshot day and the newest one at least 7 days older;
 -- NULL until a week of history exists), and conversion lift (share of tagged persons
 -- with an order in the last 30 days over the same share among untagged profiled persons).
 CREATE VIEW IF NOT EXISTS tag_quality AS
 WITH
-    (SELECT count() FROM profiles) AS population,
-    (SELECT countIf(orders_30d > 0) FROM profiles) AS converted_all
+    (SELECT count() FROM profiles WHERE consent_profiling != 'withheld') AS population,
+    (SELECT countIf(orders_30d > 0) FROM profiles WHERE consent_profiling != 'withheld') AS converted_all
 SELECT t.tag_id AS tag_id, t.version AS version, t.kind AS kind,
        coalesce(m.n_tagged, 0) AS tagged,
        population,

@@ -13,6 +13,8 @@ public final class Lode {
     register(new SqlCommand());
     register(new BenchCommand());
     register(new EngineCommand());
+    register(new TagsCommand());
+    register(new ProfilesCommand());
   }
 
   private Lode() {
