@@ -76,7 +76,7 @@ public final class ProfileRefresher {
       (
           SELECT DISTINCT person_id FROM
           (
-              SELECT person_id FROM profile_events WHERE event_time <= ${AS_OF} AND ${FILTER}
+              SELECT person_id FROM profile_events WHERE event_time <= ${AS_OF} AND ${EV_FILTER}
               UNION ALL SELECT person_id FROM orders FINAL WHERE person_id != '' AND ${FILTER}
               UNION ALL SELECT person_id FROM tickets FINAL WHERE person_id != '' AND ${FILTER}
               UNION ALL SELECT person_id FROM campaign_sends FINAL WHERE person_id != '' AND ${FILTER}
@@ -102,7 +102,7 @@ public final class ProfileRefresher {
                  if(purchases = 0, NULL, toNullable(minIf(event_time, event_name = 'purchase'))) AS first_purchase_at,
                  if(purchases = 0, NULL, toNullable(maxIf(event_time, event_name = 'purchase'))) AS last_purchase_at
           FROM profile_events
-          WHERE event_time <= ${AS_OF} AND ${FILTER}
+          WHERE event_time <= ${AS_OF} AND ${EV_FILTER}
           GROUP BY person_id
       ) AS ev ON ev.person_id = p.person_id
       LEFT ANY JOIN
@@ -114,7 +114,7 @@ public final class ProfileRefresher {
                      max(event_name = 'add_to_cart') AS has_cart,
                      max(event_name IN ('purchase', 'order_completed')) AS has_purchase
               FROM profile_events
-              WHERE session_id != '' AND event_time <= ${AS_OF} AND ${FILTER}
+              WHERE session_id != '' AND event_time <= ${AS_OF} AND ${EV_FILTER}
               GROUP BY person_id, session_id
           )
           GROUP BY person_id
@@ -133,7 +133,7 @@ public final class ProfileRefresher {
                                  1.0 + least(dwell_ms, 300000) / 60000.0)
                          * pow(0.5, dateDiff('second', event_time, ${AS_OF}) / (${HALF_LIFE_DAYS} * 86400.0))) AS s
               FROM profile_events
-              WHERE category != '' AND event_time <= ${AS_OF} AND ${FILTER}
+              WHERE category != '' AND event_time <= ${AS_OF} AND ${EV_FILTER}
                 AND event_name IN ('page_view', 'product_view', 'add_to_cart', 'purchase')
               GROUP BY person_id, category
           )
@@ -251,6 +251,18 @@ public final class ProfileRefresher {
       WHERE person_id != ''
       """;
 
+  // The ids the changed persons' events were sent under: a filter on distinct_id, the
+  // events table's first sort key column, reads only their granules.
+  private static final String CHANGED_IDS = """
+      SELECT DISTINCT distinct_id FROM
+      (
+          SELECT distinct_id FROM events WHERE person_id IN (SELECT person_id FROM ${CHANGED})
+          UNION ALL
+          SELECT id_value FROM identities FINAL
+          WHERE id_type IN ('user_id', 'anonymous_id') AND person_id IN (SELECT person_id FROM ${CHANGED})
+      )
+      """;
+
   private final Warehouse warehouse;
   private final ProfileSettings settings;
 
@@ -289,17 +301,22 @@ public final class ProfileRefresher {
     String suffix = runId.replace("-", "");
     String stage = "profiles_stage_" + suffix;
     String changed = "profiles_changed_" + suffix;
+    String changedIds = "profiles_changed_ids_" + suffix;
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
       try {
         String filter = "1";
         String lineFilter = "1";
+        String eventFilter = "1";
         if (since != null) {
           st.execute("CREATE TABLE " + changed + " ENGINE = MergeTree ORDER BY person_id AS "
               + CHANGED.replace("${SINCE}", SqlLiteral.timestamp(since)));
           filter = "person_id IN (SELECT person_id FROM " + changed + ")";
           lineFilter = "l.person_id IN (SELECT person_id FROM " + changed + ")";
+          st.execute("CREATE TABLE " + changedIds + " ENGINE = MergeTree ORDER BY distinct_id AS "
+              + CHANGED_IDS.replace("${CHANGED}", changed));
+          eventFilter = "distinct_id IN (SELECT distinct_id FROM " + changedIds + ") AND " + filter;
         }
         String select = STAGE_SELECT
             .replace("${AS_OF}", SqlLiteral.timestamp(asOf))
@@ -307,6 +324,7 @@ public final class ProfileRefresher {
             .replace("${MISCLICK_MS}", Long.toString(settings.misclickMs()))
             .replace("${DISCOUNTED}", DISCOUNTED)
             .replace("${L_FILTER}", lineFilter)
+            .replace("${EV_FILTER}", eventFilter)
             .replace("${FILTER}", filter);
         st.execute("CREATE TABLE " + stage + " ENGINE = MergeTree ORDER BY person_id AS " + select);
         st.execute(PUBLISH.replace("${STAGE}", stage).replace("${COMPUTED_AT}", SqlLiteral.timestamp(Instant.now())));
@@ -324,6 +342,7 @@ public final class ProfileRefresher {
       } finally {
         st.execute("DROP TABLE IF EXISTS " + stage);
         st.execute("DROP TABLE IF EXISTS " + changed);
+        st.execute("DROP TABLE IF EXISTS " + changedIds);
       }
     }
   }
