@@ -1,6 +1,7 @@
 package dev.lode.app;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.tags.TagScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
+  private TagScheduler tagRefresh;
 
   private LodeServer(LodeContext context, Server jetty) {
     this.context = context;
@@ -44,6 +46,7 @@ public final class LodeServer implements AutoCloseable {
       jetty.start();
       LodeServer server = new LodeServer(context, jetty);
       server.writeRunFile();
+      server.tagRefresh = TagScheduler.start(context.warehouse(), config);
       return server;
     } catch (Exception e) {
       context.close();
@@ -89,6 +92,9 @@ public final class LodeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (tagRefresh != null) {
+      tagRefresh.close();
+    }
     try {
       jetty.stop();
     } catch (Exception e) {

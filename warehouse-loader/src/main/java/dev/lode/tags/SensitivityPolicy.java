@@ -34,6 +34,7 @@ public final class SensitivityPolicy {
 
   // Terms that betray a sensitive inference in a tag's id or name even under an innocent
   // category; narrower than the category words so product interests ("kids_toys") pass.
+  // A term matches at the start of a word; one ending in '$' only as a whole word.
   private static final Map<String, List<String>> NAME_TERMS = Map.of(
       "health", List.of("health", "medical", "pregnan", "disease", "illness", "diagnos"),
       "religion", List.of("religio", "faith"),
@@ -41,7 +42,7 @@ public final class SensitivityPolicy {
       "sexuality", List.of("sexual", "lgbt", "gay", "lesbian"),
       "ethnicity", List.of("ethnic", "racial"),
       "financial_hardship", List.of("hardship", "debt", "poverty", "insolven", "broke_"),
-      "minors", List.of("underage", "minor", "under_18"));
+      "minors", List.of("underage", "under_18", "minor$", "minors$", "child$", "children$"));
 
   private static final Set<String> ALLOWED_SENSITIVITY = Set.of("none", "personal");
 
@@ -67,7 +68,7 @@ public final class SensitivityPolicy {
       for (Map.Entry<String, List<String>> e : NAME_TERMS.entrySet()) {
         for (String term : e.getValue()) {
           if (containsTerm(text, term)) {
-            throw new SensitiveTagException(where + ": refused, its id or name '" + text + "' contains '" + term
+            throw new SensitiveTagException(where + ": refused, its id or name '" + text + "' contains '" + term.replace("$", "")
                 + "', an inference in the sensitive class '" + e.getKey() + "'", e.getKey());
           }
         }
@@ -86,15 +87,18 @@ public final class SensitivityPolicy {
     return null;
   }
 
-  // A term matches at the start of a word (words split on '_' and non-letters).
   private static boolean containsTerm(String text, String term) {
+    boolean whole = term.endsWith("$");
+    String t = whole ? term.substring(0, term.length() - 1) : term;
     int from = 0;
     while (true) {
-      int i = text.indexOf(term, from);
+      int i = text.indexOf(t, from);
       if (i < 0) {
         return false;
       }
-      if (i == 0 || !Character.isLetter(text.charAt(i - 1))) {
+      int end = i + t.length();
+      if ((i == 0 || !Character.isLetter(text.charAt(i - 1)))
+          && (!whole || end == text.length() || !Character.isLetter(text.charAt(end)))) {
         return true;
       }
       from = i + 1;
