@@ -55,6 +55,8 @@ public final class TagsBenchmark implements Benchmark {
       System.out.printf("bench tags: %,d events, %,d persons over 60 days, warehouse %s%n", events, persons,
           w.embedded() ? "embedded ClickHouse " + w.engine().orElseThrow().version() : w.jdbcUrl());
       System.out.println("  data: synthetic, generated in the engine (the demo simulator is not on this branch)");
+      System.out.printf("  machine: %d cores, load average %.1f at start%n", Runtime.getRuntime().availableProcessors(),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       long t0 = System.nanoTime();
       generate(st, 0, events, persons, asOf.minus(Duration.ofMinutes(10)));
       st.execute("INSERT INTO consents (id_type, id_value, person_id, purpose, granted, recorded_at, source)"
@@ -78,6 +80,8 @@ public final class TagsBenchmark implements Benchmark {
           (System.nanoTime() - t1) / 1_000_000);
       TagService.Cycle inc = service.refresh(asOf.plus(Duration.ofMinutes(2)), List.of(), true, false);
       TagsReport.print(inc);
+      System.out.printf("  load average %.1f at the end%n",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       try (ResultSet rs = st.executeQuery("SELECT tag_id, tagged, round(coverage, 4), round(conversion_lift, 3)"
           + " FROM tag_quality ORDER BY tag_id")) {
         System.out.println("tag_quality (tag, tagged, coverage, conversion lift):");

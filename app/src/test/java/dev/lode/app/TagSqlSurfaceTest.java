@@ -67,6 +67,14 @@ class TagSqlSurfaceTest {
         assertEquals("price_sensitive_browser", rs.getString("tag_id"));
         assertEquals("tents", rs.getString("value"));
       }
+      // profiles join behavior table functions on person_id
+      try (ResultSet rs = query(c, "SELECT f.person_id, f.reached_step, p.top_category, p.abandoned_carts"
+          + " FROM TABLE(funnel_people('product_view,page_view', 604800, 2)) f"
+          + " JOIN profiles p ON p.person_id = f.person_id WHERE f.person_id = 'sql-a'")) {
+        assertTrue(rs.next(), "sql-a viewed products, then a page");
+        assertEquals("tents", rs.getString("top_category"));
+        assertEquals(2, rs.getInt("reached_step"));
+      }
       try (ResultSet rs = query(c, "SELECT q.tag_id, q.tagged, q.coverage, c.kind FROM tag_quality q"
           + " JOIN tags c ON c.tag_id = q.tag_id WHERE q.tag_id = 'price_sensitive_browser'")) {
         assertTrue(rs.next());
