@@ -3,11 +3,12 @@
 -- reasons and the share of events from each source. Thresholds live in lode_settings
 -- (written from lode.quality.* at start).
 
--- One row per (distinct_id, session_id) with the figures the bot rule reads: rate,
--- regularity (coefficient of variation of the gaps between events) and user agent.
+-- One row per session_id (a session that logs in spans two distinct_ids) with the figures
+-- the bot rule reads: rate, regularity (coefficient of variation of the gaps between
+-- events) and user agent.
 CREATE VIEW IF NOT EXISTS session_quality AS
 SELECT
-    distinct_id,
+    s_distinct_id AS distinct_id,
     session_id,
     s_source AS source,
     s_events AS events,
@@ -28,8 +29,8 @@ SELECT
 FROM
 (
     SELECT
-        distinct_id,
         session_id,
+        any(distinct_id) AS s_distinct_id,
         any(source) AS s_source,
         count() AS s_events,
         min(event_time) AS s_started,
@@ -38,20 +39,22 @@ FROM
         any(user_agent) AS s_user_agent
     FROM events
     WHERE session_id != ''
-    GROUP BY distinct_id, session_id
+    GROUP BY session_id
 );
 
 -- Events with their quality flags: is_misclick (a page or product view left within
--- quality.misclick_ms) and is_bot (its session is bot-like).
+-- quality.misclick_ms by a human: a bot's quick pages are not misclicks) and is_bot (its
+-- session is bot-like).
 CREATE VIEW IF NOT EXISTS events_quality AS
 SELECT e.*,
        e.event_name IN ('page_view', 'product_view') AND e.dwell_ms > 0
-           AND e.dwell_ms < (SELECT toUInt64OrZero(argMax(value, updated_at)) FROM lode_settings WHERE key = 'quality.misclick_ms') AS is_misclick,
+           AND e.dwell_ms < (SELECT toUInt64OrZero(argMax(value, updated_at)) FROM lode_settings WHERE key = 'quality.misclick_ms')
+           AND s.is_bot = 0 AS is_misclick,
        s.is_bot = 1 AS is_bot,
        s.bot_reason AS bot_reason
 FROM events AS e
-LEFT ANY JOIN (SELECT distinct_id, session_id, is_bot, bot_reason FROM session_quality) AS s
-ON s.distinct_id = e.distinct_id AND s.session_id = e.session_id;
+LEFT ANY JOIN (SELECT session_id, is_bot, bot_reason FROM session_quality) AS s
+ON s.session_id = e.session_id;
 
 -- One row per check: check, dimension (a source or reason), value, total, share = value/total.
 CREATE VIEW IF NOT EXISTS data_quality AS

@@ -22,6 +22,7 @@ public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
   private TagScheduler tagRefresh;
+  private BackgroundJobs jobs;
 
   private LodeServer(LodeContext context, Server jetty) {
     this.context = context;
@@ -46,6 +47,7 @@ public final class LodeServer implements AutoCloseable {
       jetty.start();
       LodeServer server = new LodeServer(context, jetty);
       server.writeRunFile();
+      server.jobs = BackgroundJobs.start(context);
       server.tagRefresh = TagScheduler.start(context.warehouse(), config);
       return server;
     } catch (Exception e) {
@@ -92,6 +94,9 @@ public final class LodeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (jobs != null) {
+      jobs.close();
+    }
     if (tagRefresh != null) {
       tagRefresh.close();
     }

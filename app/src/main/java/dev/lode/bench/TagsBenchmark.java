@@ -2,6 +2,8 @@ package dev.lode.bench;
 
 import dev.lode.cli.TagsReport;
 import dev.lode.config.LodeConfig;
+import dev.lode.simulate.BehaviorSimulator;
+import dev.lode.simulate.DemoDataset;
 import dev.lode.tags.TagService;
 import dev.lode.warehouse.SqlLiteral;
 import dev.lode.warehouse.Warehouse;
@@ -15,12 +17,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * {@code bin/lode bench tags [events] [persons]}: the time of a full profile-and-tag
- * refresh over synthetic behavior (default 10 M events, 200 k persons, 60 days), then of
- * an incremental cycle after 1% more events arrive. The behavior is generated inside the
- * engine ({@code INSERT … SELECT … FROM numbers(N)}): sessions of 8 events, a favourite
- * category per person (some switch late), long-dwell sale browsers, purchase rates that
- * rise with engagement, 1% of persons withholding profiling consent.
+ * {@code bin/lode bench tags [events] [demo|synthetic]}: the time of a full
+ * profile-and-tag refresh (every tag, the model trained and scored) over the demo dataset
+ * at N events (default 10 M: Online Retail purchases, the behavior simulator, identity
+ * resolution), then of an incremental cycle after 1% more events arrive. {@code synthetic}
+ * generates simpler behavior instead ({@code INSERT … SELECT … FROM numbers(N)}, 50 events
+ * per person over 60 days: a favourite category per person, some switching late,
+ * long-dwell sale browsers, purchase rates rising with engagement). In both, 1% of
+ * persons withhold profiling consent. Tags are computed as of the newest event.
  */
 public final class TagsBenchmark implements Benchmark {
   private static final String CATEGORIES = "['sports','photography','garden','kitchen','books','toys','fashion','shoes',"
@@ -38,11 +42,12 @@ public final class TagsBenchmark implements Benchmark {
 
   @Override
   public void run(List<String> args) throws Exception {
-    long events = args.isEmpty() ? 10_000_000L : Long.parseLong(args.get(0));
-    long persons = args.size() < 2 ? 200_000L : Long.parseLong(args.get(1));
-    if (events < persons || persons < 100) {
-      throw new IllegalArgumentException("expects events >= persons >= 100, got " + events + " events, " + persons + " persons");
+    long events = args.isEmpty() ? 10_000_000L : DemoDataset.parseSize(args.get(0));
+    boolean synthetic = args.size() >= 2 && args.get(1).equals("synthetic");
+    if (args.size() >= 2 && !synthetic && !args.get(1).equals("demo")) {
+      throw new IllegalArgumentException("the second argument is demo (default) or synthetic, got '" + args.get(1) + "'");
     }
+    long persons = Math.max(100, events / 50);
     LodeConfig base = LodeConfig.load();
     Path dir = null;
     LodeConfig config = base;
@@ -50,22 +55,30 @@ public final class TagsBenchmark implements Benchmark {
       dir = Files.createTempDirectory("lode-bench-tags-");
       config = base.with("lode.data.dir", dir.toString());
     }
-    Instant asOf = Instant.now();
+    Instant now = Instant.now();
     try (Warehouse w = Warehouse.open(config); Connection c = w.connect(); Statement st = c.createStatement()) {
-      System.out.printf("bench tags: %,d events, %,d persons over 60 days, warehouse %s%n", events, persons,
+      System.out.printf("bench tags: %s dataset, %,d events, warehouse %s%n", synthetic ? "synthetic" : "demo", events,
           w.embedded() ? "embedded ClickHouse " + w.engine().orElseThrow().version() : w.jdbcUrl());
-      System.out.println("  data: synthetic, generated in the engine (the demo simulator is not on this branch)");
       System.out.printf("  machine: %d cores, load average %.1f at start%n", Runtime.getRuntime().availableProcessors(),
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       long t0 = System.nanoTime();
-      generate(st, 0, events, persons, asOf.minus(Duration.ofMinutes(10)));
+      if (synthetic) {
+        generate(st, 0, events, persons, now.minus(Duration.ofMinutes(10)));
+      } else {
+        DemoDataset.load(w, config, events, line -> System.out.println("  " + line));
+      }
+      // 1% of persons withhold profiling consent
       st.execute("INSERT INTO consents (id_type, id_value, person_id, purpose, granted, recorded_at, source)"
-          + " SELECT 'user_id', concat('p', toString(number)), concat('p', toString(number)), 'profiling', 0, now64(3), 'bench'"
-          + " FROM numbers(" + persons + ") WHERE number % 100 = 7");
-      System.out.printf("  generate: %,d ms%n", (System.nanoTime() - t0) / 1_000_000);
-      try (ResultSet rs = st.executeQuery("SELECT count(), uniqExact(person_id) FROM events")) {
+          + " SELECT 'person', person_id, person_id, 'profiling', 0, now64(3), 'bench'"
+          + " FROM (SELECT DISTINCT person_id FROM profile_events) WHERE cityHash64(person_id) % 100 = 7");
+      System.out.printf("  data ready in %,d ms%n", (System.nanoTime() - t0) / 1_000_000);
+      Instant asOf;
+      try (ResultSet rs = st.executeQuery("SELECT count(), uniqExact(person_id),"
+          + " toUnixTimestamp64Milli(max(event_time)) FROM profile_events")) {
         rs.next();
-        System.out.printf("  events table: %,d rows, %,d persons%n", rs.getLong(1), rs.getLong(2));
+        asOf = Instant.ofEpochMilli(rs.getLong(3) + 1);
+        System.out.printf("  profile_events: %,d events of %,d persons; tags as of the newest event, %s%n",
+            rs.getLong(1), rs.getLong(2), asOf);
       }
 
       TagService service = TagService.open(w, config);
@@ -75,10 +88,14 @@ public final class TagsBenchmark implements Benchmark {
 
       long more = events / 100;
       long t1 = System.nanoTime();
-      generate(st, events, more, persons, asOf.plus(Duration.ofMinutes(1)));
+      if (synthetic) {
+        generate(st, events, more, persons, now.minus(Duration.ofMinutes(1)));
+      } else {
+        new BehaviorSimulator(w).simulate(new BehaviorSimulator.Spec(4242, more, null, null), x -> { });
+      }
       System.out.printf("incremental cycle after %,d more events (%,d ms to insert):%n", more,
           (System.nanoTime() - t1) / 1_000_000);
-      TagService.Cycle inc = service.refresh(asOf.plus(Duration.ofMinutes(2)), List.of(), true, false);
+      TagService.Cycle inc = service.refresh(asOf, List.of(), true, false);
       TagsReport.print(inc);
       System.out.printf("  load average %.1f at the end%n",
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

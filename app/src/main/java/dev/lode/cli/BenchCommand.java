@@ -2,6 +2,8 @@ package dev.lode.cli;
 
 import dev.lode.bench.Benchmark;
 import dev.lode.bench.InsertBenchmark;
+import dev.lode.bench.LoadBenchmark;
+import dev.lode.bench.SimulateBenchmark;
 import dev.lode.bench.TagsBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,8 @@ final class BenchCommand implements Command {
 
   BenchCommand() {
     add(new InsertBenchmark());
+    add(new LoadBenchmark());
+    add(new SimulateBenchmark());
     add(new TagsBenchmark());
   }
 

@@ -13,6 +13,10 @@ public final class Lode {
     register(new SqlCommand());
     register(new BenchCommand());
     register(new EngineCommand());
+    register(new LoadCommand());
+    register(new SimulateCommand());
+    register(new ResolveCommand());
+    register(new DemoCommand());
     register(new TagsCommand());
     register(new ProfilesCommand());
   }

@@ -31,7 +31,7 @@ final class ProfilesCommand implements Command {
       if (args.size() == 2 && !incremental) {
         throw new Lode.UsageException("refresh takes only --incremental");
       }
-      try (Warehouse w = WarehouseAccess.open(config)) {
+      try (Warehouse w = CliWarehouse.open(config)) {
         ProfileRefresher r = new ProfileRefresher(w, ProfileSettings.from(config));
         ProfileRefresher.Result res = incremental ? r.refreshChanged(Instant.now()) : r.refreshAll(Instant.now());
         System.out.printf("profiles %s: %,d persons in %,d ms%n", res.mode(), res.persons(), res.millis());
@@ -39,7 +39,7 @@ final class ProfilesCommand implements Command {
       return 0;
     }
     if (args.size() == 2 && args.get(0).equals("show")) {
-      try (Warehouse w = WarehouseAccess.open(config); Connection c = w.connect(); Statement st = c.createStatement();
+      try (Warehouse w = CliWarehouse.open(config); Connection c = w.connect(); Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT * FROM profiles WHERE person_id = " + SqlLiteral.string(args.get(1)))) {
         if (!rs.next()) {
           System.err.println("no profile for person '" + args.get(1) + "' (run bin/lode profiles refresh?)");

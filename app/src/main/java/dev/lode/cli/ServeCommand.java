@@ -19,6 +19,14 @@ final class ServeCommand implements Command {
   @Override
   public int run(List<String> args) throws Exception {
     LodeConfig config = LodeConfig.load();
+    for (int i = 0; i < args.size(); i++) {
+      switch (args.get(i)) {
+        case "--demo-size" -> config = config.with("lode.demo.size", LoadCommand.value(args, ++i, "--demo-size"));
+        case "--no-demo" -> config = config.with("lode.demo.enabled", "false");
+        default -> throw new Lode.UsageException("unknown argument " + args.get(i) + " (--demo-size N, --no-demo)");
+      }
+    }
+    boolean demo = dev.lode.simulate.DemoDataset.due(config);
     LodeServer server = LodeServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lode-shutdown"));
     var ctx = server.context();
@@ -29,6 +37,10 @@ final class ServeCommand implements Command {
     System.out.println("  status        " + server.url() + "/status");
     System.out.println("  collector     " + server.url() + "/v1/batch");
     System.out.println("  credentials   " + ctx.credentials().file() + " (SQL users and collector write keys)");
+    if (demo) {
+      System.out.println("  demo data     loading in the background (" + dev.lode.simulate.DemoDataset.size(config)
+          + " simulated events; lode.demo.enabled=false or --no-demo to skip)");
+    }
     System.out.flush();
     server.join();
     return 0;

@@ -85,7 +85,7 @@ final class TagsCommand implements Command {
         tags.add(a);
       }
     }
-    try (Warehouse w = WarehouseAccess.open(config)) {
+    try (Warehouse w = CliWarehouse.open(config)) {
       TagService service = TagService.open(w, config);
       for (TagDefinitionException e : service.catalog().refused()) {
         System.out.println("REFUSED " + e.getMessage());
@@ -97,7 +97,7 @@ final class TagsCommand implements Command {
   }
 
   private static int sql(LodeConfig config, String sql) throws Exception {
-    try (Warehouse w = WarehouseAccess.open(config); Connection c = w.connect(); Statement st = c.createStatement();
+    try (Warehouse w = CliWarehouse.open(config); Connection c = w.connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery(sql)) {
       TablePrinter.print(rs, System.out, 10_000);
     }

@@ -45,10 +45,15 @@ public final class BatchLoader {
    *
    * @param source the source label for the rows; null = the mapping's, else the file's base name
    * @param force load even when the same file was loaded before (rows replace rows with equal keys)
+   * @param dryRun read, map, validate and serialize every record but write nothing
    */
-  public record Options(String source, boolean force, LoadProgress progress) {
+  public record Options(String source, boolean force, LoadProgress progress, boolean dryRun) {
+    public Options(String source, boolean force, LoadProgress progress) {
+      this(source, force, progress, false);
+    }
+
     public static Options defaults() {
-      return new Options(null, false, LoadProgress.NONE);
+      return new Options(null, false, LoadProgress.NONE, false);
     }
   }
 
@@ -63,6 +68,18 @@ public final class BatchLoader {
     long t0 = System.nanoTime();
     String fileName = file.getFileName().toString();
     String fileSha = sha256(file);
+    if (options.dryRun()) {
+      String source = options.source() != null ? options.source()
+          : spec.source() != null ? spec.source() : baseName(fileName);
+      Run run = new Run(kind, source, fileName, System.currentTimeMillis(), options.progress(), t0);
+      try (RecordReader reader = RecordReader.open(file, spec)) {
+        CompiledMapping mapping = new CompiledMapping(spec, kind, reader);
+        RowBinaryOutput sink = new RowBinaryOutput(java.io.OutputStream.nullOutputStream());
+        run.stream(reader, mapping, sink);
+        sink.flush();
+      }
+      return run.summary((System.nanoTime() - t0) / 1e9);
+    }
     try (Connection c = warehouse.connect()) {
       if (!options.force()) {
         Long previous = previousLoad(c, fileSha, kind, spec.sha256());

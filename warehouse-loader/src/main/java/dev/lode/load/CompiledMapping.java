@@ -147,7 +147,12 @@ final class CompiledMapping {
         row[i] = types[i].empty();
         continue;
       }
-      String text = ev.eval(reader);
+      String text;
+      try {
+        text = ev.eval(reader);
+      } catch (RuntimeException e) {
+        throw new Rejection("invalid_" + names[i], names[i] + ": " + e.getMessage());
+      }
       if (text.isEmpty()) {
         if (required[i]) {
           throw new Rejection("missing_" + names[i], names[i] + " is empty");

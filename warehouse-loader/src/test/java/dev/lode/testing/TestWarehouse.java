@@ -33,6 +33,9 @@ public final class TestWarehouse {
   /** The configuration tests use: external if configured, else embedded over target/. */
   public static LodeConfig config() {
     Map<String, String> o = new HashMap<>();
+    // no demo data and no background identity runs in tests: they load and resolve what they need
+    o.put("lode.demo.enabled", "false");
+    o.put("lode.identity.interval-seconds", "0");
     LodeConfig base = LodeConfig.load();
     if (base.get("lode.warehouse.url").isPresent()) {
       o.put("lode.warehouse.database", base.get("lode.warehouse.database", "lode") + "_test");
