@@ -10,13 +10,11 @@ import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code bin/lode tags list | refresh [--incremental] [--as-of T] [tag …] | explain <person> <tag> | quality}:
+ * {@code bin/lode tags list | refresh [--incremental] [--as-of now|latest-event|T] [tag …] | explain <person> <tag> | quality}:
  * the tag catalog (with refused definitions and why), a refresh cycle with its timings,
  * one person's evidence for a tag, and per-tag quality.
  */
@@ -28,7 +26,7 @@ final class TagsCommand implements Command {
 
   @Override
   public String summary() {
-    return "tags list | refresh [--incremental] [--as-of T] [tag ...] | explain <person> <tag> | quality";
+    return "tags list | refresh [--incremental] [--as-of now|latest-event|T] [tag ...] | explain <person> <tag> | quality";
   }
 
   @Override
@@ -67,18 +65,14 @@ final class TagsCommand implements Command {
 
   private static int refresh(LodeConfig config, List<String> args) throws Exception {
     boolean incremental = false;
-    Instant asOf = Instant.now();
+    String asOf = config.get("lode.tags.as-of", "now");
     List<String> tags = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("--incremental")) {
         incremental = true;
       } else if (a.equals("--as-of") && i + 1 < args.size()) {
-        try {
-          asOf = Instant.parse(args.get(++i));
-        } catch (DateTimeParseException e) {
-          throw new Lode.UsageException("--as-of expects an ISO instant like 2026-11-01T00:00:00Z, got '" + args.get(i) + "'");
-        }
+        asOf = args.get(++i);
       } else if (a.startsWith("--")) {
         throw new Lode.UsageException("unknown option " + a);
       } else {
@@ -90,7 +84,12 @@ final class TagsCommand implements Command {
       for (TagDefinitionException e : service.catalog().refused()) {
         System.out.println("REFUSED " + e.getMessage());
       }
-      TagService.Cycle c = service.refresh(asOf, tags, incremental, false);
+      TagService.Cycle c;
+      try {
+        c = service.refresh(service.asOf(asOf), tags, incremental, false);
+      } catch (IllegalArgumentException e) {
+        throw new Lode.UsageException(e.getMessage());
+      }
       TagsReport.print(c);
       return c.tags().stream().allMatch(TagService.TagOutcome::ok) ? 0 : 1;
     }

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * {@code lode.tags.refresh-interval-seconds} (default 900; 0 = off) it refreshes the
  * profiles of persons with new data, then the tags whose own refresh interval has
  * passed; once every {@code lode.profiles.full-refresh-hours} (default 24) the profile
- * refresh is a full one, which also moves clock-relative columns (orders_30d, RFM). A
+ * refresh is a full one, which also moves clock-relative columns (orders_30d, RFM). Tags
+ * are computed as of {@code lode.tags.as-of} ({@code now}, or {@code latest-event} for
+ * historic data like the demo dataset). A
  * profile or tag is therefore at most one interval plus one cycle behind its inputs.
  */
 public final class TagScheduler implements AutoCloseable {
@@ -44,15 +46,16 @@ public final class TagScheduler implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ex.scheduleWithFixedDelay(() -> cycle(warehouse, service, fullHours), interval, interval, TimeUnit.SECONDS);
+    String asOf = config.get("lode.tags.as-of", "now");
+    ex.scheduleWithFixedDelay(() -> cycle(warehouse, service, fullHours, asOf), interval, interval, TimeUnit.SECONDS);
     LOG.info("profile and tag refresh every {} s (full profile refresh every {} h)", interval, fullHours);
     return new TagScheduler(ex);
   }
 
-  private static void cycle(Warehouse warehouse, TagService service, int fullHours) {
+  private static void cycle(Warehouse warehouse, TagService service, int fullHours, String asOf) {
     try {
       boolean incremental = lastFull(warehouse).plus(Duration.ofHours(fullHours)).isAfter(Instant.now());
-      TagService.Cycle c = service.refresh(Instant.now(), List.of(), incremental, true);
+      TagService.Cycle c = service.refresh(service.asOf(asOf), List.of(), incremental, true);
       long failed = c.tags().stream().filter(t -> !t.ok()).count();
       LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed), {} consent removals in {} ms",
           c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, c.consentRemovals(), c.millis());

@@ -107,6 +107,29 @@ public final class TagService {
     }
   }
 
+  /**
+   * The time a refresh computes "as of": {@code now}, {@code latest-event} (just after the
+   * newest event, for historic data such as the demo dataset) or an ISO instant.
+   */
+  public Instant asOf(String spec) throws SQLException {
+    if (spec == null || spec.isBlank() || spec.equals("now")) {
+      return Instant.now();
+    }
+    if (spec.equals("latest-event")) {
+      try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT count(), toUnixTimestamp64Milli(max(event_time)) FROM events")) {
+        rs.next();
+        return rs.getLong(1) == 0 ? Instant.now() : Instant.ofEpochMilli(rs.getLong(2) + 1);
+      }
+    }
+    try {
+      return Instant.parse(spec);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException("as-of must be now, latest-event or an ISO instant like"
+          + " 2026-11-01T00:00:00Z, got '" + spec + "'");
+    }
+  }
+
   private Map<String, Instant> lastRefreshed() throws SQLException {
     Map<String, Instant> out = new HashMap<>();
     try (Connection c = warehouse.connect(); Statement st = c.createStatement();
