@@ -33,5 +33,6 @@ public class LodeApplication extends ResourceConfig {
         collector.close();
       }
     });
+    register(new AvaticaResource(context));
   }
 }

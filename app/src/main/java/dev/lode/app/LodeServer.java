@@ -2,6 +2,7 @@ package dev.lode.app;
 
 import dev.lode.config.LodeConfig;
 import dev.lode.report.ReportService;
+import dev.lode.tags.TagScheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
   private ReportService reports;
+  private TagScheduler tagRefresh;
   private BackgroundJobs jobs;
 
   private LodeServer(LodeContext context, Server jetty) {
@@ -54,6 +56,7 @@ public final class LodeServer implements AutoCloseable {
       }
       server.writeRunFile();
       server.jobs = BackgroundJobs.start(context);
+      server.tagRefresh = TagScheduler.start(context.warehouse(), config);
       return server;
     } catch (Exception e) {
       context.close();
@@ -101,6 +104,9 @@ public final class LodeServer implements AutoCloseable {
   public void close() {
     if (jobs != null) {
       jobs.close();
+    }
+    if (tagRefresh != null) {
+      tagRefresh.close();
     }
     try {
       if (reports != null) {

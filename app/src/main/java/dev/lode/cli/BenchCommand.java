@@ -5,6 +5,7 @@ import dev.lode.bench.CollectorBenchmark;
 import dev.lode.bench.InsertBenchmark;
 import dev.lode.bench.LoadBenchmark;
 import dev.lode.bench.SimulateBenchmark;
+import dev.lode.bench.TagsBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ final class BenchCommand implements Command {
     add(new CollectorBenchmark());
     add(new LoadBenchmark());
     add(new SimulateBenchmark());
+    add(new TagsBenchmark());
   }
 
   private void add(Benchmark b) {

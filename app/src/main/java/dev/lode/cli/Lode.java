@@ -18,6 +18,8 @@ public final class Lode {
     register(new SimulateCommand());
     register(new ResolveCommand());
     register(new DemoCommand());
+    register(new TagsCommand());
+    register(new ProfilesCommand());
   }
 
   private Lode() {

@@ -1,0 +1,84 @@
+package dev.lode.tags;
+
+import dev.lode.config.LodeConfig;
+import dev.lode.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps profiles and tags current in a running server: every
+ * {@code lode.tags.refresh-interval-seconds} (default 900; 0 = off) it refreshes the
+ * profiles of persons with new data, then the tags whose own refresh interval has
+ * passed; once every {@code lode.profiles.full-refresh-hours} (default 24) the profile
+ * refresh is a full one, which also moves clock-relative columns (orders_30d, RFM). Tags
+ * are computed as of {@code lode.tags.as-of} ({@code now}, or {@code latest-event} for
+ * historic data like the demo dataset). A
+ * profile or tag is therefore at most one interval plus one cycle behind its inputs.
+ */
+public final class TagScheduler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TagScheduler.class);
+
+  private final ScheduledExecutorService executor;
+
+  private TagScheduler(ScheduledExecutorService executor) {
+    this.executor = executor;
+  }
+
+  /** Starts the schedule, or returns an idle scheduler when the interval is 0. */
+  public static TagScheduler start(Warehouse warehouse, LodeConfig config) {
+    int interval = config.getInt("lode.tags.refresh-interval-seconds", 900);
+    int fullHours = config.getInt("lode.profiles.full-refresh-hours", 24);
+    if (interval <= 0) {
+      return new TagScheduler(null);
+    }
+    TagService service = TagService.open(warehouse, config);
+    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "lode-tag-refresh");
+      t.setDaemon(true);
+      return t;
+    });
+    String asOf = config.get("lode.tags.as-of", "now");
+    ex.scheduleWithFixedDelay(() -> cycle(warehouse, service, fullHours, asOf), interval, interval, TimeUnit.SECONDS);
+    LOG.info("profile and tag refresh every {} s (full profile refresh every {} h)", interval, fullHours);
+    return new TagScheduler(ex);
+  }
+
+  private static void cycle(Warehouse warehouse, TagService service, int fullHours, String asOf) {
+    try {
+      boolean incremental = lastFull(warehouse).plus(Duration.ofHours(fullHours)).isAfter(Instant.now());
+      TagService.Cycle c = service.refresh(service.asOf(asOf), List.of(), incremental, true);
+      long failed = c.tags().stream().filter(t -> !t.ok()).count();
+      LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed), {} consent removals in {} ms",
+          c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, c.consentRemovals(), c.millis());
+      c.tags().stream().filter(t -> !t.ok()).forEach(t -> LOG.warn("tag {} failed: {}", t.tagId(), t.error()));
+    } catch (Exception e) {
+      // the schedule keeps running; the failure is also in refresh_runs
+      LOG.error("profile and tag refresh failed: {}", e.getMessage(), e);
+    }
+  }
+
+  private static Instant lastFull(Warehouse warehouse) throws Exception {
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(), toUnixTimestamp64Milli(max(started_at)) FROM refresh_runs"
+             + " WHERE target = 'profiles' AND mode = 'full' AND status = 'ok'")) {
+      rs.next();
+      return rs.getLong(1) == 0 ? Instant.EPOCH : Instant.ofEpochMilli(rs.getLong(2));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}
