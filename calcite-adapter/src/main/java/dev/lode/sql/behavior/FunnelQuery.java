@@ -59,28 +59,17 @@ final class FunnelQuery {
     } else {
       s.append(", arrayFirstIndex(e -> e.4[1] = 1, ev) AS p1");
       s.append(", if(p1 = 0, toInt64(0), ev[p1].1) AS t1");
-      for (int j = 2; j <= k; j++) {
-        String prev = "p" + (j - 1);
-        if (mode.equals("strict")) {
-          s.append(", if(").append(prev).append(" = 0 OR ").append(prev).append(" >= length(ev), 0, if(ev[")
-              .append(prev).append(" + 1].4[").append(j).append("] = 1 AND ev[").append(prev).append(" + 1].1 <= t1 + ")
-              .append(windowMs).append(", ").append(prev).append(" + 1, 0)) AS p").append(j);
-        } else {
-          s.append(", if(").append(prev).append(" = 0, 0, arrayFirstIndex((e, i) -> i > ").append(prev)
-              .append(" AND e.4[").append(j).append("] = 1 AND e.1 <= t1 + ").append(windowMs)
-              .append(", ev, arrayEnumerate(ev))) AS p").append(j);
-        }
-      }
-      s.append(", toUInt32(0)");
-      for (int j = 1; j <= k; j++) {
-        s.append(" + (p").append(j).append(" > 0)");
-      }
-      s.append(" AS level, CAST([");
-      for (int j = 2; j <= k; j++) {
-        s.append(j > 2 ? ", " : "").append("if(p").append(j).append(" = 0, -1., (ev[p").append(j).append("].1 - ev[p")
-            .append(j - 1).append("].1) / 1000.)");
-      }
-      s.append("], 'Array(Float64)') AS durs");
+      // positions of steps 1..k, folded step by step (chained aliases would be inlined exponentially)
+      String next = mode.equals("strict")
+          ? "if(acc[-1] = 0 OR acc[-1] >= length(ev), toUInt64(0), if(ev[acc[-1] + 1].4[j] = 1 AND ev[acc[-1] + 1].1 <= t1 + "
+              + windowMs + ", toUInt64(acc[-1] + 1), toUInt64(0)))"
+          : "if(acc[-1] = 0, toUInt64(0), toUInt64(arrayFirstIndex((e, i) -> i > acc[-1] AND e.4[j] = 1 AND e.1 <= t1 + "
+              + windowMs + ", ev, arrayEnumerate(ev))))";
+      s.append(", arrayFold((acc, j) -> arrayPushBack(acc, ").append(next).append("), range(2, ").append(k + 1)
+          .append("), [toUInt64(p1)]) AS ps");
+      s.append(", toUInt32(arrayCount(x -> x > 0, ps)) AS level");
+      s.append(", CAST(arrayMap(j -> if(ps[j] = 0, -1., (ev[ps[j]].1 - ev[ps[j - 1]].1) / 1000.), range(2, ")
+          .append(k + 1).append(")), 'Array(Float64)') AS durs");
     }
     s.append(", if(p1 = 0, '', ev[p1].5) AS b");
     s.append(" FROM (SELECT ").append(PersonKey.EXPRESSION).append(" AS person, arraySort(e -> (e.1, e.2, e.3), groupArray((")

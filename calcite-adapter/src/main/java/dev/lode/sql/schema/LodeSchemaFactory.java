@@ -59,6 +59,29 @@ public final class LodeSchemaFactory {
     return lode;
   }
 
+  /**
+   * Plans and runs one small query in a background thread, so the first client does not pay
+   * for loading Calcite's planner and code generator (several seconds on a cold JVM).
+   */
+  public void warmUp() {
+    Thread t = new Thread(() -> {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("lex", "JAVA");
+      try (java.sql.Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", p)) {
+        org.apache.calcite.jdbc.CalciteConnection cc = c.unwrap(org.apache.calcite.jdbc.CalciteConnection.class);
+        addTo(cc.getRootSchema());
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM lode.events WHERE event_name = ''")) {
+          rs.next();
+        }
+      } catch (java.sql.SQLException | RuntimeException e) {
+        // only a warm-up: the first real query reports any problem
+      }
+    }, "lode-sql-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** The behavior functions, for documentation and listings. */
   public List<BehaviorFunction> functions() {
     return functions;

@@ -457,7 +457,7 @@ public final class LodeMeta extends MetaImpl {
       return action.run();
     }
     java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
-    // backstop for work outside ClickHouse (whose max_execution_time stops its own part)
+    // backstop for work outside ClickHouse (whose max_execution_time stops its own part at the limit)
     ScheduledFuture<?> cancel = watchdog.schedule(() -> {
       fired.set(true);
       try {
@@ -465,7 +465,7 @@ public final class LodeMeta extends MetaImpl {
       } catch (SQLException ignored) {
         // the statement finished meanwhile
       }
-    }, limits.timeoutSeconds() * 1000L + 1000, TimeUnit.MILLISECONDS);
+    }, limits.timeoutSeconds() * 1000L + 5000, TimeUnit.MILLISECONDS);
     try {
       return action.run();
     } catch (SQLException | RuntimeException e) {
