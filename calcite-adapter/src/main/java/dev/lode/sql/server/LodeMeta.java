@@ -114,6 +114,24 @@ public final class LodeMeta extends MetaImpl {
     return p;
   }
 
+  /**
+   * The statement Calcite runs: BI tools' {@code DATE_TRUNC('unit', ts)} rewritten to
+   * {@code FLOOR(ts TO unit)} so it is pushed down; anything else is passed through untouched.
+   */
+  private String rewrite(String sql) {
+    if (!dev.lode.udf.TimeGrainRewriter.mayApply(sql)) {
+      return sql;
+    }
+    try {
+      org.apache.calcite.sql.SqlNode node = SqlParser.create(sql, parserConfig()).parseStmt();
+      org.apache.calcite.sql.SqlNode rewritten = node.accept(new dev.lode.udf.TimeGrainRewriter());
+      return rewritten.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)
+          .withQuoteAllIdentifiers(true)).getSql();
+    } catch (org.apache.calcite.sql.parser.SqlParseException e) {
+      return sql; // Calcite reports the syntax error itself
+    }
+  }
+
   /** Runs {@code action} with {@code user} as the caller of every Meta method it reaches. */
   public static <T> T callAs(Credentials.User user, java.util.function.Supplier<T> action) {
     Credentials.User previous = CALLER.get();
@@ -299,7 +317,7 @@ public final class LodeMeta extends MetaImpl {
     int id = statementIds.incrementAndGet();
     Stmt s = new Stmt();
     try {
-      s.prepared = c.calcite.prepareStatement(sql);
+      s.prepared = c.calcite.prepareStatement(rewrite(sql));
       s.sql = sql;
       s.signature = signature(s.prepared.getMetaData(), s.prepared.getParameterMetaData(), sql);
     } catch (SQLException e) {
@@ -326,7 +344,8 @@ public final class LodeMeta extends MetaImpl {
       if (s.statement == null || s.statement.isClosed()) {
         s.statement = c.calcite.createStatement();
       }
-      boolean hasResult = timed(s.statement, () -> s.statement.execute(sql));
+      String run = rewrite(sql);
+      boolean hasResult = timed(s.statement, () -> s.statement.execute(run));
       if (!hasResult) {
         return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, s.statement.getUpdateCount())));
       }
