@@ -48,8 +48,8 @@ public final class LodeSchemaFactory {
     SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
     Expression expression = Schemas.subSchemaExpression(scratchRoot, SCHEMA, JdbcSchema.class);
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
-    this.tables = new JdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds), ClickHouseDialect.INSTANCE,
-        convention, null, warehouse.database());
+    this.tables = new WarehouseSchema(new WarehouseDataSource(warehouse, timeoutSeconds), convention,
+        warehouse.database());
     this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
         new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
         new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention));
