@@ -9,6 +9,7 @@ import dev.lode.sql.behavior.RetentionFunction;
 import dev.lode.sql.behavior.SessionsFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
+import org.apache.calcite.adapter.jdbc.ClickHouseJdbcSchema;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -48,8 +49,8 @@ public final class LodeSchemaFactory {
     SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
     Expression expression = Schemas.subSchemaExpression(scratchRoot, SCHEMA, JdbcSchema.class);
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
-    this.tables = new WarehouseSchema(new WarehouseDataSource(warehouse, timeoutSeconds), convention,
-        warehouse.database());
+    this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds),
+        ClickHouseDialect.INSTANCE, convention, warehouse.database());
     this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
         new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
         new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention));
