@@ -34,7 +34,7 @@ class SqlEndpointSecurityTest {
       events.add(Ev.of("sec-" + i, "sec-p" + (i % 40), 1_900_000_000_000L + i * 1000L, "page_view"));
     }
     for (int i = 0; i < 20_000; i++) {
-      events.add(Ev.of("slow-" + i, "slow-p" + (i % 10), 1_900_000_000_000L + i * 1000L, "slow_event"));
+      events.add(Ev.of("slow-" + i, "slow-p" + (i % 2), 1_900_000_000_000L + i * 1000L, "slow_event"));
     }
     try (Connection w = SqlClient.warehouse()) {
       Ev.insert(w, events);
