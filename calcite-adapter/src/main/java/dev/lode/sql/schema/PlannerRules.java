@@ -17,6 +17,7 @@ final class PlannerRules {
   }
 
   /** Installs the adjustment into every Calcite planner of this process, once. */
+  @SuppressWarnings("deprecation") // a process-wide hook is the point: every SQL connection plans with it
   static synchronized void install() {
     if (installed) {
       return;

@@ -324,6 +324,7 @@ public final class LodeMeta extends MetaImpl {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // part of the Meta interface older clients still call
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, PrepareCallback callback)
       throws NoSuchStatementException {
     return prepareAndExecute(h, sql, maxRowCount, -1, callback);
@@ -354,6 +355,7 @@ public final class LodeMeta extends MetaImpl {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // part of the Meta interface older clients still call
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, long maxRowCount)
       throws NoSuchStatementException {
     return execute(h, parameterValues, -1);
