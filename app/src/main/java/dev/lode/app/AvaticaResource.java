@@ -34,8 +34,10 @@ public class AvaticaResource {
 
   public AvaticaResource(LodeContext context) {
     SqlLimits limits = SqlLimits.from(context.config());
-    this.meta = new LodeMeta(new LodeSchemaFactory(context.warehouse(), limits.timeoutSeconds(),
-        limits.sessionGapSeconds()), limits);
+    LodeSchemaFactory schemas = new LodeSchemaFactory(context.warehouse(), limits.timeoutSeconds(),
+        limits.sessionGapSeconds());
+    schemas.warmUp();
+    this.meta = new LodeMeta(schemas, limits);
     LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
     this.protobuf = new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
     this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());

@@ -10,6 +10,7 @@ import dev.lode.sql.behavior.SessionsFunction;
 import dev.lode.sql.behavior.TagExplainFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
+import org.apache.calcite.adapter.jdbc.ClickHouseJdbcSchema;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -24,6 +25,14 @@ import org.apache.calcite.schema.Schemas;
  * table and the behavior table functions, all executed inside ClickHouse.
  */
 public final class LodeSchemaFactory {
+  static {
+    // Calcite compiles every plan to Java with Janino; caching compiled plans by their source
+    // lets a repeated dashboard query skip the compiler (hundreds of ms per query otherwise)
+    if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
+      System.setProperty("calcite.bindable.cache.maxSize", "1000");
+    }
+  }
+
   /** The schema name clients see. */
   public static final String SCHEMA = "lode";
 
@@ -41,8 +50,8 @@ public final class LodeSchemaFactory {
     SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
     Expression expression = Schemas.subSchemaExpression(scratchRoot, SCHEMA, JdbcSchema.class);
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
-    this.tables = new JdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds), ClickHouseDialect.INSTANCE,
-        convention, null, warehouse.database());
+    this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds),
+        ClickHouseDialect.INSTANCE, convention, warehouse.database());
     this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
         new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
         new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention),
@@ -59,6 +68,29 @@ public final class LodeSchemaFactory {
     lode.add("sessions", new NativeQueryTable(tables, convention, "sessions", SessionsFunction.tableSql(sessionGapSeconds),
         SessionsFunction::tableType));
     return lode;
+  }
+
+  /**
+   * Plans and runs one small query in a background thread, so the first client does not pay
+   * for loading Calcite's planner and code generator (several seconds on a cold JVM).
+   */
+  public void warmUp() {
+    Thread t = new Thread(() -> {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("lex", "JAVA");
+      try (java.sql.Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", p)) {
+        org.apache.calcite.jdbc.CalciteConnection cc = c.unwrap(org.apache.calcite.jdbc.CalciteConnection.class);
+        addTo(cc.getRootSchema());
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM lode.events WHERE event_name = ''")) {
+          rs.next();
+        }
+      } catch (java.sql.SQLException | RuntimeException e) {
+        // only a warm-up: the first real query reports any problem
+      }
+    }, "lode-sql-warmup");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** The behavior functions, for documentation and listings. */
