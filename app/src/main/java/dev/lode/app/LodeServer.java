@@ -33,7 +33,16 @@ public final class LodeServer implements AutoCloseable {
 
   /** Opens the warehouse and starts serving. */
   public static LodeServer start(LodeConfig config) {
-    LodeContext context = LodeContext.open(config);
+    return start(LodeContext.open(config));
+  }
+
+  /** Starts serving over a warehouse this process already has open; closing the server leaves it open. */
+  public static LodeServer start(LodeConfig config, dev.lode.warehouse.Warehouse warehouse) {
+    return start(LodeContext.over(config, warehouse));
+  }
+
+  private static LodeServer start(LodeContext context) {
+    LodeConfig config = context.config();
     try {
       QueuedThreadPool threads = new QueuedThreadPool(config.getInt("lode.http.threads", 64), 4);
       threads.setName("lode-http");

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class TestWarehouse {
   private static Warehouse shared;
+  private static LodeConfig config;
 
   private TestWarehouse() {
   }
@@ -30,8 +31,18 @@ public final class TestWarehouse {
     return shared;
   }
 
-  /** The configuration tests use: external if configured, else embedded over target/. */
-  public static LodeConfig config() {
+  /**
+   * The configuration tests use, the same for the whole JVM: external if configured, else
+   * embedded over a fresh directory under target/.
+   */
+  public static synchronized LodeConfig config() {
+    if (config == null) {
+      config = newConfig();
+    }
+    return config;
+  }
+
+  private static LodeConfig newConfig() {
     Map<String, String> o = new HashMap<>();
     // no demo data and no background identity runs in tests: they load and resolve what they need
     o.put("lode.demo.enabled", "false");
