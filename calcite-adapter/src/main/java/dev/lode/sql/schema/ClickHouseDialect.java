@@ -1,0 +1,35 @@
+package dev.lode.sql.schema;
+
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.dialect.ClickHouseSqlDialect;
+
+/**
+ * Calcite's ClickHouse dialect with Lode's choices: {@code COUNT(DISTINCT x)} is sent as
+ * ClickHouse's exact {@code uniqExact(x)}, so distinct counts never leave the engine and
+ * never depend on the server's {@code count_distinct_implementation} setting.
+ */
+public class ClickHouseDialect extends ClickHouseSqlDialect {
+  public static final ClickHouseDialect INSTANCE = new ClickHouseDialect();
+
+  private ClickHouseDialect() {
+    super(ClickHouseSqlDialect.DEFAULT_CONTEXT);
+  }
+
+  @Override
+  public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
+    if (call.getKind() == SqlKind.COUNT && call.getFunctionQuantifier() != null
+        && "DISTINCT".equalsIgnoreCase(call.getFunctionQuantifier().toValue())) {
+      writer.print("uniqExact");
+      SqlWriter.Frame f = writer.startList("(", ")");
+      for (var operand : call.getOperandList()) {
+        writer.sep(",");
+        operand.unparse(writer, 0, 0);
+      }
+      writer.endList(f);
+      return;
+    }
+    super.unparseCall(writer, call, leftPrec, rightPrec);
+  }
+}
