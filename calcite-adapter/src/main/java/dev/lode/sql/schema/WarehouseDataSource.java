@@ -17,10 +17,17 @@ import javax.sql.DataSource;
 public final class WarehouseDataSource implements DataSource {
   private final Warehouse warehouse;
   private final Properties settings;
+  private final String database;
 
   /** Connections bounded by ClickHouse's own {@code max_execution_time} when {@code timeoutSeconds > 0}. */
   public WarehouseDataSource(Warehouse warehouse, int timeoutSeconds) {
+    this(warehouse, warehouse.database(), timeoutSeconds);
+  }
+
+  /** Connections whose current database (where unqualified names resolve) is {@code database}. */
+  public WarehouseDataSource(Warehouse warehouse, String database, int timeoutSeconds) {
     this.warehouse = warehouse;
+    this.database = database;
     this.settings = new Properties();
     if (timeoutSeconds > 0) {
       settings.setProperty("clickhouse_setting_max_execution_time", Integer.toString(timeoutSeconds));
@@ -33,12 +40,12 @@ public final class WarehouseDataSource implements DataSource {
 
   @Override
   public Connection getConnection() throws SQLException {
-    return warehouse.connect(settings);
+    return warehouse.connect(database, settings);
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    return warehouse.connect(settings);
+    return warehouse.connect(database, settings);
   }
 
   @Override
