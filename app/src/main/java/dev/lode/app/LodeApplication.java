@@ -12,5 +12,6 @@ public class LodeApplication extends ResourceConfig {
     register(new StatusResource(context));
     register(new SqlUserAuthFilter(context.credentials()));
     register(new AvaticaResource(context));
+    register(new AdminResource(context));
   }
 }

@@ -13,6 +13,7 @@ public final class Lode {
     register(new SqlCommand());
     register(new BenchCommand());
     register(new EngineCommand());
+    register(new ForgetCommand());
   }
 
   private Lode() {

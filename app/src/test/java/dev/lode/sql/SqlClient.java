@@ -32,7 +32,8 @@ final class SqlClient {
     if (server == null) {
       LodeConfig config = TestWarehouse.config().with("lode.http.port", "0")
           .with("lode.sql.timeout-seconds", Integer.toString(TIMEOUT_SECONDS))
-          .with("lode.sql.max-rows", Long.toString(MAX_ROWS));
+          .with("lode.sql.max-rows", Long.toString(MAX_ROWS))
+          .with("lode.reports.output-dir", TestWarehouse.freshDir("reports-out").toString());
       server = LodeServer.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
