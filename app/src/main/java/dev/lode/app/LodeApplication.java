@@ -1,6 +1,11 @@
 package dev.lode.app;
 
+import dev.lode.collector.Collector;
+import dev.lode.collector.CollectorResource;
+import dev.lode.collector.MetricsResource;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.spi.Container;
+import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
 /**
  * The Jakarta REST application: status and, as they land, the collector, the Avatica
@@ -13,5 +18,22 @@ public class LodeApplication extends ResourceConfig {
     register(new SqlUserAuthFilter(context.credentials()));
     register(new AvaticaResource(context));
     register(new AdminResource(context));
+    Collector collector = Collector.start(context.config(), context.credentials(), context.warehouse());
+    register(new CollectorResource(collector));
+    register(new MetricsResource(collector));
+    register(new ContainerLifecycleListener() { // flush what is spooled before the warehouse closes
+      @Override
+      public void onStartup(Container container) {
+      }
+
+      @Override
+      public void onReload(Container container) {
+      }
+
+      @Override
+      public void onShutdown(Container container) {
+        collector.close();
+      }
+    });
   }
 }

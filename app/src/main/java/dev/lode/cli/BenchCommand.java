@@ -1,6 +1,7 @@
 package dev.lode.cli;
 
 import dev.lode.bench.Benchmark;
+import dev.lode.bench.CollectorBenchmark;
 import dev.lode.bench.InsertBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ final class BenchCommand implements Command {
 
   BenchCommand() {
     add(new InsertBenchmark());
+    add(new CollectorBenchmark());
   }
 
   private void add(Benchmark b) {

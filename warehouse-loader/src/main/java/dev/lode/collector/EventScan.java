@@ -1,0 +1,86 @@
+package dev.lode.collector;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * Checks every string and key of one event before it is mapped: no NUL characters, no
+ * lone UTF-16 surrogates (a JSON {@code \ud800} escape with no partner), no property
+ * value over the size limit, no nesting deeper than the limit.
+ */
+final class EventScan {
+  private final int maxDepth;
+  private final int maxPropertyBytes;
+
+  EventScan(CollectorSettings s) {
+    this.maxDepth = s.maxDepth();
+    this.maxPropertyBytes = s.maxPropertyBytes();
+  }
+
+  void check(JsonNode event) throws RejectedEvent {
+    walk(event, "", 1);
+  }
+
+  private void walk(JsonNode n, String path, int depth) throws RejectedEvent {
+    if (depth > maxDepth) {
+      throw new RejectedEvent(ReasonCode.TOO_DEEP, "nesting deeper than " + maxDepth + " levels at " + path);
+    }
+    if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        checkString(e.getKey(), "key " + p);
+        walk(e.getValue(), p, depth + 1);
+      }
+    } else if (n.isArray()) {
+      int i = 0;
+      for (JsonNode c : n) {
+        walk(c, path + "[" + i++ + "]", depth + 1);
+      }
+    } else if (n.isTextual()) {
+      String s = n.textValue();
+      checkString(s, path);
+      // UTF-8 length is at most 3 bytes per char; only count when it might exceed the limit
+      if ((long) s.length() * 3 > maxPropertyBytes && utf8Length(s) > maxPropertyBytes) {
+        throw new RejectedEvent(ReasonCode.OVERSIZE_PROPERTY, path + " is " + utf8Length(s)
+            + " bytes; the limit per value is " + maxPropertyBytes);
+      }
+    }
+  }
+
+  private static void checkString(String s, String where) throws RejectedEvent {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 0) {
+        throw new RejectedEvent(ReasonCode.NUL_BYTE, where + " contains a NUL character");
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        throw new RejectedEvent(ReasonCode.INVALID_UTF8, where + " contains a lone surrogate (not valid Unicode)");
+      }
+      if (Character.isLowSurrogate(c)) {
+        throw new RejectedEvent(ReasonCode.INVALID_UTF8, where + " contains a lone surrogate (not valid Unicode)");
+      }
+    }
+  }
+
+  static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+}

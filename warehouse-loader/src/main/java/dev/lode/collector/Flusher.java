@@ -1,0 +1,129 @@
+package dev.lode.collector;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves durable spool records into the warehouse in batches (every flush interval or
+ * when enough rows wait), retrying a failed insert until it succeeds, then advances the
+ * spool checkpoint. Records read back after a restart are first checked against the
+ * table, so a crash between insert and checkpoint never stores a row twice.
+ */
+final class Flusher implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+
+  private final Spool spool;
+  private final EventWriter writer;
+  private final CollectorSettings settings;
+  private final CollectorMetrics metrics;
+  private volatile boolean running = true;
+  private final Thread thread;
+
+  Flusher(Spool spool, EventWriter writer, CollectorSettings settings, CollectorMetrics metrics) {
+    this.spool = spool;
+    this.writer = writer;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.thread = Thread.ofPlatform().name("lode-collector-flush").daemon().unstarted(this);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  @Override
+  public void run() {
+    long lastFlush = System.currentTimeMillis();
+    while (true) {
+      try {
+        // short waits, so stop() is noticed promptly
+        List<Spool.Entry> batch = spool.takeDurable(settings.flushMaxRows(), Math.min(100, settings.flushIntervalMs()));
+        if (batch.isEmpty()) {
+          if (!running) {
+            return;
+          }
+          continue;
+        }
+        // let a batch fill up for the rest of the interval: fewer, larger inserts
+        long wait = lastFlush + settings.flushIntervalMs() - System.currentTimeMillis();
+        if (running && wait > 0 && batch.size() < settings.flushMaxRows()) {
+          synchronized (this) {
+            wait(wait); // stop() cuts the wait short
+          }
+          batch.addAll(spool.takeDurable(settings.flushMaxRows() - batch.size(), 0));
+        }
+        store(batch);
+        lastFlush = System.currentTimeMillis();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void store(List<Spool.Entry> batch) throws InterruptedException {
+    Map<String, CollectedEvent> events = new LinkedHashMap<>();
+    List<CollectedEvent> replayed = new ArrayList<>();
+    List<QuarantinedEvent> quarantine = new ArrayList<>();
+    long bytes = 0;
+    for (Spool.Entry e : batch) {
+      bytes += 8 + e.bytes();
+      if (e.record() instanceof CollectedEvent ce) {
+        // a dwell update in the same batch replaces its page view: one row, not two
+        events.remove(ce.rowKey());
+        events.put(ce.rowKey(), ce);
+        if (e.replayed()) {
+          replayed.add(ce);
+        }
+      } else {
+        quarantine.add((QuarantinedEvent) e.record());
+      }
+    }
+    long backoff = 100;
+    while (true) {
+      try {
+        if (!replayed.isEmpty()) {
+          Set<String> stored = writer.existingRowKeys(replayed);
+          int before = events.size();
+          events.values().removeIf(ce -> stored.contains(ce.rowKey() + '\u0001' + ce.dwellMs()));
+          metrics.replaySkipped.add(before - events.size());
+          replayed.clear();
+        }
+        writer.insertEvents(new ArrayList<>(events.values()));
+        writer.insertQuarantine(quarantine);
+        spool.checkpoint(batch.get(batch.size() - 1), bytes);
+        metrics.flushedEvents.add(events.size());
+        metrics.flushedQuarantine.add(quarantine.size());
+        metrics.flushes.increment();
+        return;
+      } catch (Exception ex) {
+        metrics.flushFailures.increment();
+        LOG.warn("collector flush of {} rows failed (retrying in {} ms): {}", batch.size(), backoff, ex.toString());
+        Thread.sleep(backoff);
+        backoff = Math.min(5000, backoff * 2);
+        if (!running && backoff >= 5000) {
+          LOG.error("collector: giving up flushing at shutdown; {} records stay in the spool for the next start",
+              batch.size());
+          return;
+        }
+      }
+    }
+  }
+
+  /** Flushes what is spooled, then stops. */
+  void stop() {
+    running = false;
+    synchronized (this) {
+      notifyAll();
+    }
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

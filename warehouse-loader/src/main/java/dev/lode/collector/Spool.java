@@ -1,0 +1,347 @@
+package dev.lode.collector;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's write-ahead log: accepted events are appended to segment files and a
+ * request is answered only once a background thread has fsync'd past its records — one
+ * fsync covers every request that appended meanwhile (group commit). Records stay in
+ * memory until the flusher has inserted them into the warehouse and moved the
+ * checkpoint; at start, records after the checkpoint are read back (a torn tail, never
+ * acknowledged, is cut off). Frames are {@code [length][crc32c][payload]}.
+ */
+final class Spool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
+  private static final String SUFFIX = ".seg";
+
+  /** One spooled record and where it ends in the spool (for the checkpoint). */
+  record Entry(long seq, long segment, long endOffset, Object record, int bytes, boolean replayed) {
+  }
+
+  private final Path dir;
+  private final long segmentBytes;
+  private final CollectorMetrics metrics;
+  private final Object lock = new Object();
+  private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+  private FileChannel current;
+  private long currentSegment;
+  private long currentOffset;
+  private long appendSeq;
+  private volatile long durableSeq;
+  private volatile long pendingBytes;
+  private volatile IOException failure;
+  private volatile boolean running = true;
+  private final Thread syncer;
+
+  private Spool(Path dir, long segmentBytes, CollectorMetrics metrics) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.metrics = metrics;
+    this.syncer = Thread.ofPlatform().name("lode-spool-fsync").daemon().unstarted(this::syncLoop);
+  }
+
+  /** Opens the spool, reading back every record after the checkpoint, and starts the fsync thread. */
+  static Spool open(Path dir, long segmentBytes, CollectorMetrics metrics) {
+    try {
+      Files.createDirectories(dir);
+      Spool s = new Spool(dir, segmentBytes, metrics);
+      long last = s.replay();
+      s.currentSegment = last + 1;
+      s.current = FileChannel.open(s.segmentPath(s.currentSegment), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      s.syncer.start();
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the collector spool " + dir, e);
+    }
+  }
+
+  private Path segmentPath(long n) {
+    return dir.resolve(String.format("%020d%s", n, SUFFIX));
+  }
+
+  private List<Long> segments() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
+          .map(n -> Long.parseLong(n.substring(0, n.length() - SUFFIX.length()))).sorted().toList();
+    }
+  }
+
+  /** Reads the records after the checkpoint into the pending queue; returns the highest segment number seen. */
+  private long replay() throws IOException {
+    long cpSegment = 0;
+    long cpOffset = 0;
+    Path cp = dir.resolve("checkpoint");
+    if (Files.isRegularFile(cp)) {
+      String[] parts = Files.readString(cp).strip().split(" ");
+      cpSegment = Long.parseLong(parts[0]);
+      cpOffset = Long.parseLong(parts[1]);
+    }
+    long last = 0;
+    int replayed = 0;
+    for (long seg : segments()) {
+      last = Math.max(last, seg);
+      if (seg < cpSegment) {
+        Files.deleteIfExists(segmentPath(seg));
+        continue;
+      }
+      byte[] all = Files.readAllBytes(segmentPath(seg));
+      ByteBuffer b = ByteBuffer.wrap(all);
+      long pos = seg == cpSegment ? cpOffset : 0;
+      while (pos + 8 <= all.length) {
+        int len = b.getInt((int) pos);
+        int crc = b.getInt((int) pos + 4);
+        if (len <= 0 || pos + 8 + len > all.length || crc32c(all, (int) pos + 8, len) != crc) {
+          break;
+        }
+        Object record = SpoolCodec.decode(ByteBuffer.wrap(all, (int) pos + 8, len).slice());
+        pos += 8 + len;
+        pending.add(new Entry(0, seg, pos, record, len, true));
+        pendingBytes += len;
+        replayed++;
+      }
+      if (pos < all.length) {
+        // a torn tail: written but never fsync'd, so never acknowledged to a client
+        LOG.warn("collector spool: cutting a torn tail of {} bytes from segment {}", all.length - pos, seg);
+        try (FileChannel ch = FileChannel.open(segmentPath(seg), StandardOpenOption.WRITE)) {
+          ch.truncate(Math.max(pos, seg == cpSegment ? cpOffset : 0));
+          ch.force(true);
+        }
+      }
+    }
+    if (replayed > 0) {
+      LOG.info("collector spool: {} records after the checkpoint will be flushed again", replayed);
+    }
+    metrics.replayed.add(replayed);
+    return last;
+  }
+
+  private static int crc32c(byte[] b, int off, int len) {
+    CRC32C c = new CRC32C();
+    c.update(b, off, len);
+    return (int) c.getValue();
+  }
+
+  /** Appends records; returns the sequence to wait for with {@link #awaitDurable}. */
+  long append(List<Object> records) throws IOException {
+    if (records.isEmpty()) {
+      return 0;
+    }
+    List<byte[]> payloads = new ArrayList<>(records.size());
+    int total = 0;
+    for (Object r : records) {
+      byte[] p = SpoolCodec.encode(r);
+      payloads.add(p);
+      total += 8 + p.length;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(total);
+    for (byte[] p : payloads) {
+      CRC32C c = new CRC32C();
+      c.update(p);
+      buf.putInt(p.length).putInt((int) c.getValue()).put(p);
+    }
+    buf.flip();
+    synchronized (lock) {
+      if (failure != null) {
+        throw failure;
+      }
+      if (!running) {
+        throw new IOException("the collector spool is closed");
+      }
+      if (currentOffset > segmentBytes) {
+        rotate();
+      }
+      long seq = ++appendSeq;
+      while (buf.hasRemaining()) {
+        current.write(buf);
+      }
+      long pos = currentOffset;
+      for (int i = 0; i < payloads.size(); i++) {
+        int len = payloads.get(i).length;
+        pos += 8 + len;
+        pending.add(new Entry(seq, currentSegment, pos, records.get(i), len, false));
+      }
+      currentOffset = pos;
+      pendingBytes += total;
+      metrics.spooledBytes.add(total);
+      lock.notifyAll();
+      return seq;
+    }
+  }
+
+  private void rotate() throws IOException {
+    current.force(false);
+    current.close();
+    currentSegment++;
+    currentOffset = 0;
+    current = FileChannel.open(segmentPath(currentSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  /** Blocks until every append up to {@code seq} is fsync'd. */
+  void awaitDurable(long seq, long timeoutMs) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    synchronized (lock) {
+      while (durableSeq < seq) {
+        if (failure != null) {
+          throw failure;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new IOException("the spool did not become durable within " + timeoutMs + " ms");
+        }
+        lock.wait(left);
+      }
+    }
+  }
+
+  private void syncLoop() {
+    while (true) {
+      long target;
+      FileChannel ch;
+      synchronized (lock) {
+        while (appendSeq == durableSeq && running) {
+          try {
+            lock.wait();
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        if (appendSeq == durableSeq) {
+          return;
+        }
+        target = appendSeq;
+        ch = current;
+      }
+      try {
+        ch.force(false);
+      } catch (ClosedChannelException rotated) {
+        continue; // rotation forced the old segment; force the new one
+      } catch (IOException e) {
+        LOG.error("collector spool: fsync failed; refusing new events", e);
+        synchronized (lock) {
+          failure = e;
+          lock.notifyAll();
+        }
+        return;
+      }
+      metrics.fsyncs.increment();
+      synchronized (lock) {
+        durableSeq = target;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Takes up to {@code max} durable records off the queue, waiting up to {@code waitMs}
+   * for the first one; the caller must {@link #checkpoint} them once stored.
+   */
+  List<Entry> takeDurable(int max, long waitMs) throws InterruptedException {
+    List<Entry> out = new ArrayList<>();
+    synchronized (lock) {
+      long deadline = System.currentTimeMillis() + waitMs;
+      while (out.isEmpty()) {
+        while (!pending.isEmpty() && pending.peek().seq() <= durableSeq && out.size() < max) {
+          out.add(pending.poll());
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (!out.isEmpty() || left <= 0) {
+          break;
+        }
+        lock.wait(left);
+      }
+    }
+    return out;
+  }
+
+  /** Records that everything up to {@code last} is in the warehouse; older segments are deleted. */
+  void checkpoint(Entry last, long flushedBytes) throws IOException {
+    Path tmp = dir.resolve("checkpoint.tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.wrap((last.segment() + " " + last.endOffset() + "\n").getBytes()));
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING);
+    }
+    synchronized (lock) {
+      pendingBytes -= flushedBytes;
+    }
+    for (long seg : segments()) {
+      if (seg < last.segment()) {
+        Files.deleteIfExists(segmentPath(seg));
+      }
+    }
+  }
+
+  /** The records read back at open that are still queued (for rebuilding the dedup index). */
+  List<Object> replayedRecords() {
+    synchronized (lock) {
+      return pending.stream().filter(Entry::replayed).map(Entry::record).toList();
+    }
+  }
+
+  /** Bytes appended but not yet in the warehouse. */
+  long pendingBytes() {
+    return pendingBytes;
+  }
+
+  /** Records waiting in the queue (not yet taken by the flusher). */
+  int queued() {
+    synchronized (lock) {
+      return pending.size();
+    }
+  }
+
+  /** The oldest received time among queued records, or -1. */
+  long oldestQueuedReceived() {
+    synchronized (lock) {
+      Entry e = pending.peek();
+      if (e == null) {
+        return -1;
+      }
+      return e.record() instanceof CollectedEvent ce ? ce.receivedTime() : ((QuarantinedEvent) e.record()).receivedTime();
+    }
+  }
+
+  boolean healthy() {
+    return failure == null;
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      running = false;
+      lock.notifyAll();
+    }
+    try {
+      syncer.join(10_000);
+      synchronized (lock) {
+        current.force(false);
+        current.close();
+      }
+    } catch (IOException | InterruptedException e) {
+      LOG.warn("collector spool: close: {}", e.toString());
+    }
+  }
+}
