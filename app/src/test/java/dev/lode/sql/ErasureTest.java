@@ -53,6 +53,10 @@ class ErasureTest {
       BOB.insert(w);
       CAROL.insert(w);
     }
+    // Bob also sends an event through the collector: it goes through the durable spool
+    HttpResponse<String> tracked = track(BOB.userId(), "bob-tracked-1");
+    assertEquals(200, tracked.statusCode(), tracked.body());
+    awaitEvent("bob-tracked-1");
     List<String> bobMarks = new ArrayList<>(BOB.rawValues());
     bobMarks.add(BOB.personId());
     bobMarks.add(sha256(BOB.email()));
@@ -71,7 +75,8 @@ class ErasureTest {
     JsonNode report = new ObjectMapper().readTree(r.body());
     assertEquals("completed", report.get("status").asText());
     assertEquals(1, report.get("persons").asInt());
-    assertEquals(2, report.get("deleted").get("events").asLong());
+    assertEquals(3, report.get("deleted").get("events").asLong());
+    assertTrue(report.get("deleted").get("collector_spool").asLong() >= 1, r.body());
     assertEquals(2, report.get("deleted").get("report_outputs").asLong());
 
     Map<String, Long> bobAfter = mentions(bobMarks);
@@ -83,6 +88,25 @@ class ErasureTest {
     assertEquals("person_id,user,revenue\r\nperson-carol,carol-login,10\r\n", Files.readString(csv));
     assertFalse(Files.exists(html));
     assertEquals("person_id\r\nperson-bobby\r\n", Files.readString(unrelated));
+
+    // no spool segment on disk still holds Bob's raw event
+    Path spool = SqlClient.server().context().config().dataDir().resolve("collector").resolve("spool");
+    try (var files = Files.list(spool)) {
+      for (Path f : files.toList()) {
+        assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(BOB.userId()), f.toString());
+      }
+    }
+    // and the collector no longer accepts his events
+    HttpResponse<String> again = track(BOB.userId(), "bob-tracked-2");
+    assertEquals(200, again.statusCode());
+    assertTrue(again.body().contains("\"suppressed\":1"), again.body());
+    assertEquals(200, track(CAROL.userId(), "carol-tracked-1").statusCode());
+    awaitEvent("carol-tracked-1");
+    try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count() FROM events WHERE event_id = 'bob-tracked-2'")) {
+      rs.next();
+      assertEquals(0, rs.getLong(1));
+    }
 
     SuppressionList suppressed = SuppressionList.of(SqlClient.server().context().warehouse(),
         PrivacySettings.of(SqlClient.server().context().config()));
@@ -103,6 +127,34 @@ class ErasureTest {
         assertFalse(text.contains(mark), "the erasure record names " + mark);
       }
     }
+  }
+
+  private static HttpResponse<String> track(String userId, String messageId) throws Exception {
+    String key = SqlClient.server().context().credentials().writeKeys().keySet().iterator().next();
+    String auth = Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(URI.create(SqlClient.server().url() + "/v1/track"))
+          .header("Authorization", "Basic " + auth).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"track\",\"event\":\"page_view\",\"userId\":\""
+              + userId + "\",\"messageId\":\"" + messageId + "\",\"timestamp\":\"" + java.time.Instant.now() + "\","
+              + "\"context\":{\"ip\":\"203.0.113.99\"}}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  /** Waits until the collector's flusher has stored the event. */
+  private static void awaitEvent(String eventId) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (System.currentTimeMillis() < deadline) {
+      try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement();
+           ResultSet rs = st.executeQuery("SELECT count() FROM events WHERE event_id = '" + eventId + "'")) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the collector did not store " + eventId);
   }
 
   /** Per table of the warehouse, the rows whose full text contains any of {@code marks}. */

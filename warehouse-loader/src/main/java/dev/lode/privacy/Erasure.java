@@ -109,6 +109,11 @@ public final class Erasure {
       if (subject.personIds().isEmpty() && subject.ids().size() <= seeds(id).size()) {
         LOG.info("erasure {}: no person or row holds the id", erasureId);
       }
+      // suppress first: events arriving while the erasure runs must not slip back in behind it
+      boolean suppressed = settings.suppressForgotten() && !subject.all().isEmpty();
+      if (suppressed) {
+        suppress(c, erasureId, subject);
+      }
       Map<String, Long> deleted = new TreeMap<>();
       List<String> errors = new ArrayList<>();
       for (ErasureStore s : stores) {
@@ -129,10 +134,6 @@ public final class Erasure {
         }
         deleted.put(t.table(), before);
         remaining.put(t.table(), count(c, t.table(), where));
-      }
-      boolean suppressed = settings.suppressForgotten() && !subject.all().isEmpty();
-      if (suppressed) {
-        suppress(c, erasureId, subject);
       }
       try (Statement st = c.createStatement()) {
         st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");

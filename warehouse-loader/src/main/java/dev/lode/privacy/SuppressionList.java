@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SuppressionList {
   private static final Map<Warehouse, SuppressionList> BY_WAREHOUSE = new WeakHashMap<>();
+  /** How often erasures run by another process ({@code bin/lode forget} without a server) are picked up. */
+  private static final long RELOAD_MILLIS = 10_000;
 
   private final Warehouse warehouse;
   private final Pseudonym pseudonym;
@@ -36,6 +38,19 @@ public final class SuppressionList {
     return BY_WAREHOUSE.computeIfAbsent(warehouse, w -> {
       SuppressionList s = new SuppressionList(w, new Pseudonym(settings.salt()));
       s.reload();
+      Thread t = Thread.ofPlatform().name("lode-suppression-reload").daemon().unstarted(() -> {
+        while (true) {
+          try {
+            Thread.sleep(RELOAD_MILLIS);
+            s.reload();
+          } catch (InterruptedException e) {
+            return;
+          } catch (RuntimeException e) {
+            // the warehouse is closing or briefly unreachable: the ids known so far stay suppressed
+          }
+        }
+      });
+      t.start();
       return s;
     });
   }
