@@ -14,6 +14,8 @@ public final class Lode {
     register(new BenchCommand());
     register(new EngineCommand());
     register(new ForgetCommand());
+    register(new TagsCommand());
+    register(new ProfilesCommand());
   }
 
   private Lode() {

@@ -20,7 +20,7 @@ import java.util.Properties;
  * and a small result limit so both can be tested — and remote JDBC connections to it
  * through the Avatica driver, exactly as a BI tool makes them.
  */
-final class SqlClient {
+public final class SqlClient {
   static final int TIMEOUT_SECONDS = 10;
   static final long MAX_ROWS = 5000;
   private static LodeServer server;
@@ -28,7 +28,7 @@ final class SqlClient {
   private SqlClient() {
   }
 
-  static synchronized LodeServer server() {
+  public static synchronized LodeServer server() {
     if (server == null) {
       LodeConfig config = TestWarehouse.config().with("lode.http.port", "0")
           .with("lode.sql.timeout-seconds", Integer.toString(TIMEOUT_SECONDS))

@@ -7,6 +7,7 @@ import dev.lode.sql.behavior.FunnelPeopleFunction;
 import dev.lode.sql.behavior.PathsFunction;
 import dev.lode.sql.behavior.RetentionFunction;
 import dev.lode.sql.behavior.SessionsFunction;
+import dev.lode.sql.behavior.TagExplainFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
@@ -59,7 +60,7 @@ public final class LodeSchemaFactory {
     this.functions = java.util.stream.Stream.of(new FunnelFunction(tables, convention),
             new FunnelPeopleFunction(tables, convention), new RetentionFunction(tables, convention),
             new PathsFunction(tables, convention), new SessionsFunction(tables, convention),
-            new EventTrendsFunction(tables, convention))
+            new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention))
         .filter(f -> functionFilter.test(f.name())).map(f -> (BehaviorFunction) f).toList();
     this.sessionGapSeconds = functionFilter.test("sessions") ? sessionGapSeconds : -1;
   }

@@ -1,0 +1,121 @@
+package dev.lode.tags;
+
+import dev.lode.config.LodeConfig;
+import dev.lode.profiles.ProfileRefresher;
+import dev.lode.profiles.ProfileSettings;
+import dev.lode.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One refresh cycle over profiles and tags, as the CLI, the server's schedule and the
+ * bench run it: register the catalog, refresh profiles (tags read them), refresh each
+ * tag (model tags train first), then drop the values of anyone who withheld profiling
+ * consent in tags that were not due. A failing tag is reported and the others go on.
+ */
+public final class TagService {
+  /** The outcome of one tag in a cycle: a result or the error that stopped it. */
+  public record TagOutcome(String tagId, TagRefresher.Result result, ModelTag.Result model, String error) {
+    public boolean ok() {
+      return error == null;
+    }
+  }
+
+  /** The outcome of a cycle. */
+  public record Cycle(ProfileRefresher.Result profiles, List<TagOutcome> tags, long consentRemovals, long millis) {
+  }
+
+  private final Warehouse warehouse;
+  private final TagCatalog catalog;
+  private final TagRegistry registry;
+  private final TagRefresher refresher;
+  private final ModelTag models;
+  private final ProfileRefresher profiles;
+
+  public TagService(Warehouse warehouse, TagCatalog catalog, ProfileSettings settings) {
+    this.warehouse = warehouse;
+    this.catalog = catalog;
+    this.registry = new TagRegistry(warehouse);
+    this.refresher = new TagRefresher(warehouse);
+    this.models = new ModelTag(warehouse, refresher, registry);
+    this.profiles = new ProfileRefresher(warehouse, settings);
+  }
+
+  /** The service over the configured catalog and profile settings. */
+  public static TagService open(Warehouse warehouse, LodeConfig config) {
+    return new TagService(warehouse, TagCatalog.load(config), ProfileSettings.from(config));
+  }
+
+  public TagCatalog catalog() {
+    return catalog;
+  }
+
+  public TagRegistry registry() {
+    return registry;
+  }
+
+  public ProfileRefresher profiles() {
+    return profiles;
+  }
+
+  /**
+   * Refreshes profiles (fully, or only changed persons when {@code incremental}) and
+   * then the tags named (all when empty) — or, with {@code onlyDue}, those whose
+   * refresh interval has passed since their last successful run.
+   */
+  public Cycle refresh(Instant asOf, List<String> tagIds, boolean incremental, boolean onlyDue) throws SQLException {
+    long t0 = System.nanoTime();
+    registry.sync(catalog);
+    ProfileRefresher.Result p = incremental ? profiles.refreshChanged(asOf) : profiles.refreshAll(asOf);
+    List<TagDefinition> chosen = new ArrayList<>();
+    for (String id : tagIds) {
+      chosen.add(catalog.require(id));
+    }
+    if (tagIds.isEmpty()) {
+      chosen.addAll(catalog.definitions());
+    }
+    Map<String, Instant> last = onlyDue ? lastRefreshed() : Map.of();
+    List<TagOutcome> out = new ArrayList<>();
+    for (TagDefinition d : chosen) {
+      Instant prev = last.get(d.id());
+      if (prev != null && prev.plus(d.refresh()).isAfter(Instant.now())) {
+        continue;
+      }
+      out.add(refreshOne(d, asOf));
+    }
+    long removed = refresher.removeWithheld();
+    return new Cycle(p, out, removed, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Refreshes one tag (without touching profiles); failures come back as an outcome with the error. */
+  public TagOutcome refreshOne(TagDefinition d, Instant asOf) {
+    try {
+      if (d.kind() == TagKind.MODEL) {
+        ModelTag.Result m = models.refresh(d, asOf);
+        return new TagOutcome(d.id(), m.published(), m, null);
+      }
+      return new TagOutcome(d.id(), refresher.refresh(d, asOf), null, null);
+    } catch (SQLException | RuntimeException e) {
+      return new TagOutcome(d.id(), null, null, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+  }
+
+  private Map<String, Instant> lastRefreshed() throws SQLException {
+    Map<String, Instant> out = new HashMap<>();
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT substring(target, 5), toUnixTimestamp64Milli(max(started_at))"
+             + " FROM refresh_runs WHERE startsWith(target, 'tag:') AND status = 'ok' GROUP BY target")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)));
+      }
+    }
+    return out;
+  }
+}
