@@ -64,7 +64,8 @@ class ErasureTest {
     Map<String, Long> carolBefore = mentions(List.of(CAROL.personId(), CAROL.email(), CAROL.userId()));
     assertTrue(bobBefore.values().stream().mapToLong(Long::longValue).sum() >= 15, bobBefore.toString());
     for (String table : List.of("events", "persons", "identities", "orders", "order_lines", "tickets",
-        "campaign_sends", "campaign_responses", "consents", "tag_values", "quarantine")) {
+        "campaign_sends", "campaign_responses", "consents", "tag_values", "quarantine", "crm_contacts",
+        "identity_links", "identity_merges", "profiles_store", "tag_membership_daily")) {
       assertTrue(bobBefore.get(table) > 0, "fixture has no Bob row in " + table);
     }
 
@@ -74,7 +75,7 @@ class ErasureTest {
     assertEquals(200, r.statusCode(), r.body());
     JsonNode report = new ObjectMapper().readTree(r.body());
     assertEquals("completed", report.get("status").asText());
-    assertEquals(1, report.get("persons").asInt());
+    assertEquals(2, report.get("persons").asInt()); // Bob and the person merged into him
     assertEquals(3, report.get("deleted").get("events").asLong());
     assertTrue(report.get("deleted").get("collector_spool").asLong() >= 1, r.body());
     assertEquals(2, report.get("deleted").get("report_outputs").asLong());
@@ -120,7 +121,7 @@ class ErasureTest {
           + " CAST(deleted AS VARCHAR), CAST(remaining AS VARCHAR) FROM audit.erasures"
           + " WHERE erasure_id = '" + report.get("erasureId").asText() + "'");
       assertEquals(1, rows.size());
-      assertEquals(List.of(SqlClient.user(Role.ADMIN).name(), "1", "completed"),
+      assertEquals(List.of(SqlClient.user(Role.ADMIN).name(), "2", "completed"),
           rows.get(0).subList(0, 3).stream().map(String::valueOf).toList());
       String text = rows.toString();
       for (String mark : bobMarks) {

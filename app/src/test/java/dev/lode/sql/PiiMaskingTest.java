@@ -78,6 +78,12 @@ class PiiMaskingTest {
           + " email FROM lode.persons -- '"),
       Map.entry("behavior function", "SELECT person_id FROM TABLE(funnel_people('page_view[user_id=alice-login],"
           + "add_to_cart', 3600, 2, 'reached', 'ordered', '2032-01-01 00:00:00', '2033-01-01 00:00:00'))"),
+      Map.entry("profiles and crm", "SELECT p.ids, CAST(p.ids AS VARCHAR), c.customer_no, c.user_id, c.email_sha256,"
+          + " l.id_value, l.other_value, m.link_id_value, m.other_id_value FROM profiles p, crm_contacts c,"
+          + " identity_links l, identity_merges m WHERE p.person_id = 'person-alice' AND c.contact_id = 'crm-alice'"
+          + " AND l.evidence = 'links.csv:7' AND m.into_person_id = 'person-alice'"),
+      Map.entry("resolved views", "SELECT distinct_id, user_id, ip, user_agent FROM events_resolved"
+          + " WHERE ingest_person_id = 'person-alice'"),
       Map.entry("metadata", "SELECT * FROM \"metadata\".COLUMNS WHERE tableName = 'persons'"));
 
   @Test

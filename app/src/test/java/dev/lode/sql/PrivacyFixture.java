@@ -9,7 +9,8 @@ import java.util.List;
  * One person's data in every silo, inserted straight into the warehouse: events (ids, IP,
  * user agent, a URL and properties carrying the email), persons, identities, orders and
  * lines, a ticket whose body quotes the email and phone, campaign sends and responses,
- * consents, tag values and a quarantined payload. Each test names its own person.
+ * consents, tag values and daily tag membership, a profile, a CRM contact, identity links and
+ * merges, and a quarantined payload. Each test names its own person.
  */
 record PrivacyFixture(String key, String email, String phone, String ip, String userAgent, String userId,
                       String anonymousId, String customerNo, String ticketBody, String personId) {
@@ -21,9 +22,19 @@ record PrivacyFixture(String key, String email, String phone, String ip, String 
         "Hi, this is " + key + ", my parcel never came. Call me on the phone number on file.", "person-" + key);
   }
 
-  /** Every raw PII value of this person: none may reach an analyst. */
+  /** Every raw PII value of this person, and the unsalted email hash (reversible by guessing): none may reach an analyst. */
   List<String> rawValues() {
-    return List.of(email, phone, ip, userAgent, userId, anonymousId, customerNo, ticketBody);
+    return List.of(email, phone, ip, userAgent, userId, anonymousId, customerNo, ticketBody, emailSha256());
+  }
+
+  /** SHA-256 of the email, as loaders store it in {@code email_sha256} columns. */
+  String emailSha256() {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(email.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void insert(Connection warehouse) throws SQLException {
@@ -66,6 +77,21 @@ record PrivacyFixture(String key, String email, String phone, String ip, String 
           + " ('user_id', " + q(userId) + ", " + q(personId) + ", 'marketing', 1, " + t + ", 'web')");
       st.execute("INSERT INTO tag_values (tag_id, person_id, tag_version, value, score, computed_at, evidence) VALUES"
           + " ('loyal', " + q(personId) + ", 1, 'yes', 0.9, " + t + ", '{}')");
+      st.execute("INSERT INTO crm_contacts (contact_id, customer_no, user_id, email_sha256, country, source, loaded_at)"
+          + " VALUES (" + q("crm-" + key) + ", " + q(customerNo) + ", " + q(userId) + ", lower(hex(SHA256(" + q(email)
+          + "))), 'UK', 'crm', " + t + ")");
+      st.execute("INSERT INTO identity_links (id_type, id_value, other_type, other_value, linked_at, source, evidence,"
+          + " loaded_at) VALUES ('customer_no', " + q(customerNo) + ", 'user_id', " + q(userId) + ", " + t
+          + ", 'crm', 'links.csv:7', " + t + ")");
+      st.execute("INSERT INTO identity_merges (merged_at, from_person_id, into_person_id, link_id_type, link_id_value,"
+          + " other_id_type, other_id_value, source, evidence) VALUES (" + t + ", " + q(personId + "-old") + ", "
+          + q(personId) + ", 'user_id', " + q(userId) + ", 'anonymous_id', " + q(anonymousId) + ", 'web', "
+          + q(key + "-e1") + ")");
+      st.execute("INSERT INTO profiles_store (person_id, ids, events, interest_as_of, computed_at) VALUES ("
+          + q(personId) + ", [" + q("user_id:" + userId) + ", " + q("anonymous_id:" + anonymousId) + "], 2, " + t
+          + ", " + t + ")");
+      st.execute("INSERT INTO tag_membership_daily (tag_id, day, person_id, member, computed_at) VALUES ('loyal',"
+          + " today(), " + q(personId) + ", 1, " + t + ")");
       st.execute("INSERT INTO quarantine (received_time, source, reason_code, detail, raw_payload, file, line) VALUES ("
           + t + ", 'web', 'bad_timestamp', " + q("event of " + userId + " has no timestamp") + ", "
           + q("{\"userId\":\"" + userId + "\",\"context\":{\"traits\":{\"email\":\"" + email + "\"}}}") + ", '', 0)");
