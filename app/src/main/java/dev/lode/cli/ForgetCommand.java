@@ -22,7 +22,8 @@ import java.util.Properties;
  * {@code bin/lode forget <any id of the person>}: erases the person everywhere. When a server
  * runs over this data directory the request goes to its {@code POST /admin/forget} (so the
  * server's collector spool and suppression list take part), else the erasure runs here.
- * Prints the erasure record (counts per table, no PII); exits 1 if anything remains.
+ * Prints the erasure record (counts per table, no PII); exits 1 if anything remains, 2 for an
+ * id that cannot name anyone.
  */
 public final class ForgetCommand implements Command {
   @Override
@@ -57,7 +58,7 @@ public final class ForgetCommand implements Command {
         r = http.send(req, HttpResponse.BodyHandlers.ofString());
       }
       System.out.println(r.body());
-      return r.statusCode() == 200 ? 0 : 1;
+      return r.statusCode() == 200 ? 0 : r.statusCode() == 400 ? 2 : 1;
     }
     try (Warehouse w = Warehouse.open(config)) {
       Erasure.Report r = PrivacyAdmin.erasure(config, w).forget(args.get(0), "cli");

@@ -60,6 +60,18 @@ class CliTest {
       Result still = run("sql", "SELECT count() AS tables FROM system.tables WHERE database = 'lode' AND name = 'events'");
       assertEquals(0, still.code, still.out);
       assertTrue(still.out.contains("1\n(1 row)"), still.out);
+
+      // bin/lode forget goes to the running server's admin endpoint
+      assertEquals(0, run("sql", "INSERT INTO persons (person_id, created_at, updated_at, email) VALUES"
+          + " ('person-dave', now64(3), now64(3), 'dave@example.com')").code);
+      assertEquals(0, run("sql", "INSERT INTO identities (id_type, id_value, person_id, first_seen, updated_at)"
+          + " VALUES ('user_id', 'dave-login', 'person-dave', now64(3), now64(3))").code);
+      Result forgot = run("forget", "dave@example.com");
+      assertEquals(0, forgot.code, forgot.out);
+      assertTrue(forgot.out.contains("\"status\":\"completed\"") && !forgot.out.contains("dave"), forgot.out);
+      Result gone = run("sql", "SELECT count() AS n FROM identities WHERE person_id = 'person-dave'");
+      assertTrue(gone.out.contains("0\n(1 row)"), gone.out);
+      assertEquals(2, run("forget", "undefined").code);
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);
