@@ -36,7 +36,9 @@ public class AvaticaResource {
     SqlLimits limits = SqlLimits.from(context.config());
     var schemas = RoleSchemas.build(context, limits);
     schemas.get(dev.lode.config.Credentials.Role.ADMIN).get(0).warmUp();
-    this.meta = new LodeMeta(schemas, limits, new QueryAuditLog(context.warehouse()));
+    dev.lode.privacy.Pseudonym pseudonym =
+        new dev.lode.privacy.Pseudonym(dev.lode.privacy.PrivacySettings.of(context.config()).salt());
+    this.meta = new LodeMeta(schemas, limits, new QueryAuditLog(context.warehouse()), pseudonym::redact);
     LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
     this.protobuf = new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
     this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());

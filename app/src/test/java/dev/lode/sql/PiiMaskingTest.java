@@ -148,6 +148,31 @@ class PiiMaskingTest {
   }
 
   @Test
+  void errorsNeverRevealTheSalt() throws SQLException {
+    String salt = PrivacySettings.of(SqlClient.server().context().config()).salt();
+    int failed = 0;
+    try (Connection c = SqlClient.connect(Role.ANALYST); Statement st = c.createStatement()) {
+      for (String sql : List.of("SELECT CAST(email AS INTEGER) FROM persons",
+          "SELECT CAST(phone AS DATE) FROM persons WHERE person_id = 'person-alice'",
+          "SELECT CAST(SUBSTRING(ip, 1, 3) AS DOUBLE) FROM events WHERE person_id = 'person-alice'",
+          "SELECT * FROM persons WHERE CAST(email AS BIGINT) > 0",
+          "SELECT CAST(body AS TIMESTAMP) FROM tickets")) {
+        try {
+          SqlClient.rows(st, sql);
+        } catch (SQLException e) {
+          failed++;
+          StringBuilder all = new StringBuilder();
+          for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t).append('\n');
+          }
+          assertFalse(all.toString().contains(salt.substring(0, 12)), sql + " revealed the salt: " + all);
+        }
+      }
+    }
+    assertTrue(failed >= 3, "the error paths were not exercised");
+  }
+
+  @Test
   void adminsSeeRawValues() throws SQLException {
     try (Connection c = SqlClient.connect(Role.ADMIN); Statement st = c.createStatement()) {
       assertEquals(List.of(List.of(ALICE.email(), ALICE.phone())), SqlClient.rows(st,

@@ -32,6 +32,17 @@ public final class Pseudonym {
     }
   }
 
+  /**
+   * {@code text} with the salt removed: engine errors may quote a masked view's expression,
+   * and a user who learned the salt could compute the pseudonym of any guessed value.
+   */
+  public String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    return text.replace(salt, "<salt>").replaceAll("concat\\('[^']*',", "concat('<salt>',");
+  }
+
   /** The ClickHouse expression computing the pseudonym of the String expression {@code expr}. */
   public String sql(String expr) {
     // the salt is checked to be [A-Za-z0-9_-] (PrivacySettings), so it is a safe literal

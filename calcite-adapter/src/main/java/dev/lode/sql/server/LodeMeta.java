@@ -93,6 +93,7 @@ public final class LodeMeta extends MetaImpl {
   private final Map<Credentials.Role, List<LodeSchemaFactory>> schemas;
   private final SqlLimits limits;
   private final QueryAuditLog audit;
+  private final java.util.function.UnaryOperator<String> redactor;
   private final Map<String, Conn> connections = new ConcurrentHashMap<>();
   private final AtomicInteger statementIds = new AtomicInteger();
   private final StatementAccess access;
@@ -114,7 +115,17 @@ public final class LodeMeta extends MetaImpl {
    * @param audit   where every statement is recorded, or null
    */
   public LodeMeta(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, SqlLimits limits, QueryAuditLog audit) {
+    this(schemas, limits, audit, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param redactor applied to every error message a non-admin receives (which then carries no
+   *                 cause): engine errors can quote the masked views' definitions
+   */
+  public LodeMeta(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, SqlLimits limits, QueryAuditLog audit,
+                  java.util.function.UnaryOperator<String> redactor) {
     super(null);
+    this.redactor = redactor;
     this.schemas = Map.copyOf(schemas);
     this.limits = limits;
     this.audit = audit;
@@ -340,7 +351,7 @@ public final class LodeMeta extends MetaImpl {
       // a statement refused or broken at prepare time is audited too: it never reaches execute
       beginAudit(s, ch.id + "/" + id, sql);
       endAudit(s, e instanceof SecurityException ? "denied" : "failed", -1, e.getMessage());
-      throw e instanceof SQLException se ? clientError(se) : (RuntimeException) e;
+      throw userError(c, e);
     }
     c.statements.put(id, s);
     return new StatementHandle(ch.id, id, s.signature);
@@ -381,7 +392,7 @@ public final class LodeMeta extends MetaImpl {
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
     } catch (SQLException | RuntimeException e) {
       endAudit(s, "failed", -1, e.getMessage());
-      throw e instanceof SQLException se ? clientError(se) : (RuntimeException) e;
+      throw userError(s.owner, e);
     }
   }
 
@@ -419,7 +430,7 @@ public final class LodeMeta extends MetaImpl {
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
     } catch (SQLException | RuntimeException e) {
       endAudit(s, "failed", -1, e.getMessage());
-      throw e instanceof SQLException se ? clientError(se) : (RuntimeException) e;
+      throw userError(s.owner, e);
     }
   }
 
@@ -444,7 +455,7 @@ public final class LodeMeta extends MetaImpl {
       }
     } catch (SQLException e) {
       endAudit(s, "failed", -1, e.getMessage());
-      throw clientError(e);
+      throw userError(c, e);
     }
     return new ExecuteBatchResult(counts);
   }
@@ -479,7 +490,8 @@ public final class LodeMeta extends MetaImpl {
     try {
       return frame(s, offset, fetchMaxRowCount <= 0 ? FRAME_ROWS : fetchMaxRowCount);
     } catch (SQLException e) {
-      throw clientError(e);
+      endAudit(s, "failed", s.rowsSent, e.getMessage());
+      throw userError(s.owner, e);
     }
   }
 
@@ -551,6 +563,18 @@ public final class LodeMeta extends MetaImpl {
       }
     }
     return false;
+  }
+
+  /**
+   * The error a user receives: admins get {@link #clientError}; others get its message redacted
+   * and without the chain of causes (whose engine messages the client would otherwise see).
+   */
+  private RuntimeException userError(Conn c, Throwable e) {
+    RuntimeException ce = e instanceof SQLException se ? clientError(se) : (RuntimeException) e;
+    if (c.user.role() == Credentials.Role.ADMIN || e instanceof SecurityException) {
+      return ce;
+    }
+    return new IllegalStateException(redactor.apply(String.valueOf(ce.getMessage())));
   }
 
   /** A client-facing error: the deepest meaningful message, without Java stack noise. */
