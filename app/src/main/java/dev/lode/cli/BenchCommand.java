@@ -3,6 +3,7 @@ package dev.lode.cli;
 import dev.lode.bench.Benchmark;
 import dev.lode.bench.CollectorBenchmark;
 import dev.lode.bench.InsertBenchmark;
+import dev.lode.bench.PrivacyBenchmark;
 import dev.lode.bench.TagsBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ final class BenchCommand implements Command {
     add(new InsertBenchmark());
     add(new CollectorBenchmark());
     add(new TagsBenchmark());
+    add(new PrivacyBenchmark());
   }
 
   private void add(Benchmark b) {
