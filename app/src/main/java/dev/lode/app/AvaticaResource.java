@@ -1,8 +1,8 @@
 package dev.lode.app;
 
 import dev.lode.config.Credentials;
-import dev.lode.sql.schema.LodeSchemaFactory;
 import dev.lode.sql.server.LodeMeta;
+import dev.lode.sql.server.QueryAuditLog;
 import dev.lode.sql.server.SqlLimits;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -34,10 +34,11 @@ public class AvaticaResource {
 
   public AvaticaResource(LodeContext context) {
     SqlLimits limits = SqlLimits.from(context.config());
-    LodeSchemaFactory schemas = new LodeSchemaFactory(context.warehouse(), limits.timeoutSeconds(),
-        limits.sessionGapSeconds());
-    schemas.warmUp();
-    this.meta = new LodeMeta(schemas, limits);
+    var schemas = RoleSchemas.build(context, limits);
+    schemas.get(dev.lode.config.Credentials.Role.ADMIN).get(0).warmUp();
+    dev.lode.privacy.Pseudonym pseudonym =
+        new dev.lode.privacy.Pseudonym(dev.lode.privacy.PrivacySettings.of(context.config()).salt());
+    this.meta = new LodeMeta(schemas, limits, new QueryAuditLog(context.warehouse()), pseudonym::redact);
     LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
     this.protobuf = new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
     this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());

@@ -34,5 +34,6 @@ public class LodeApplication extends ResourceConfig {
       }
     });
     register(new AvaticaResource(context));
+    register(new AdminResource(context));
   }
 }

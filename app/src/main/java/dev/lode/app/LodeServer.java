@@ -43,7 +43,11 @@ public final class LodeServer implements AutoCloseable {
 
   private static LodeServer start(LodeContext context) {
     LodeConfig config = context.config();
+    ReportService reports = null;
     try {
+      // the report views first: the SQL endpoint builds the analysts' and viewers' masked
+      // databases from the warehouse catalog as it starts, and viewers read the report views
+      reports = ReportService.start(config, context.warehouse()::connect, java.time.Clock.systemUTC());
       QueuedThreadPool threads = new QueuedThreadPool(config.getInt("lode.http.threads", 64), 4);
       threads.setName("lode-http");
       Server jetty = new Server(threads);
@@ -57,17 +61,15 @@ public final class LodeServer implements AutoCloseable {
       jetty.setHandler(handler);
       jetty.start();
       LodeServer server = new LodeServer(context, jetty);
-      try {
-        server.reports = ReportService.start(config, context.warehouse()::connect, java.time.Clock.systemUTC());
-      } catch (RuntimeException e) {
-        jetty.stop();
-        throw e;
-      }
+      server.reports = reports;
       server.writeRunFile();
       server.jobs = BackgroundJobs.start(context);
       server.tagRefresh = TagScheduler.start(context.warehouse(), config);
       return server;
     } catch (Exception e) {
+      if (reports != null) {
+        reports.close();
+      }
       context.close();
       throw new IllegalStateException("cannot start the HTTP server: " + e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import dev.lode.bench.Benchmark;
 import dev.lode.bench.CollectorBenchmark;
 import dev.lode.bench.InsertBenchmark;
 import dev.lode.bench.LoadBenchmark;
+import dev.lode.bench.PrivacyBenchmark;
 import dev.lode.bench.SimulateBenchmark;
 import dev.lode.bench.TagsBenchmark;
 import dev.lode.bench.SqlBenchmark;
@@ -22,6 +23,7 @@ final class BenchCommand implements Command {
     add(new SimulateBenchmark());
     add(new TagsBenchmark());
     add(new SqlBenchmark());
+    add(new PrivacyBenchmark());
   }
 
   private void add(Benchmark b) {

@@ -18,6 +18,7 @@ public final class Lode {
     register(new SimulateCommand());
     register(new ResolveCommand());
     register(new DemoCommand());
+    register(new ForgetCommand());
     register(new TagsCommand());
     register(new ProfilesCommand());
   }

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line as a user runs it, in separate processes: {@code lode serve} starts
- * on the embedded engine and says where to connect; {@code lode sql} reaches it, prints
- * an aligned table, and exits non-zero with the engine's error for a bad query.
+ * on the embedded engine and says where to connect; {@code lode sql} reaches it (Lode SQL
+ * through its Avatica endpoint, ClickHouse SQL with {@code --native}), prints an aligned
+ * table, and exits non-zero with the error for a bad query; {@code lode forget} erases a
+ * person through the server's admin endpoint.
  */
 class CliTest {
   @TempDir
@@ -49,17 +51,42 @@ class CliTest {
       drain.setDaemon(true);
       drain.start();
 
-      Result version = run("sql", "SELECT version() AS v, 42 AS answer");
+      // Lode SQL through the running server's Avatica endpoint (as admin, the default lode.sql.user)
+      Result lode = run("sql", "SELECT COUNT(*) AS n, 42 AS answer FROM events WHERE event_name = 'nothing'");
+      assertEquals(0, lode.code, lode.out);
+      assertTrue(lode.out.matches("(?s)n\\s+\\|\\s+answer\\n-+-\\+-+\\n0\\s+\\|\\s+42\\n\\(1 row\\)\\n"), lode.out);
+      Result badLode = run("sql", "SELECT * FROM no_such_table");
+      assertEquals(1, badLode.code, badLode.out);
+      assertTrue(badLode.out.contains("Object 'no_such_table' not found"), badLode.out);
+
+      // ClickHouse SQL on the server's warehouse with --native
+      Result version = run("sql", "--native", "SELECT version() AS v, 42 AS answer");
       assertEquals(0, version.code, version.out);
       assertTrue(version.out.matches("(?s)v\\s+\\|\\s+answer\\n-+-\\+-+\\n26\\.[0-9.]+\\s+\\|\\s+42\\n\\(1 row\\)\\n"), version.out);
-
-      Result bad = run("sql", "SELEC 1");
+      Result bad = run("sql", "--native", "SELEC 1");
       assertEquals(1, bad.code, bad.out);
       assertTrue(bad.out.contains("Code: 62") && bad.out.contains("SYNTAX_ERROR"), bad.out);
-
-      Result still = run("sql", "SELECT count() AS tables FROM system.tables WHERE database = 'lode' AND name = 'events'");
+      Result still = run("sql", "--native",
+          "SELECT count() AS tables FROM system.tables WHERE database = 'lode' AND name = 'events'");
       assertEquals(0, still.code, still.out);
       assertTrue(still.out.contains("1\n(1 row)"), still.out);
+
+      // bin/lode forget goes to the running server's admin endpoint; the person is loaded with
+      // ClickHouse inserts (--native: loading is the warehouse's business, not the SQL layer's)
+      assertEquals(0, run("sql", "--native", "INSERT INTO persons (person_id, created_at, updated_at, email) VALUES"
+          + " ('person-dave', now64(3), now64(3), 'dave@example.com')").code);
+      assertEquals(0, run("sql", "--native", "INSERT INTO identities (id_type, id_value, person_id, first_seen,"
+          + " updated_at) VALUES ('user_id', 'dave-login', 'person-dave', now64(3), now64(3))").code);
+      Result before = run("sql", "SELECT COUNT(*) AS n FROM identities WHERE person_id = 'person-dave'");
+      assertTrue(before.code == 0 && before.out.contains("1\n(1 row)"), before.out);
+      Result forgot = run("forget", "dave@example.com");
+      assertEquals(0, forgot.code, forgot.out);
+      assertTrue(forgot.out.contains("\"status\":\"completed\"") && !forgot.out.contains("dave"), forgot.out);
+      Result gone = run("sql", "SELECT COUNT(*) AS n FROM identities WHERE person_id = 'person-dave'");
+      assertTrue(gone.code == 0 && gone.out.contains("0\n(1 row)"), gone.out);
+      Result goneNative = run("sql", "--native", "SELECT count() AS n FROM persons WHERE person_id = 'person-dave'");
+      assertTrue(goneNative.code == 0 && goneNative.out.contains("0\n(1 row)"), goneNative.out);
+      assertEquals(2, run("forget", "undefined").code);
     } finally {
       server.destroy();
       server.waitFor(30, TimeUnit.SECONDS);

@@ -36,9 +36,10 @@ class BiCompatibilityTest {
     }
   }
 
+  /** An analyst's schema browser: every table (PII masked inside), with ClickHouse's types as JDBC types. */
   @Test
   void schemaBrowsersSeeTablesColumnsAndTypes() throws SQLException {
-    try (Connection c = SqlClient.connect(Credentials.Role.VIEWER)) {
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST)) {
       DatabaseMetaData md = c.getMetaData();
       Set<String> schemas = new TreeSet<>();
       try (ResultSet rs = md.getSchemas()) {
@@ -65,6 +66,28 @@ class BiCompatibilityTest {
       assertEquals(Types.VARCHAR, columns.get("event_name"));
       assertEquals(Types.DECIMAL, columns.get("price"));
       assertEquals(Types.INTEGER, columns.get("quantity"));
+    }
+  }
+
+  /** A viewer's schema browser lists the reports and aggregate views, and none of the raw tables. */
+  @Test
+  void viewersBrowseReportsAndAggregatesOnly() throws SQLException {
+    try (Connection c = SqlClient.connect(Credentials.Role.VIEWER)) {
+      Set<String> tables = new TreeSet<>();
+      try (ResultSet rs = c.getMetaData().getTables(null, "lode", "%", null)) {
+        while (rs.next()) {
+          tables.add(rs.getString("TABLE_NAME"));
+        }
+      }
+      // the report views are created by the reports service after the SQL endpoint is built
+      assertTrue(tables.containsAll(List.of("report_daily_kpi", "report_weekly_funnel", "data_quality", "tag_quality")),
+          tables.toString());
+      for (String raw : List.of("events", "persons", "identities", "orders", "order_lines", "tickets", "sessions")) {
+        assertTrue(!tables.contains(raw), raw + " listed for a viewer: " + tables);
+      }
+      try (Statement st = c.createStatement()) {
+        assertEquals(1, SqlClient.rows(st, "SELECT COUNT(*) FROM report_daily_kpi").size());
+      }
     }
   }
 

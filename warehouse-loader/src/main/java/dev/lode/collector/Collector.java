@@ -52,6 +52,9 @@ public final class Collector implements AutoCloseable {
   private final Spool spool;
   private final EventWriter writer;
   private final Flusher flusher;
+  /** Ids forgotten by an erasure: their events are dropped before the spool (set at start). */
+  private dev.lode.privacy.SuppressionList suppression;
+  private SpoolErasure spoolErasure;
 
   private Collector(CollectorSettings settings, Credentials credentials, GranularityPolicy policy, PiiPolicy pii,
                     Warehouse warehouse) {
@@ -87,6 +90,9 @@ public final class Collector implements AutoCloseable {
       throw new IllegalStateException("collector: cannot read or write the warehouse: " + e.getMessage(), e);
     }
     c.flusher.start();
+    c.suppression = dev.lode.privacy.SuppressionList.of(warehouse, dev.lode.privacy.PrivacySettings.of(config));
+    c.spoolErasure = new SpoolErasure(c.spool, 60_000);
+    dev.lode.privacy.ErasureStores.register(c.spoolErasure);
     return c;
   }
 
@@ -291,6 +297,7 @@ public final class Collector implements AutoCloseable {
     int summarized = 0;
     int dwellUpdates = 0;
     int blanked = 0;
+    int suppressed = 0;
     long waitFor = 0;
     List<String> duplicateKeys = new ArrayList<>();
     for (RequestItem item : items) {
@@ -313,6 +320,10 @@ public final class Collector implements AutoCloseable {
         if (errors.size() < MAX_ERRORS_LISTED) {
           errors.addObject().put("index", item.index()).put("reason", reason.code()).put("detail", detail);
         }
+        continue;
+      }
+      if (suppression != null && suppression.isSuppressed(event.userId(), event.anonymousId())) {
+        suppressed++; // forgotten by an erasure: never stored again
         continue;
       }
       if (event.properties().containsKey("$invalid_user_id") || event.properties().containsKey("$invalid_anonymous_id")) {
@@ -402,6 +413,9 @@ public final class Collector implements AutoCloseable {
     ObjectNode o = WireJson.MAPPER.createObjectNode().put("success", true).put("accepted", accepted)
         .put("duplicates", duplicates).put("quarantined", quarantined.size()).put("sampledOut", sampledOut)
         .put("summarized", summarized);
+    if (suppressed > 0) {
+      o.put("suppressed", suppressed);
+    }
     if (!errors.isEmpty()) {
       o.set("errors", errors);
     }
@@ -435,6 +449,9 @@ public final class Collector implements AutoCloseable {
 
   @Override
   public void close() {
+    if (spoolErasure != null) {
+      dev.lode.privacy.ErasureStores.unregister(spoolErasure);
+    }
     flusher.stop();
     spool.close();
     writer.close();

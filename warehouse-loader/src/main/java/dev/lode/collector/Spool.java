@@ -50,6 +50,8 @@ final class Spool implements AutoCloseable {
   private long currentOffset;
   private volatile long appendSeq;
   private volatile long durableSeq;
+  /** The highest sequence the flusher has checkpointed (for erasure). */
+  private volatile long checkpointedSeq;
   private volatile long pendingBytes;
   private volatile IOException failure;
   private volatile boolean running = true;
@@ -321,12 +323,63 @@ final class Spool implements AutoCloseable {
     }
     synchronized (lock) {
       pendingBytes -= flushedBytes;
+      checkpointedSeq = Math.max(checkpointedSeq, last.seq());
+      lock.notifyAll();
     }
     for (long seg : segments()) {
       if (seg < last.segment()) {
         Files.deleteIfExists(segmentPath(seg));
       }
     }
+  }
+
+  /**
+   * For erasure: closes the current segment (new appends go to a fresh one), waits until the
+   * flusher has stored everything in the closed segments, then deletes them and returns the
+   * records they held. Records mentioning a forgotten person are then only in the warehouse,
+   * where the erasure deletes them.
+   */
+  List<Object> drainClosedSegments(long timeoutMs) throws IOException, InterruptedException {
+    long sealedSeq;
+    long firstOpen;
+    synchronized (lock) {
+      if (currentOffset > 0) {
+        rotate();
+      }
+      sealedSeq = appendSeq;
+      firstOpen = currentSegment;
+      long deadline = System.currentTimeMillis() + timeoutMs;
+      while (checkpointedSeq < sealedSeq || pending.stream().anyMatch(e -> e.segment() < firstOpen)) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new IOException("the collector spool did not flush within " + timeoutMs + " ms");
+        }
+        lock.wait(Math.min(left, 50));
+      }
+    }
+    List<Object> records = new ArrayList<>();
+    for (long seg : segments()) {
+      if (seg < firstOpen) {
+        byte[] all;
+        try {
+          all = Files.readAllBytes(segmentPath(seg));
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue; // a checkpoint deleted it meanwhile
+        }
+        ByteBuffer b = ByteBuffer.wrap(all);
+        int pos = 0;
+        while (pos + 8 <= all.length) {
+          int len = b.getInt(pos);
+          if (len <= 0 || pos + 8 + len > all.length) {
+            break;
+          }
+          records.add(SpoolCodec.decode(ByteBuffer.wrap(all, pos + 8, len).slice()));
+          pos += 8 + len;
+        }
+        Files.deleteIfExists(segmentPath(seg));
+      }
+    }
+    return records;
   }
 
   /** The records read back at open that are still queued (for rebuilding the dedup index). */

@@ -134,7 +134,8 @@ public final class Warehouse implements AutoCloseable {
     return connect(database, extra);
   }
 
-  private Connection connect(String db, Properties extra) throws SQLException {
+  /** A new connection with {@code db} as the current database and extra clickhouse-jdbc properties. */
+  public Connection connect(String db, Properties extra) throws SQLException {
     Properties p = new Properties();
     p.putAll(extra);
     p.putAll(credentials);

@@ -12,13 +12,39 @@ import org.apache.calcite.sql.dialect.ClickHouseSqlDialect;
 /**
  * Calcite's ClickHouse dialect with Lode's choices: {@code COUNT(DISTINCT x)} is sent as
  * ClickHouse's exact {@code uniqExact(x)}, so distinct counts never leave the engine and
- * never depend on the server's {@code count_distinct_implementation} setting.
+ * never depend on the server's {@code count_distinct_implementation} setting. String literals
+ * and identifiers escape backslashes, which ClickHouse (unlike standard SQL) reads as escapes:
+ * otherwise a literal ending in a backslash would run on into the rest of the generated query.
  */
 public class ClickHouseDialect extends ClickHouseSqlDialect {
   public static final ClickHouseDialect INSTANCE = new ClickHouseDialect();
 
   private ClickHouseDialect() {
     super(ClickHouseSqlDialect.DEFAULT_CONTEXT);
+  }
+
+  @Override
+  public void quoteStringLiteral(StringBuilder buf, String charsetName, String val) {
+    buf.append('\'');
+    appendEscaped(buf, val, '\'');
+    buf.append('\'');
+  }
+
+  @Override
+  public StringBuilder quoteIdentifier(StringBuilder buf, String val) {
+    buf.append('`');
+    appendEscaped(buf, val, '`');
+    return buf.append('`');
+  }
+
+  private static void appendEscaped(StringBuilder buf, String val, char quote) {
+    for (int i = 0; i < val.length(); i++) {
+      char ch = val.charAt(i);
+      if (ch == '\\' || ch == quote) {
+        buf.append('\\');
+      }
+      buf.append(ch);
+    }
   }
 
   @Override

@@ -36,6 +36,7 @@ public final class LodeSchemaFactory {
   /** The schema name clients see. */
   public static final String SCHEMA = "lode";
 
+  private final String name;
   private final JdbcSchema tables;
   private final JdbcConvention convention;
   private final List<BehaviorFunction> functions;
@@ -46,27 +47,43 @@ public final class LodeSchemaFactory {
    * @param sessionGapSeconds the gap that splits sessions in the {@code sessions} table
    */
   public LodeSchemaFactory(Warehouse warehouse, int timeoutSeconds, long sessionGapSeconds) {
-    PlannerRules.install();
-    SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
-    Expression expression = Schemas.subSchemaExpression(scratchRoot, SCHEMA, JdbcSchema.class);
-    this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
-    this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds),
-        ClickHouseDialect.INSTANCE, convention, warehouse.database());
-    this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
-        new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
-        new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention),
-        new TagExplainFunction(tables, convention));
-    this.sessionGapSeconds = sessionGapSeconds;
+    this(warehouse, SCHEMA, warehouse.database(), warehouse.database(), timeoutSeconds, sessionGapSeconds, f -> true);
   }
 
-  /** Mounts the {@code lode} schema under a connection's root schema and returns it. */
+  /**
+   * A schema named {@code name} over the tables of ClickHouse database {@code database}, whose behavior
+   * functions (those {@code functionFilter} keeps) read {@code events} of {@code functionDatabase}: the
+   * role-confined schemas of analysts and viewers are built this way over their masked databases.
+   */
+  public LodeSchemaFactory(Warehouse warehouse, String name, String database, String functionDatabase,
+                           int timeoutSeconds, long sessionGapSeconds,
+                           java.util.function.Predicate<String> functionFilter) {
+    PlannerRules.install();
+    this.name = name;
+    SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
+    Expression expression = Schemas.subSchemaExpression(scratchRoot, name, JdbcSchema.class);
+    // one convention per database: plans over different databases must never be mistaken for each other
+    this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, database);
+    this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, functionDatabase, timeoutSeconds),
+        ClickHouseDialect.INSTANCE, convention, database);
+    this.functions = java.util.stream.Stream.of(new FunnelFunction(tables, convention),
+            new FunnelPeopleFunction(tables, convention), new RetentionFunction(tables, convention),
+            new PathsFunction(tables, convention), new SessionsFunction(tables, convention),
+            new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention))
+        .filter(f -> functionFilter.test(f.name())).map(f -> (BehaviorFunction) f).toList();
+    this.sessionGapSeconds = functionFilter.test("sessions") ? sessionGapSeconds : -1;
+  }
+
+  /** Mounts this schema under a connection's root schema and returns it. */
   public SchemaPlus addTo(SchemaPlus root) {
-    SchemaPlus lode = root.add(SCHEMA, tables);
+    SchemaPlus lode = root.add(name, tables);
     for (BehaviorFunction f : functions) {
       lode.add(f.name(), f);
     }
-    lode.add("sessions", new NativeQueryTable(tables, convention, "sessions", SessionsFunction.tableSql(sessionGapSeconds),
-        SessionsFunction::tableType));
+    if (sessionGapSeconds >= 0) {
+      lode.add("sessions", new NativeQueryTable(tables, convention, "sessions",
+          SessionsFunction.tableSql(sessionGapSeconds), SessionsFunction::tableType));
+    }
     return lode;
   }
 
@@ -91,6 +108,11 @@ public final class LodeSchemaFactory {
     }, "lode-sql-warmup");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** The name this schema is mounted under. */
+  public String name() {
+    return name;
   }
 
   /** The behavior functions, for documentation and listings. */

@@ -18,11 +18,18 @@ public final class WarehouseDataSource implements DataSource {
   private static final int MAX_IDLE = 16;
   private final Warehouse warehouse;
   private final Properties settings;
+  private final String database;
   private final java.util.concurrent.BlockingDeque<Connection> idle = new java.util.concurrent.LinkedBlockingDeque<>();
 
   /** Connections bounded by ClickHouse's own {@code max_execution_time} when {@code timeoutSeconds > 0}. */
   public WarehouseDataSource(Warehouse warehouse, int timeoutSeconds) {
+    this(warehouse, warehouse.database(), timeoutSeconds);
+  }
+
+  /** Connections whose current database (where unqualified names resolve) is {@code database}. */
+  public WarehouseDataSource(Warehouse warehouse, String database, int timeoutSeconds) {
     this.warehouse = warehouse;
+    this.database = database;
     this.settings = new Properties();
     if (timeoutSeconds > 0) {
       settings.setProperty("clickhouse_setting_max_execution_time", Integer.toString(timeoutSeconds));
@@ -45,7 +52,9 @@ public final class WarehouseDataSource implements DataSource {
       real = idle.pollFirst();
     }
     if (real == null) {
-      real = warehouse.connect(settings);
+      // each data source pools connections to its own database only: a role's unqualified
+      // names must never resolve in another role's database
+      real = warehouse.connect(database, settings);
     }
     Connection c = real;
     return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),

@@ -42,9 +42,11 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * The Avatica {@link org.apache.calcite.avatica.Meta} behind Lode's JDBC endpoint: each
- * remote connection is a Calcite connection over the {@code lode} schema, owned by the
- * authenticated user who opened it. It enforces the client-property allow-list, read-only
- * access for analysts and viewers, the statement timeout and the result-size limit.
+ * remote connection is a Calcite connection over the schemas of its user's role (admins the
+ * warehouse and {@code audit}; analysts and viewers schemas over masked databases, chosen
+ * here and never by the client), owned by the authenticated user who opened it. It enforces
+ * the client-property allow-list, read-only access for analysts and viewers, the statement
+ * timeout and the result-size limit, and records every statement in the {@link QueryAuditLog}.
  * The HTTP layer names the caller with {@link #callAs} around every request.
  */
 public final class LodeMeta extends MetaImpl {
@@ -68,24 +70,57 @@ public final class LodeMeta extends MetaImpl {
 
   /** One statement and the result it is being fetched from. */
   private static final class Stmt {
+    final Conn owner;
     Statement statement;
     PreparedStatement prepared;
     String sql;
     Signature signature;
     ResultSet resultSet;
     long rowsSent;
+    /** The statement being audited: set when it starts, cleared when its audit entry is written. */
+    String auditSql;
+    java.time.Instant auditStart;
+    String auditId;
+
+    Stmt(Conn owner) {
+      this.owner = owner;
+    }
   }
 
-  private final LodeSchemaFactory schemas;
+  private final Map<Credentials.Role, List<LodeSchemaFactory>> schemas;
   private final SqlLimits limits;
+  private final QueryAuditLog audit;
+  private final java.util.function.UnaryOperator<String> redactor;
   private final Map<String, Conn> connections = new ConcurrentHashMap<>();
   private final AtomicInteger statementIds = new AtomicInteger();
   private final StatementAccess access;
 
+  /** Every role sees {@code schemas}; nothing is audited. */
   public LodeMeta(LodeSchemaFactory schemas, SqlLimits limits) {
+    this(Map.of(Credentials.Role.ADMIN, List.of(schemas), Credentials.Role.ANALYST, List.of(schemas),
+        Credentials.Role.VIEWER, List.of(schemas)), limits, null);
+  }
+
+  /**
+   * @param schemas per role, the schemas its connections mount (the first is the default schema);
+   *                a role without an entry cannot open connections
+   * @param audit   where every statement is recorded, or null
+   */
+  public LodeMeta(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, SqlLimits limits, QueryAuditLog audit) {
+    this(schemas, limits, audit, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param redactor applied to every error message a non-admin receives (which then carries no
+   *                 cause): engine errors can quote the masked views' definitions
+   */
+  public LodeMeta(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, SqlLimits limits, QueryAuditLog audit,
+                  java.util.function.UnaryOperator<String> redactor) {
     super(null);
-    this.schemas = schemas;
+    this.redactor = redactor;
+    this.schemas = Map.copyOf(schemas);
     this.limits = limits;
+    this.audit = audit;
     this.access = new StatementAccess(parserConfig());
   }
 
@@ -179,12 +214,20 @@ public final class LodeMeta extends MetaImpl {
   public void openConnection(ConnectionHandle ch, Map<String, String> info) {
     Credentials.User user = caller();
     ClientProperties.check(info);
+    List<LodeSchemaFactory> mine = schemas.get(user.role());
+    if (mine == null || mine.isEmpty()) {
+      throw new SecurityException("user '" + user.name() + "' (role " + user.role().name().toLowerCase(Locale.ROOT)
+          + ") may not use SQL");
+    }
     closeIdleConnections();
     try {
       Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", calciteProperties());
       CalciteConnection calcite = c.unwrap(CalciteConnection.class);
-      schemas.addTo(calcite.getRootSchema());
-      calcite.setSchema(LodeSchemaFactory.SCHEMA);
+      // the role decides the schemas; the client's properties never reach this choice
+      for (LodeSchemaFactory f : mine) {
+        f.addTo(calcite.getRootSchema());
+      }
+      calcite.setSchema(mine.get(0).name());
       Conn previous = connections.putIfAbsent(ch.id, new Conn(user, calcite));
       if (previous != null) {
         calcite.close();
@@ -207,7 +250,8 @@ public final class LodeMeta extends MetaImpl {
     });
   }
 
-  private static void closeQuietly(Conn c) {
+  private void closeQuietly(Conn c) {
+    c.statements.values().forEach(this::closeQuietly);
     try {
       c.calcite.close();
     } catch (SQLException ignored) {
@@ -268,7 +312,7 @@ public final class LodeMeta extends MetaImpl {
   public StatementHandle createStatement(ConnectionHandle ch) {
     Conn c = conn(ch.id);
     int id = statementIds.incrementAndGet();
-    Stmt s = new Stmt();
+    Stmt s = new Stmt(c);
     try {
       s.statement = c.calcite.createStatement();
     } catch (SQLException e) {
@@ -290,7 +334,8 @@ public final class LodeMeta extends MetaImpl {
     }
   }
 
-  private static void closeQuietly(Stmt s) {
+  private void closeQuietly(Stmt s) {
+    endAudit(s, "ok", s.rowsSent, "");
     try {
       if (s.resultSet != null) {
         s.resultSet.close();
@@ -309,15 +354,18 @@ public final class LodeMeta extends MetaImpl {
   @Override
   public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
     Conn c = conn(ch.id);
-    access.check(c.user, sql);
     int id = statementIds.incrementAndGet();
-    Stmt s = new Stmt();
+    Stmt s = new Stmt(c);
     try {
+      access.check(c.user, sql);
       s.prepared = c.calcite.prepareStatement(rewrite(sql));
       s.sql = sql;
       s.signature = signature(s.prepared.getMetaData(), s.prepared.getParameterMetaData(), sql);
-    } catch (SQLException e) {
-      throw clientError(e);
+    } catch (SQLException | RuntimeException e) {
+      // a statement refused or broken at prepare time is audited too: it never reaches execute
+      beginAudit(s, ch.id + "/" + id, sql);
+      endAudit(s, e instanceof SecurityException ? "denied" : "failed", -1, e.getMessage());
+      throw userError(c, e);
     }
     c.statements.put(id, s);
     return new StatementHandle(ch.id, id, s.signature);
@@ -335,8 +383,15 @@ public final class LodeMeta extends MetaImpl {
                                          PrepareCallback callback) throws NoSuchStatementException {
     Conn c = conn(h.connectionId);
     Stmt s = stmt(h);
-    access.check(c.user, sql);
     closeResult(s);
+    flushAuditFor(c);
+    beginAudit(s, h.connectionId + "/" + h.id, sql);
+    try {
+      access.check(c.user, sql);
+    } catch (SecurityException e) {
+      endAudit(s, "denied", -1, e.getMessage());
+      throw e;
+    }
     try {
       if (s.statement == null || s.statement.isClosed()) {
         s.statement = c.calcite.createStatement();
@@ -344,13 +399,16 @@ public final class LodeMeta extends MetaImpl {
       String run = rewrite(sql);
       boolean hasResult = timed(s.statement, () -> s.statement.execute(run));
       if (!hasResult) {
-        return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, s.statement.getUpdateCount())));
+        int count = s.statement.getUpdateCount();
+        endAudit(s, "ok", count, "");
+        return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, count)));
       }
       s.resultSet = s.statement.getResultSet();
       s.signature = signature(s.resultSet.getMetaData(), null, sql);
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
-    } catch (SQLException e) {
-      throw clientError(e);
+    } catch (SQLException | RuntimeException e) {
+      endAudit(s, "failed", -1, e.getMessage());
+      throw userError(s.owner, e);
     }
   }
 
@@ -369,6 +427,8 @@ public final class LodeMeta extends MetaImpl {
       throw new IllegalStateException("statement " + h.id + " was not prepared");
     }
     closeResult(s);
+    flushAuditFor(s.owner);
+    beginAudit(s, h.connectionId + "/" + h.id, s.sql);
     try {
       s.prepared.clearParameters();
       if (parameterValues != null) {
@@ -379,12 +439,15 @@ public final class LodeMeta extends MetaImpl {
       }
       boolean hasResult = timed(s.prepared, s.prepared::execute);
       if (!hasResult) {
-        return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, s.prepared.getUpdateCount())));
+        int count = s.prepared.getUpdateCount();
+        endAudit(s, "ok", count, "");
+        return new ExecuteResult(List.of(MetaResultSet.count(h.connectionId, h.id, count)));
       }
       s.resultSet = s.prepared.getResultSet();
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
-    } catch (SQLException e) {
-      throw clientError(e);
+    } catch (SQLException | RuntimeException e) {
+      endAudit(s, "failed", -1, e.getMessage());
+      throw userError(s.owner, e);
     }
   }
 
@@ -396,12 +459,20 @@ public final class LodeMeta extends MetaImpl {
     long[] counts = new long[sqlCommands.size()];
     try {
       for (int i = 0; i < counts.length; i++) {
-        access.check(c.user, sqlCommands.get(i));
         String sql = sqlCommands.get(i);
+        beginAudit(s, h.connectionId + "/" + h.id + "#" + i, sql);
+        try {
+          access.check(c.user, sql);
+        } catch (SecurityException e) {
+          endAudit(s, "denied", -1, e.getMessage());
+          throw e;
+        }
         counts[i] = timed(s.statement, () -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
+        endAudit(s, "ok", counts[i], "");
       }
     } catch (SQLException e) {
-      throw clientError(e);
+      endAudit(s, "failed", -1, e.getMessage());
+      throw userError(c, e);
     }
     return new ExecuteBatchResult(counts);
   }
@@ -436,7 +507,8 @@ public final class LodeMeta extends MetaImpl {
     try {
       return frame(s, offset, fetchMaxRowCount <= 0 ? FRAME_ROWS : fetchMaxRowCount);
     } catch (SQLException e) {
-      throw clientError(e);
+      endAudit(s, "failed", s.rowsSent, e.getMessage());
+      throw userError(s.owner, e);
     }
   }
 
@@ -452,6 +524,7 @@ public final class LodeMeta extends MetaImpl {
   }
 
   private void closeResult(Stmt s) {
+    endAudit(s, "ok", s.rowsSent, "");
     if (s.resultSet != null) {
       try {
         s.resultSet.close();
@@ -496,6 +569,18 @@ public final class LodeMeta extends MetaImpl {
     return false;
   }
 
+  /**
+   * The error a user receives: admins get {@link #clientError}; others get its message redacted
+   * and without the chain of causes (whose engine messages the client would otherwise see).
+   */
+  private RuntimeException userError(Conn c, Throwable e) {
+    RuntimeException ce = e instanceof SQLException se ? clientError(se) : (RuntimeException) e;
+    if (c.user.role() == Credentials.Role.ADMIN || e instanceof SecurityException) {
+      return ce;
+    }
+    return new IllegalStateException(redactor.apply(String.valueOf(ce.getMessage())));
+  }
+
   /** A client-facing error: the deepest meaningful message, without Java stack noise. */
   private static RuntimeException clientError(SQLException e) {
     if (Boolean.getBoolean("lode.sql.trace")) {
@@ -535,6 +620,7 @@ public final class LodeMeta extends MetaImpl {
       }
       if (++s.rowsSent > limits.maxRows()) {
         rs.close();
+        endAudit(s, "failed", s.rowsSent - 1, "result larger than lode.sql.max-rows=" + limits.maxRows());
         throw new SQLException("result too large: more than lode.sql.max-rows=" + limits.maxRows()
             + " rows; add a LIMIT, a WHERE clause or aggregate", "54000");
       }
@@ -543,6 +629,7 @@ public final class LodeMeta extends MetaImpl {
     if (done) {
       rs.close();
       s.resultSet = null;
+      endAudit(s, "ok", s.rowsSent, "");
     }
     return new Frame(offset, done, rows);
   }
@@ -773,8 +860,43 @@ public final class LodeMeta extends MetaImpl {
 
   /** Closes every connection; the HTTP application calls this on shutdown. */
   public void close() {
-    connections.values().forEach(LodeMeta::closeQuietly);
+    connections.values().forEach(this::closeQuietly);
     connections.clear();
+    if (audit != null) {
+      audit.close();
+    }
+  }
+
+  // ---- audit -------------------------------------------------------------------------
+
+  private void beginAudit(Stmt s, String id, String sql) {
+    s.auditId = id;
+    s.auditSql = sql;
+    s.auditStart = java.time.Instant.now();
+  }
+
+  /** Writes the audit entry of the statement running on {@code s}, once. */
+  private void endAudit(Stmt s, String status, long rows, String error) {
+    if (s.auditSql == null) {
+      return;
+    }
+    if (audit != null) {
+      Credentials.User u = s.owner.user;
+      audit.record(new QueryAuditLog.Entry(s.auditId, u.name(), u.role().name().toLowerCase(Locale.ROOT),
+          s.auditStart, java.time.Instant.now(), s.auditSql, rows, status, error == null ? "" : error));
+    }
+    s.auditSql = null;
+  }
+
+  /** Before an admin's statement the log is written out, so what an admin reads of it is complete. */
+  private void flushAuditFor(Conn c) {
+    if (audit != null && c.user.role() == Credentials.Role.ADMIN) {
+      try {
+        audit.flush();
+      } catch (SQLException | RuntimeException e) {
+        // the entries stay queued and the writer retries (and logs); the statement still runs
+      }
+    }
   }
 
 }

@@ -1,0 +1,75 @@
+package dev.lode.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lode.config.Credentials.Role;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every statement sent over JDBC — by any role, succeeding, failing, refused, prepared or
+ * not — appears in {@code audit.queries} with the user and role who sent it, its row count
+ * and status; only admins can read that log.
+ */
+class QueryAuditTest {
+
+  @Test
+  void everyStatementIsAuditedWithItsUser() throws SQLException {
+    String tag = "audit_" + UUID.randomUUID().toString().replace("-", "");
+    List<String[]> expected = new ArrayList<>(); // statement, user, role, status, rows
+    try (Connection c = SqlClient.connect(Role.ANALYST); Statement st = c.createStatement()) {
+      String ok = "SELECT event_name AS " + tag + " FROM events LIMIT 3";
+      int n = SqlClient.rows(st, ok).size();
+      expected.add(new String[] {ok, "analyst", "ok", Integer.toString(n)});
+      String broken = "SELECT no_such_column AS " + tag + " FROM events";
+      assertThrows(SQLException.class, () -> SqlClient.rows(st, broken));
+      expected.add(new String[] {broken, "analyst", "failed", "-1"});
+      String dml = "DELETE FROM events WHERE event_name = '" + tag + "'";
+      assertThrows(SQLException.class, () -> st.executeUpdate(dml));
+      expected.add(new String[] {dml, "analyst", "denied", "-1"});
+      String prepared = "SELECT COUNT(*) AS " + tag + " FROM events WHERE event_name = ?";
+      try (PreparedStatement ps = c.prepareStatement(prepared)) {
+        ps.setString(1, "page_view");
+        try (ResultSet rs = ps.executeQuery()) {
+          assertTrue(rs.next());
+        }
+      }
+      expected.add(new String[] {prepared, "analyst", "ok", "1"});
+    }
+    try (Connection c = SqlClient.connect(Role.VIEWER); Statement st = c.createStatement()) {
+      String viewer = "SELECT 42 AS " + tag;
+      assertEquals(1, SqlClient.rows(st, viewer).size());
+      expected.add(new String[] {viewer, "viewer", "ok", "1"});
+      String denied = "SELECT * FROM persons WHERE '" + tag + "' = ''";
+      assertThrows(SQLException.class, () -> SqlClient.rows(st, denied));
+      expected.add(new String[] {denied, "viewer", "failed", "-1"});
+    }
+    try (Connection c = SqlClient.connect(Role.ADMIN); Statement st = c.createStatement()) {
+      String admin = "SELECT COUNT(*) AS " + tag + " FROM persons";
+      SqlClient.rows(st, admin);
+      expected.add(new String[] {admin, "admin", "ok", "1"});
+      // a later admin statement writes out everything before it
+      List<List<Object>> log = SqlClient.rows(st, "SELECT statement, \"user\", role, status, \"rows\", duration_ms"
+          + " FROM audit.queries WHERE statement LIKE '%" + tag + "%' AND statement NOT LIKE '%audit.queries%'"
+          + " ORDER BY started_at, query_id");
+      assertEquals(expected.size(), log.size(), log.toString());
+      for (String[] e : expected) {
+        List<Object> row = log.stream().filter(r -> r.get(0).equals(e[0])).findFirst()
+            .orElseThrow(() -> new AssertionError("not audited: " + e[0] + " in " + log));
+        String user = SqlClient.user(Role.valueOf(e[1].toUpperCase(java.util.Locale.ROOT))).name();
+        assertEquals(List.of(user, e[1], e[2], e[3]), List.of(row.get(1), row.get(2), row.get(3),
+            String.valueOf(row.get(4))), e[0]);
+        assertTrue(((Number) row.get(5)).longValue() >= 0);
+      }
+    }
+  }
+}
