@@ -10,7 +10,8 @@ import java.util.List;
  * user agent, a URL and properties carrying the email), persons, identities, orders and
  * lines, a ticket whose body quotes the email and phone, campaign sends and responses,
  * consents, tag values and daily tag membership, a profile, a CRM contact, identity links and
- * merges, and a quarantined payload. Each test names its own person.
+ * merges, and a quarantined payload. Each test names its own person. The order is a cancelled
+ * one: the report tests sharing this warehouse compute their figures from completed orders.
  */
 record PrivacyFixture(String key, String email, String phone, String ip, String userAgent, String userId,
                       String anonymousId, String customerNo, String ticketBody, String personId) {
@@ -59,10 +60,10 @@ record PrivacyFixture(String key, String email, String phone, String ip, String 
           + ", 'crm', 'crm_key')");
       st.execute("INSERT INTO orders (order_id, customer_key, person_id, order_time, status, total, currency, source,"
           + " loaded_at) VALUES (" + q(key + "-o1") + ", " + q(customerNo) + ", " + q(personId) + ", " + t
-          + ", 'completed', 42.5, 'GBP', 'sales', " + t + ")");
+          + ", 'cancelled', 42.5, 'GBP', 'sales', " + t + ")");
       st.execute("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
           + " unit_price, status, source, loaded_at) VALUES (" + q(key + "-o1") + ", 1, " + q(customerNo) + ", "
-          + q(personId) + ", " + t + ", 'item-1', 2, 21.25, 'completed', 'sales', " + t + ")");
+          + q(personId) + ", " + t + ", 'item-1', 2, 21.25, 'cancelled', 'sales', " + t + ")");
       st.execute("INSERT INTO tickets (ticket_id, requester, requester_type, person_id, order_id, opened_at,"
           + " ticket_type, subject, body, source, loaded_at) VALUES (" + q(key + "-t1") + ", " + q(email)
           + ", 'email', " + q(personId) + ", " + q(key + "-o1") + ", " + t + ", 'delivery', "
