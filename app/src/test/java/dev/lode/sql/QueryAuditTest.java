@@ -44,6 +44,16 @@ class QueryAuditTest {
         }
       }
       expected.add(new String[] {prepared, "analyst", "ok", "1"});
+      // a batch of parameter sets is one entry (queries in a batch return no update counts)
+      String batch = "SELECT COUNT(*) AS " + tag + "_batch FROM events WHERE event_name = ?";
+      try (PreparedStatement ps = c.prepareStatement(batch)) {
+        for (String name : List.of("page_view", "purchase")) {
+          ps.setString(1, name);
+          ps.addBatch();
+        }
+        assertEquals(2, ps.executeBatch().length);
+      }
+      expected.add(new String[] {batch, "analyst", "ok", "0"});
     }
     try (Connection c = SqlClient.connect(Role.VIEWER); Statement st = c.createStatement()) {
       String viewer = "SELECT 42 AS " + tag;

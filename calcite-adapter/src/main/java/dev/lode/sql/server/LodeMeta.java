@@ -49,7 +49,7 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
  * timeout and the result-size limit, and records every statement in the {@link QueryAuditLog}.
  * The HTTP layer names the caller with {@link #callAs} around every request.
  */
-public final class LodeMeta extends MetaImpl {
+public final class LodeMeta extends MetaImpl implements org.apache.calcite.avatica.remote.ProtobufMeta {
   private static final ThreadLocal<Credentials.User> CALLER = new ThreadLocal<>();
   private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
   private static final int FRAME_ROWS = 100;
@@ -470,19 +470,44 @@ public final class LodeMeta extends MetaImpl {
         counts[i] = timed(s.statement, () -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
         endAudit(s, "ok", counts[i], "");
       }
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       endAudit(s, "failed", -1, e.getMessage());
       throw userError(c, e);
     }
     return new ExecuteBatchResult(counts);
   }
 
+  /** A batch sent over protobuf: Avatica's LocalService hands its parameter sets only to a ProtobufMeta. */
+  @Override
+  public ExecuteBatchResult executeBatchProtobuf(StatementHandle h,
+      List<org.apache.calcite.avatica.proto.Requests.UpdateBatch> updateBatches) throws NoSuchStatementException {
+    List<List<TypedValue>> values = new ArrayList<>(updateBatches.size());
+    for (org.apache.calcite.avatica.proto.Requests.UpdateBatch batch : updateBatches) {
+      List<TypedValue> row = new ArrayList<>(batch.getParameterValuesCount());
+      for (org.apache.calcite.avatica.proto.Common.TypedValue v : batch.getParameterValuesList()) {
+        row.add(TypedValue.fromProto(v));
+      }
+      values.add(row);
+    }
+    return executeBatch(h, values);
+  }
+
   @Override
   public ExecuteBatchResult executeBatch(StatementHandle h, List<List<TypedValue>> parameterValues)
       throws NoSuchStatementException {
+    if (parameterValues == null) {
+      throw new IllegalArgumentException("a batch needs its parameter values");
+    }
     Stmt s = stmt(h);
+    if (s.prepared == null) {
+      throw new IllegalStateException("statement " + h.id + " was not prepared");
+    }
     long[] counts = new long[parameterValues.size()];
+    closeResult(s);
+    // one audit entry for the batch: the statement, with the rows of every parameter set
+    beginAudit(s, h.connectionId + "/" + h.id, s.sql);
     try {
+      long total = 0;
       for (int r = 0; r < counts.length; r++) {
         s.prepared.clearParameters();
         List<TypedValue> row = parameterValues.get(r);
@@ -490,9 +515,12 @@ public final class LodeMeta extends MetaImpl {
           s.prepared.setObject(i + 1, row.get(i) == null ? null : row.get(i).toJdbc(UTC));
         }
         counts[r] = timed(s.prepared, s.prepared::execute) ? -1 : s.prepared.getUpdateCount();
+        total += Math.max(0, counts[r]);
       }
-    } catch (SQLException e) {
-      throw clientError(e);
+      endAudit(s, "ok", total, "");
+    } catch (SQLException | RuntimeException e) {
+      endAudit(s, "failed", -1, e.getMessage());
+      throw userError(s.owner, e);
     }
     return new ExecuteBatchResult(counts);
   }
