@@ -1,6 +1,8 @@
 package dev.lode.sql.schema;
 
 import dev.lode.sql.behavior.BehaviorFunction;
+import dev.lode.udf.WarehouseVersion;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import dev.lode.sql.behavior.EventTrendsFunction;
 import dev.lode.sql.behavior.FunnelFunction;
 import dev.lode.sql.behavior.FunnelPeopleFunction;
@@ -57,6 +59,15 @@ public final class LodeSchemaFactory {
         new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention),
         new TagExplainFunction(tables, convention));
     this.sessionGapSeconds = sessionGapSeconds;
+    WarehouseVersion.source(() -> {
+      try (java.sql.Connection c = warehouse.connect(); java.sql.Statement st = c.createStatement();
+           java.sql.ResultSet rs = st.executeQuery("SELECT version()")) {
+        rs.next();
+        return rs.getString(1);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot read the warehouse version: " + e.getMessage(), e);
+      }
+    });
   }
 
   /** Mounts the {@code lode} schema under a connection's root schema and returns it. */
@@ -65,6 +76,7 @@ public final class LodeSchemaFactory {
     for (BehaviorFunction f : functions) {
       lode.add(f.name(), f);
     }
+    lode.add("version", ScalarFunctionImpl.create(WarehouseVersion.class, "version"));
     lode.add("sessions", new NativeQueryTable(tables, convention, "sessions", SessionsFunction.tableSql(sessionGapSeconds),
         SessionsFunction::tableType));
     return lode;
