@@ -2,6 +2,7 @@ package dev.lode.cli;
 
 import dev.lode.bench.Benchmark;
 import dev.lode.bench.InsertBenchmark;
+import dev.lode.bench.RecommendBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ final class BenchCommand implements Command {
 
   BenchCommand() {
     add(new InsertBenchmark());
+    add(new RecommendBenchmark());
   }
 
   private void add(Benchmark b) {

@@ -1,0 +1,223 @@
+package dev.lode.recommend;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the one ClickHouse query that recommends for a set of persons: it reads their
+ * behaviour live (time-decayed), joins the precomputed model tables for candidates, blends
+ * the sources by weight, removes what the person complained about, returned, already
+ * bought (unless consumable) and what is out of stock, and ranks. The same text serves one
+ * person ({@code recommend}) and every test person of an evaluation at once.
+ *
+ * <p>Values reach the text only through the {@link SqlBinder}, all in the leading
+ * {@code WITH} list, so a PreparedStatement binds them in order.
+ */
+final class RecommendQuery {
+  /** Who to recommend for: one person id, or a generated sub-query with a person_id column. */
+  sealed interface Target permits Person, Persons {
+  }
+
+  record Person(String id) implements Target {
+  }
+
+  /** Internal only: the SQL is written by Lode, never taken from a caller. */
+  record Persons(String subquery) implements Target {
+  }
+
+  private RecommendQuery() {
+  }
+
+  /**
+   * The query text; result columns person_id, item_id, score, rank, source, reason.
+   *
+   * @param consent whether personal sources need a granted 'personalization' consent
+   * @param regionFromHistory take the region from the person's orders when the profile has none
+   */
+  static String sql(SqlBinder b, RecommendSettings s, Target target, String model, Instant asOf, RecContext ctx,
+                    int k, boolean consent) {
+    LocalDate day = ctx.dateOr(asOf);
+    StringBuilder q = new StringBuilder("WITH\n");
+    q.append("  ").append(b.string(model)).append(" AS p_model,\n");
+    q.append("  ").append(b.time(asOf)).append(" AS p_asof,\n");
+    q.append("  toDate(").append(b.string(day.toString())).append(") AS p_day,\n");
+    q.append("  ").append(b.string(ctx.region())).append(" AS p_region,\n");
+    q.append("  ").append(b.string(ctx.segment())).append(" AS p_segment,\n");
+    q.append("  ").append(b.string(ctx.item())).append(" AS p_item,\n");
+    q.append("  ").append(b.integer(k)).append(" AS p_k,\n");
+    q.append("  ").append(b.number(s.halfLifeDays())).append(" AS p_half_life,\n");
+    q.append("  ").append(b.number(s.viewWeight())).append(" AS p_w_view,\n");
+    q.append("  ").append(b.number(s.cartWeight())).append(" AS p_w_cart,\n");
+    q.append("  ").append(b.number(s.purchaseWeight())).append(" AS p_w_purchase,\n");
+    List<String> weightCases = new ArrayList<>();
+    for (Source src : Source.values()) {
+      q.append("  ").append(b.number(s.weight(src))).append(" AS p_weight_").append(src.sqlName()).append(",\n");
+      weightCases.add("source = '" + src.sqlName() + "', p_weight_" + src.sqlName());
+    }
+    String targetSql = switch (target) {
+      case Person p -> "SELECT " + b.string(p.id()) + " AS person_id";
+      case Persons ps -> ps.subquery();
+    };
+    q.append("  (SELECT max(generation) FROM rec_models WHERE model = p_model) AS p_gen,\n");
+    q.append("targets AS (").append(targetSql).append("),\n");
+    // Personal data is read only for persons whose latest 'personalization' consent is a grant.
+    if (consent) {
+      q.append("""
+          personal AS (
+            SELECT person_id FROM consents
+            WHERE person_id IN (SELECT person_id FROM targets) AND purpose = 'personalization'
+            GROUP BY person_id HAVING argMax(granted, recorded_at) = 1),
+          """);
+    } else {
+      q.append("personal AS (SELECT person_id FROM targets),\n");
+    }
+    q.append("""
+        history AS (
+          SELECT person_id, item_id,
+                 sum(w * exp(-0.6931471805599453 * greatest(dateDiff('second', t, p_asof), 0) / (86400 * p_half_life))) AS weight,
+                 max(bought) AS bought
+          FROM (
+            SELECT person_id, item_id, event_time AS t,
+                   multiIf(event_name = 'purchase', p_w_purchase, event_name = 'add_to_cart', p_w_cart, p_w_view) AS w,
+                   toUInt8(event_name = 'purchase') AS bought
+            FROM events
+            WHERE person_id IN (SELECT person_id FROM personal) AND item_id != '' AND event_time < p_asof
+              AND event_name IN ('product_view', 'add_to_cart', 'purchase')
+            UNION ALL
+            SELECT person_id, item_id, order_time, p_w_purchase, toUInt8(1)
+            FROM order_lines
+            WHERE person_id IN (SELECT person_id FROM personal) AND item_id != '' AND order_time < p_asof
+              AND status = 'completed' AND quantity > 0)
+          GROUP BY person_id, item_id),
+        catalog AS (
+          SELECT item_id, category, seasons, stock, consumable FROM items FINAL),
+        excluded AS (
+          SELECT person_id, item_id FROM tickets
+          WHERE person_id IN (SELECT person_id FROM personal) AND ticket_type IN ('complaint', 'return')
+            AND item_id != '' AND opened_at < p_asof
+          UNION ALL
+          SELECT t.person_id, l.item_id FROM tickets t INNER JOIN order_lines l ON l.order_id = t.order_id
+          WHERE t.person_id IN (SELECT person_id FROM personal) AND t.ticket_type IN ('complaint', 'return')
+            AND t.item_id = '' AND t.order_id != '' AND t.opened_at < p_asof
+          UNION ALL
+          SELECT person_id, item_id FROM order_lines
+          WHERE person_id IN (SELECT person_id FROM personal) AND status = 'returned' AND order_time < p_asof
+          UNION ALL
+          SELECT person_id, item_id FROM history
+          WHERE bought = 1 AND item_id NOT IN (SELECT item_id FROM catalog WHERE consumable = 1)),
+        profile AS (
+          SELECT t.person_id AS person_id,
+                 if(p_region != '', p_region, if(t.person_id IN (SELECT person_id FROM personal), pr.country, '')) AS region,
+                 if(p_segment != '', p_segment, if(t.person_id IN (SELECT person_id FROM personal), pr.segment, '')) AS segment
+          FROM targets t
+          LEFT JOIN (
+            SELECT person_id, argMax(country, updated_at) AS country, argMax(traits['segment'], updated_at) AS segment
+            FROM persons WHERE person_id IN (SELECT person_id FROM targets) GROUP BY person_id) pr
+          ON pr.person_id = t.person_id),
+        active_seasons AS (
+          SELECT r.region AS region, groupUniqArray(c.name) AS names
+          FROM (SELECT DISTINCT region FROM profile) r CROSS JOIN rec_calendar c
+          WHERE p_day BETWEEN c.start_date AND c.end_date
+            AND (empty(c.regions) OR has(c.regions, r.region)) AND NOT has(c.not_regions, r.region)
+          GROUP BY r.region),
+        context_keys AS (
+          SELECT p.person_id AS person_id, seg, sea, reg
+          FROM profile p LEFT JOIN active_seasons a ON a.region = p.region
+          ARRAY JOIN arrayDistinct([if(p.segment = '', '*', p.segment), '*']) AS seg
+          ARRAY JOIN arrayDistinct(arrayConcat(['*'], a.names)) AS sea
+          ARRAY JOIN arrayDistinct([if(p.region = '', '*', p.region), '*']) AS reg),
+        neighbors AS (
+          SELECT kind, item_id, neighbor_id, similarity FROM rec_item_neighbors
+          WHERE model = p_model AND generation = p_gen
+            AND item_id IN (SELECT item_id FROM history UNION ALL SELECT p_item)),
+        candidates AS (
+          SELECT h.person_id AS person_id, n.neighbor_id AS item_id, toString(n.kind) AS source,
+                 sum(h.weight * n.similarity) AS raw, argMax(h.item_id, h.weight * n.similarity) AS via
+          FROM history h INNER JOIN neighbors n ON n.item_id = h.item_id
+          GROUP BY person_id, item_id, source
+          UNION ALL
+          SELECT person_id, item_id, 'recent', weight, item_id FROM history WHERE bought = 0
+          UNION ALL
+          SELECT ci.person_id, cp.item_id, 'category', ci.w * cp.score, ci.category
+          FROM (
+            SELECT h.person_id AS person_id, c.category AS category, sum(h.weight) AS w
+            FROM history h INNER JOIN catalog c ON c.item_id = h.item_id
+            WHERE c.category != ''
+            GROUP BY person_id, category ORDER BY w DESC LIMIT 3 BY person_id) ci
+          INNER JOIN (
+            SELECT c.category AS category, p.item_id AS item_id, p.score AS score
+            FROM rec_item_popularity p INNER JOIN catalog c ON c.item_id = p.item_id
+            WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*'
+              AND c.category != '') cp
+          ON cp.category = ci.category
+          UNION ALL
+          SELECT t.person_id, n.neighbor_id, 'similar', max(n.similarity), p_item
+          FROM targets t CROSS JOIN neighbors n
+          WHERE p_item != '' AND n.item_id = p_item
+          GROUP BY t.person_id, n.neighbor_id
+          UNION ALL
+          SELECT k.person_id, p.item_id, 'seasonal',
+                 sum(p.score * if(p.season != '*', 2, 1) * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1)),
+                 argMax(concat(p.season, '|', p.region, '|', p.segment),
+                        p.score * if(p.season != '*', 2, 1) * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1))
+          FROM context_keys k INNER JOIN rec_item_popularity p
+            ON p.segment = k.seg AND p.season = k.sea AND p.region = k.reg
+          WHERE p.model = p_model AND p.generation = p_gen
+          GROUP BY k.person_id, p.item_id
+          UNION ALL
+          SELECT k.person_id, c.item_id, 'seasonal', 1.0, concat(k.sea, '|catalog|')
+          FROM (SELECT DISTINCT person_id, sea FROM context_keys WHERE sea != '*') k
+          INNER JOIN (SELECT item_id, arrayJoin(seasons) AS season FROM catalog WHERE stock > 0) c ON c.season = k.sea
+          UNION ALL
+          SELECT t.person_id, tr.item_id, 'trending', tr.score, toString(tr.recent)
+          FROM targets t CROSS JOIN (
+            SELECT item_id, score, recent FROM rec_item_trending
+            WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200) tr),
+        weighted AS (
+          SELECT person_id, item_id, source, via,
+                 raw / max(raw) OVER (PARTITION BY person_id, source, position(via, '|catalog|') > 0) * multiIf(%s, 0) AS contribution
+          FROM candidates
+          WHERE raw > 0 AND (source IN ('similar', 'seasonal', 'trending') OR person_id IN (SELECT person_id FROM personal))),
+        blended AS (
+          SELECT person_id, item_id, sum(contribution) AS score,
+                 argMax(source, contribution) AS source, argMax(via, contribution) AS via
+          FROM weighted WHERE contribution > 0
+          GROUP BY person_id, item_id)
+        SELECT person_id, item_id, score,
+               toUInt32(row_number() OVER (PARTITION BY person_id ORDER BY score DESC, item_id)) AS rank,
+               source,
+               multiIf(
+                 source = 'basket', concat('bought together with ', via),
+                 source = 'session', concat('viewed in the same sessions as ', via),
+                 source = 'customer', concat('customers who bought ', via, ' also bought it'),
+                 source = 'recent', 'you looked at it recently',
+                 source = 'category', concat('your recent interest in category ', via),
+                 source = 'similar', concat('similar to ', via),
+                 source = 'seasonal' AND splitByChar('|', via)[2] = 'catalog',
+                   concat('a ', splitByChar('|', via)[1], ' item in the catalog'),
+                 source = 'seasonal',
+                   concat('popular',
+                          if(splitByChar('|', via)[2] = '*', '', concat(' in ', splitByChar('|', via)[2])),
+                          if(splitByChar('|', via)[3] = '*', '', concat(' with ', splitByChar('|', via)[3], ' customers')),
+                          if(splitByChar('|', via)[1] = '*', '', concat(' during ', splitByChar('|', via)[1]))),
+                 concat('trending: ', via, ' buyers in the last 14 days')) AS reason
+        FROM blended b
+        LEFT ANTI JOIN excluded e ON e.person_id = b.person_id AND e.item_id = b.item_id
+        WHERE b.item_id != p_item AND b.item_id NOT IN (SELECT item_id FROM catalog WHERE stock <= 0)
+        QUALIFY rank <= p_k
+        ORDER BY person_id, rank
+        """.formatted(String.join(", ", weightCases)));
+    return q.toString();
+  }
+
+  /** Validates a model name before it is used in DDL (partition drops). */
+  static String modelName(String model) {
+    if (!model.matches("[A-Za-z0-9_@:.\\-]{1,64}")) {
+      throw new IllegalArgumentException("model name '" + model + "' must be 1-64 of A-Z a-z 0-9 _ @ : . -");
+    }
+    return model.toLowerCase(Locale.ROOT);
+  }
+}
