@@ -39,24 +39,8 @@ final class RecommendQuery {
    */
   static String sql(SqlBinder b, RecommendSettings s, Target target, String model, Instant asOf, RecContext ctx,
                     int k, boolean consent) {
-    LocalDate day = ctx.dateOr(asOf);
-    StringBuilder q = new StringBuilder("WITH\n");
-    q.append("  ").append(b.string(model)).append(" AS p_model,\n");
-    q.append("  ").append(b.time(asOf)).append(" AS p_asof,\n");
-    q.append("  toDate(").append(b.string(day.toString())).append(") AS p_day,\n");
-    q.append("  ").append(b.string(ctx.region())).append(" AS p_region,\n");
-    q.append("  ").append(b.string(ctx.segment())).append(" AS p_segment,\n");
-    q.append("  ").append(b.string(ctx.item())).append(" AS p_item,\n");
-    q.append("  ").append(b.integer(k)).append(" AS p_k,\n");
-    q.append("  ").append(b.number(s.halfLifeDays())).append(" AS p_half_life,\n");
-    q.append("  ").append(b.number(s.viewWeight())).append(" AS p_w_view,\n");
-    q.append("  ").append(b.number(s.cartWeight())).append(" AS p_w_cart,\n");
-    q.append("  ").append(b.number(s.purchaseWeight())).append(" AS p_w_purchase,\n");
-    List<String> weightCases = new ArrayList<>();
-    for (Source src : Source.values()) {
-      q.append("  ").append(b.number(s.weight(src))).append(" AS p_weight_").append(src.sqlName()).append(",\n");
-      weightCases.add("source = '" + src.sqlName() + "', p_weight_" + src.sqlName());
-    }
+    StringBuilder q = new StringBuilder();
+    String weightCases = header(q, b, s, model, asOf, ctx, k);
     String targetSql = switch (target) {
       case Person p -> "SELECT " + b.string(p.id()) + " AS person_id";
       case Persons ps -> ps.subquery();
@@ -94,14 +78,18 @@ final class RecommendQuery {
           GROUP BY person_id, item_id),
         catalog AS (
           SELECT item_id, category, seasons, stock, consumable FROM items FINAL),
+        order_tickets AS (
+          SELECT person_id, order_id FROM tickets
+          WHERE person_id IN (SELECT person_id FROM personal) AND ticket_type IN ('complaint', 'return')
+            AND item_id = '' AND order_id != '' AND opened_at < p_asof),
         excluded AS (
           SELECT person_id, item_id FROM tickets
           WHERE person_id IN (SELECT person_id FROM personal) AND ticket_type IN ('complaint', 'return')
             AND item_id != '' AND opened_at < p_asof
           UNION ALL
-          SELECT t.person_id, l.item_id FROM tickets t INNER JOIN order_lines l ON l.order_id = t.order_id
-          WHERE t.person_id IN (SELECT person_id FROM personal) AND t.ticket_type IN ('complaint', 'return')
-            AND t.item_id = '' AND t.order_id != '' AND t.opened_at < p_asof
+          SELECT t.person_id, l.item_id
+          FROM (SELECT order_id, item_id FROM order_lines WHERE order_id IN (SELECT order_id FROM order_tickets)) l
+          INNER JOIN order_tickets t ON t.order_id = l.order_id
           UNION ALL
           SELECT person_id, item_id FROM order_lines
           WHERE person_id IN (SELECT person_id FROM personal) AND status = 'returned' AND order_time < p_asof
@@ -118,17 +106,23 @@ final class RecommendQuery {
             FROM persons WHERE person_id IN (SELECT person_id FROM targets) GROUP BY person_id) pr
           ON pr.person_id = t.person_id),
         active_seasons AS (
-          SELECT r.region AS region, groupUniqArray(c.name) AS names
+          SELECT r.region AS region, groupUniqArray((toString(c.name), toString(c.kind))) AS seasons
           FROM (SELECT DISTINCT region FROM profile) r CROSS JOIN rec_calendar c
           WHERE p_day BETWEEN c.start_date AND c.end_date
             AND (empty(c.regions) OR has(c.regions, r.region)) AND NOT has(c.not_regions, r.region)
           GROUP BY r.region),
         context_keys AS (
-          SELECT p.person_id AS person_id, seg, sea, reg
+          SELECT p.person_id AS person_id, seg, sk.1 AS sea,
+                 multiIf(sk.2 = 'holiday', 3, sk.2 = 'season', 2, 1) AS sea_w, reg
           FROM profile p LEFT JOIN active_seasons a ON a.region = p.region
           ARRAY JOIN arrayDistinct([if(p.segment = '', '*', p.segment), '*']) AS seg
-          ARRAY JOIN arrayDistinct(arrayConcat(['*'], a.names)) AS sea
+          ARRAY JOIN arrayConcat([('*', '')], a.seasons) AS sk
           ARRAY JOIN arrayDistinct([if(p.region = '', '*', p.region), '*']) AS reg),
+        interests AS (
+          SELECT h.person_id AS person_id, c.category AS category, sum(h.weight) AS w
+          FROM catalog c INNER JOIN history h ON h.item_id = c.item_id
+          WHERE c.category != '' AND c.item_id IN (SELECT item_id FROM history)
+          GROUP BY person_id, category ORDER BY w DESC LIMIT 3 BY person_id),
         neighbors AS (
           SELECT kind, item_id, neighbor_id, similarity FROM rec_item_neighbors
           WHERE model = p_model AND generation = p_gen
@@ -136,23 +130,19 @@ final class RecommendQuery {
         candidates AS (
           SELECT h.person_id AS person_id, n.neighbor_id AS item_id, toString(n.kind) AS source,
                  sum(h.weight * n.similarity) AS raw, argMax(h.item_id, h.weight * n.similarity) AS via
-          FROM history h INNER JOIN neighbors n ON n.item_id = h.item_id
+          FROM neighbors n INNER JOIN history h ON h.item_id = n.item_id
           GROUP BY person_id, item_id, source
           UNION ALL
           SELECT person_id, item_id, 'recent', weight, item_id FROM history WHERE bought = 0
           UNION ALL
           SELECT ci.person_id, cp.item_id, 'category', ci.w * cp.score, ci.category
           FROM (
-            SELECT h.person_id AS person_id, c.category AS category, sum(h.weight) AS w
-            FROM history h INNER JOIN catalog c ON c.item_id = h.item_id
-            WHERE c.category != ''
-            GROUP BY person_id, category ORDER BY w DESC LIMIT 3 BY person_id) ci
-          INNER JOIN (
             SELECT c.category AS category, p.item_id AS item_id, p.score AS score
-            FROM rec_item_popularity p INNER JOIN catalog c ON c.item_id = p.item_id
-            WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*'
-              AND c.category != '') cp
-          ON cp.category = ci.category
+            FROM rec_item_popularity p
+            INNER JOIN (SELECT item_id, category FROM catalog
+                        WHERE category IN (SELECT category FROM interests)) c ON c.item_id = p.item_id
+            WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*') cp
+          INNER JOIN interests ci ON ci.category = cp.category
           UNION ALL
           SELECT t.person_id, n.neighbor_id, 'similar', max(n.similarity), p_item
           FROM targets t CROSS JOIN neighbors n
@@ -160,12 +150,14 @@ final class RecommendQuery {
           GROUP BY t.person_id, n.neighbor_id
           UNION ALL
           SELECT k.person_id, p.item_id, 'seasonal',
-                 sum(p.score * if(p.season != '*', 2, 1) * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1)),
+                 sum(p.score * k.sea_w * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1)),
                  argMax(concat(p.season, '|', p.region, '|', p.segment),
-                        p.score * if(p.season != '*', 2, 1) * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1))
-          FROM context_keys k INNER JOIN rec_item_popularity p
-            ON p.segment = k.seg AND p.season = k.sea AND p.region = k.reg
-          WHERE p.model = p_model AND p.generation = p_gen
+                        p.score * k.sea_w * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1))
+          FROM (
+            SELECT segment, season, region, item_id, score FROM rec_item_popularity
+            WHERE model = p_model AND generation = p_gen
+              AND (segment, season, region) IN (SELECT seg, sea, reg FROM context_keys)) p
+          INNER JOIN context_keys k ON p.segment = k.seg AND p.season = k.sea AND p.region = k.reg
           GROUP BY k.person_id, p.item_id
           UNION ALL
           SELECT k.person_id, c.item_id, 'seasonal', 1.0, concat(k.sea, '|catalog|')
@@ -189,29 +181,177 @@ final class RecommendQuery {
         SELECT person_id, item_id, score,
                toUInt32(row_number() OVER (PARTITION BY person_id ORDER BY score DESC, item_id)) AS rank,
                source,
-               multiIf(
-                 source = 'basket', concat('bought together with ', via),
-                 source = 'session', concat('viewed in the same sessions as ', via),
-                 source = 'customer', concat('customers who bought ', via, ' also bought it'),
-                 source = 'recent', 'you looked at it recently',
-                 source = 'category', concat('your recent interest in category ', via),
-                 source = 'similar', concat('similar to ', via),
-                 source = 'seasonal' AND splitByChar('|', via)[2] = 'catalog',
-                   concat('a ', splitByChar('|', via)[1], ' item in the catalog'),
-                 source = 'seasonal',
-                   concat('popular',
-                          if(splitByChar('|', via)[2] = '*', '', concat(' in ', splitByChar('|', via)[2])),
-                          if(splitByChar('|', via)[3] = '*', '', concat(' with ', splitByChar('|', via)[3], ' customers')),
-                          if(splitByChar('|', via)[1] = '*', '', concat(' during ', splitByChar('|', via)[1]))),
-                 concat('trending: ', via, ' buyers in the last 14 days')) AS reason
+               %s AS reason
         FROM blended b
         LEFT ANTI JOIN excluded e ON e.person_id = b.person_id AND e.item_id = b.item_id
         WHERE b.item_id != p_item AND b.item_id NOT IN (SELECT item_id FROM catalog WHERE stock <= 0)
         QUALIFY rank <= p_k
         ORDER BY person_id, rank
-        """.formatted(String.join(", ", weightCases)));
+        """.formatted(weightCases, REASON));
     return q.toString();
   }
+
+  /**
+   * The same blend for one person, shaped for latency: everything about the person (consent,
+   * decayed history, exclusions, profile, active seasons, category interests) is a scalar
+   * computed once, so the query plans and runs as a handful of index-backed scans instead of
+   * the batch form's repeated sub-queries. Result columns as {@link #sql}.
+   */
+  static String person(SqlBinder b, RecommendSettings s, String person, String model, Instant asOf, RecContext ctx,
+                       int k, boolean consent) {
+    StringBuilder q = new StringBuilder();
+    String weightCases = header(q, b, s, model, asOf, ctx, k);
+    q.append("  ").append(b.string(person)).append(" AS p_person,\n");
+    q.append(consent
+        ? "  (SELECT argMax(granted, recorded_at) = 1 FROM consents WHERE person_id = p_person"
+          + " AND purpose = 'personalization') AS p_personal,\n"
+        : "  true AS p_personal,\n");
+    q.append("""
+          (SELECT max(generation) FROM rec_models WHERE model = p_model) AS p_gen,
+          (SELECT groupArray((item_id, weight, bought)) FROM (
+             SELECT item_id,
+                    sum(w * exp(-0.6931471805599453 * greatest(dateDiff('second', t, p_asof), 0) / (86400 * p_half_life))) AS weight,
+                    max(bought) AS bought
+             FROM (
+               SELECT item_id, event_time AS t,
+                      multiIf(event_name = 'purchase', p_w_purchase, event_name = 'add_to_cart', p_w_cart, p_w_view) AS w,
+                      toUInt8(event_name = 'purchase') AS bought
+               FROM events
+               WHERE p_personal AND person_id = p_person AND item_id != '' AND event_time < p_asof
+                 AND event_name IN ('product_view', 'add_to_cart', 'purchase')
+               UNION ALL
+               SELECT item_id, order_time, p_w_purchase, toUInt8(1) FROM order_lines
+               WHERE p_personal AND person_id = p_person AND item_id != '' AND order_time < p_asof
+                 AND status = 'completed' AND quantity > 0)
+             GROUP BY item_id ORDER BY weight DESC LIMIT 1000)) AS p_history,
+          arrayMap(x -> x.1, p_history) AS p_items,
+          arrayMap(x -> x.2, p_history) AS p_weights,
+          (SELECT groupUniqArray(item_id) FROM (
+             SELECT item_id FROM tickets
+             WHERE p_personal AND person_id = p_person AND ticket_type IN ('complaint', 'return') AND item_id != ''
+               AND opened_at < p_asof
+             UNION ALL
+             SELECT item_id FROM order_lines WHERE p_personal AND order_id IN (
+               SELECT order_id FROM tickets
+               WHERE p_personal AND person_id = p_person AND ticket_type IN ('complaint', 'return') AND item_id = ''
+                 AND order_id != '' AND opened_at < p_asof)
+             UNION ALL
+             SELECT item_id FROM order_lines
+             WHERE p_personal AND person_id = p_person AND status = 'returned' AND order_time < p_asof
+             UNION ALL
+             SELECT arrayJoin(arrayFilter(x -> x.3 = 1, p_history)).1 AS item_id
+             WHERE item_id NOT IN (SELECT item_id FROM items FINAL WHERE consumable = 1 AND has(p_items, item_id))))
+            AS p_excluded,
+          (SELECT (argMax(country, updated_at), argMax(traits['segment'], updated_at)) FROM persons
+           WHERE p_personal AND person_id = p_person) AS p_profile,
+          if(p_region != '', p_region, if(p_personal, p_profile.1, '')) AS p_reg,
+          if(p_segment != '', p_segment, if(p_personal, p_profile.2, '')) AS p_seg,
+          (SELECT groupUniqArray((toString(name), toString(kind))) FROM rec_calendar
+           WHERE p_day BETWEEN start_date AND end_date AND (empty(regions) OR has(regions, p_reg))
+             AND NOT has(not_regions, p_reg)) AS p_seasons,
+          arrayConcat(['*'], arrayMap(x -> x.1, p_seasons)) AS p_season_names,
+          arrayConcat([1], arrayMap(x -> if(x.2 = 'holiday', 3, 2), p_seasons)) AS p_season_weights,
+          (SELECT groupArray((category, w)) FROM (
+             SELECT category, sum(p_weights[indexOf(p_items, item_id)]) AS w FROM items FINAL
+             WHERE has(p_items, item_id) AND category != ''
+             GROUP BY category ORDER BY w DESC LIMIT 3)) AS p_interests,
+          arrayMap(x -> x.1, p_interests) AS p_interest_names,
+        candidates AS (
+          SELECT neighbor_id AS cand, toString(kind) AS source,
+                 sum(p_weights[indexOf(p_items, item_id)] * similarity) AS raw,
+                 argMax(item_id, p_weights[indexOf(p_items, item_id)] * similarity) AS via
+          FROM rec_item_neighbors
+          WHERE model = p_model AND generation = p_gen AND has(p_items, item_id)
+          GROUP BY cand, source
+          UNION ALL
+          SELECT h.1, 'recent', h.2, h.1 FROM (SELECT arrayJoin(arrayFilter(x -> x.3 = 0, p_history)) AS h)
+          UNION ALL
+          SELECT p.item_id, 'category', p.score * p_interests[indexOf(p_interest_names, c.category)].2, c.category
+          FROM rec_item_popularity p
+          INNER JOIN (SELECT item_id, category FROM items FINAL WHERE has(p_interest_names, category)) c
+            ON c.item_id = p.item_id
+          WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*'
+          UNION ALL
+          SELECT neighbor_id, 'similar', max(similarity), p_item FROM rec_item_neighbors
+          WHERE p_item != '' AND model = p_model AND generation = p_gen AND item_id = p_item
+          GROUP BY neighbor_id
+          UNION ALL
+          SELECT item_id, 'seasonal',
+                 sum(score * p_season_weights[indexOf(p_season_names, season)] * if(region != '*', 2, 1) * if(segment != '*', 1.5, 1)),
+                 argMax(concat(season, '|', region, '|', segment),
+                        score * p_season_weights[indexOf(p_season_names, season)] * if(region != '*', 2, 1) * if(segment != '*', 1.5, 1))
+          FROM rec_item_popularity
+          WHERE model = p_model AND generation = p_gen AND segment IN (if(p_seg = '', '*', p_seg), '*')
+            AND region IN (if(p_reg = '', '*', p_reg), '*') AND has(p_season_names, season)
+          GROUP BY item_id
+          UNION ALL
+          SELECT item_id, 'seasonal', 1.0, concat(arrayFirst(x -> has(p_season_names, x), seasons), '|catalog|')
+          FROM items FINAL WHERE stock > 0 AND hasAny(seasons, p_season_names)
+          UNION ALL
+          SELECT item_id, 'trending', score, toString(recent) FROM rec_item_trending
+          WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200),
+        blended AS (
+          SELECT cand, sum(contribution) AS score, argMax(source, contribution) AS source, argMax(via, contribution) AS via
+          FROM (
+            SELECT cand, source, via,
+                   raw / max(raw) OVER (PARTITION BY source, position(via, '|catalog|') > 0) * multiIf(%s, 0) AS contribution
+            FROM candidates
+            WHERE raw > 0 AND (p_personal OR source IN ('similar', 'seasonal', 'trending')))
+          WHERE contribution > 0
+          GROUP BY cand)
+        SELECT p_person AS person_id, cand AS item_id, score,
+               toUInt32(row_number() OVER (ORDER BY score DESC, cand)) AS rank, source,
+               %s AS reason
+        FROM blended
+        WHERE NOT has(p_excluded, cand) AND cand != p_item
+          AND cand NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0)
+        ORDER BY score DESC, cand
+        LIMIT p_k
+        """.formatted(weightCases, REASON.strip()));
+    return q.toString();
+  }
+
+  /** Appends the leading WITH list of bound values; returns the multiIf cases mapping a source to its weight. */
+  private static String header(StringBuilder q, SqlBinder b, RecommendSettings s, String model, Instant asOf,
+                               RecContext ctx, int k) {
+    LocalDate day = ctx.dateOr(asOf);
+    q.append("WITH\n");
+    q.append("  ").append(b.string(model)).append(" AS p_model,\n");
+    q.append("  ").append(b.time(asOf)).append(" AS p_asof,\n");
+    q.append("  toDate(").append(b.string(day.toString())).append(") AS p_day,\n");
+    q.append("  ").append(b.string(ctx.region())).append(" AS p_region,\n");
+    q.append("  ").append(b.string(ctx.segment())).append(" AS p_segment,\n");
+    q.append("  ").append(b.string(ctx.item())).append(" AS p_item,\n");
+    q.append("  ").append(b.integer(k)).append(" AS p_k,\n");
+    q.append("  ").append(b.number(s.halfLifeDays())).append(" AS p_half_life,\n");
+    q.append("  ").append(b.number(s.viewWeight())).append(" AS p_w_view,\n");
+    q.append("  ").append(b.number(s.cartWeight())).append(" AS p_w_cart,\n");
+    q.append("  ").append(b.number(s.purchaseWeight())).append(" AS p_w_purchase,\n");
+    List<String> weightCases = new ArrayList<>();
+    for (Source src : Source.values()) {
+      q.append("  ").append(b.number(s.weight(src))).append(" AS p_weight_").append(src.sqlName()).append(",\n");
+      weightCases.add("source = '" + src.sqlName() + "', p_weight_" + src.sqlName());
+    }
+    return String.join(", ", weightCases);
+  }
+
+  /** The human-readable reason, from the winning source and its evidence (via). */
+  private static final String REASON = """
+             multiIf(
+               source = 'basket', concat('bought together with ', via),
+               source = 'session', concat('viewed in the same sessions as ', via),
+               source = 'customer', concat('customers who bought ', via, ' also bought it'),
+               source = 'recent', 'you looked at it recently',
+               source = 'category', concat('your recent interest in category ', via),
+               source = 'similar', concat('similar to ', via),
+               source = 'seasonal' AND splitByChar('|', via)[2] = 'catalog',
+                 concat('a ', splitByChar('|', via)[1], ' item in the catalog'),
+               source = 'seasonal',
+                 concat('popular',
+                        if(splitByChar('|', via)[2] = '*', '', concat(' in ', splitByChar('|', via)[2])),
+                        if(splitByChar('|', via)[3] = '*', '', concat(' with ', splitByChar('|', via)[3], ' customers')),
+                        if(splitByChar('|', via)[1] = '*', '', concat(' during ', splitByChar('|', via)[1]))),
+               concat('trending: ', via, ' buyers in the last 14 days'))""";
 
   /** Validates a model name before it is used in DDL (partition drops). */
   static String modelName(String model) {

@@ -55,7 +55,7 @@ public final class Recommender {
       throw new IllegalArgumentException("recommend(person) is required");
     }
     checkK("recommend", k);
-    return RecommendQuery.sql(b, settings, new RecommendQuery.Person(person.trim()), LIVE, clock.instant(),
+    return RecommendQuery.person(b, settings, person.trim(), LIVE, clock.instant(),
         context == null ? RecContext.NONE : context, k, settings.consentRequired());
   }
 
@@ -82,20 +82,20 @@ public final class Recommender {
         + """
           (SELECT max(generation) FROM rec_models WHERE model = p_model) AS p_gen,
         scored AS (
-          SELECT neighbor_id AS item_id,
+          SELECT neighbor_id AS candidate,
                  sum(similarity * multiIf(kind = 'basket', w_basket, kind = 'session', w_session, w_customer)) AS score,
                  argMax(toString(kind), similarity * multiIf(kind = 'basket', w_basket, kind = 'session', w_session, w_customer)) AS source,
                  argMax(together, similarity * multiIf(kind = 'basket', w_basket, kind = 'session', w_session, w_customer)) AS together
           FROM rec_item_neighbors
           WHERE model = p_model AND generation = p_gen AND item_id = p_item
-          GROUP BY item_id)
-        SELECT p_item AS person_id, item_id, score,
-               toUInt32(row_number() OVER (ORDER BY score DESC, item_id)) AS rank, source,
+          GROUP BY candidate)
+        SELECT p_item AS person_id, candidate AS item_id, score,
+               toUInt32(row_number() OVER (ORDER BY score DESC, candidate)) AS rank, source,
                multiIf(source = 'basket', concat('bought together in ', toString(together), ' orders'),
                        source = 'session', concat('viewed together in ', toString(together), ' sessions'),
                        concat(toString(together), ' customers bought both')) AS reason
         FROM scored
-        WHERE item_id NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0) AND score > 0
+        WHERE candidate NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0) AND score > 0
         QUALIFY rank <= p_k
         ORDER BY rank
         """;

@@ -184,6 +184,33 @@ class RecommenderTest {
   }
 
   @Test
+  void batchFormAgreesWithThePersonForm() throws SQLException {
+    // rec_eval scores the batch form; recommend() serves the person form: they must rank alike
+    RecommendSettings settings = recommender.settings();
+    Instant now = Instant.now();
+    for (String person : List.of("rt-p", "rt-f")) {
+      String batch = RecommendQuery.sql(SqlBinder.literals(), settings,
+          new RecommendQuery.Persons("SELECT " + SqlBinder.quote(person) + " AS person_id"), Recommender.LIVE, now,
+          RecContext.NONE, 8, true);
+      String single = RecommendQuery.person(SqlBinder.literals(), settings, person, Recommender.LIVE, now,
+          RecContext.NONE, 8, true);
+      assertEquals(rows(single), rows(batch), person);
+    }
+  }
+
+  private static List<String> rows(String sql) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString("item_id") + " " + String.format("%.6f", rs.getDouble("score")) + " " + rs.getInt("rank")
+            + " " + rs.getString("source") + " " + rs.getString("reason"));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void similarItemsAndBadArguments() throws SQLException {
     List<Recommendation> sim = recommender.similarItems("rt-a", 3);
     assertEquals("rt-b", sim.get(0).itemId(), sim.toString());
