@@ -11,5 +11,6 @@ public class LodeApplication extends ResourceConfig {
   public LodeApplication(LodeContext context) {
     register(new StatusResource(context));
     register(new SqlUserAuthFilter(context.credentials()));
+    register(new AvaticaResource(context));
   }
 }

@@ -3,6 +3,7 @@ package dev.lode.cli;
 import dev.lode.bench.Benchmark;
 import dev.lode.bench.InsertBenchmark;
 import dev.lode.bench.RecommendBenchmark;
+import dev.lode.bench.SqlBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ final class BenchCommand implements Command {
   BenchCommand() {
     add(new InsertBenchmark());
     add(new RecommendBenchmark());
+    add(new SqlBenchmark());
   }
 
   private void add(Benchmark b) {

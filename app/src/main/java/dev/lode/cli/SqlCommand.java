@@ -1,5 +1,6 @@
 package dev.lode.cli;
 
+import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.Warehouse;
 import java.io.InputStream;
@@ -16,9 +17,11 @@ import java.util.Properties;
 
 /**
  * {@code bin/lode sql "<query>"}: runs one statement and prints an aligned table, exiting
- * non-zero with the engine's error on failure. It talks to the running server's
- * warehouse if {@code bin/lode serve} is up on this data directory, else it opens the
- * configured warehouse itself.
+ * non-zero with the error on failure. When {@code bin/lode serve} is up on this data
+ * directory the statement goes through its Avatica JDBC endpoint as a Lode SQL user
+ * ({@code lode.sql.user}, default admin; password from the credentials file) — Lode SQL with
+ * the behavior functions, exactly what a BI tool sees. Otherwise, or with {@code --native},
+ * it runs as ClickHouse SQL on the warehouse (the running server's, or one opened here).
  */
 final class SqlCommand implements Command {
   @Override
@@ -33,11 +36,29 @@ final class SqlCommand implements Command {
 
   @Override
   public int run(List<String> args) throws Exception {
+    boolean nativeSql = !args.isEmpty() && args.get(0).equals("--native");
+    if (nativeSql) {
+      args = args.subList(1, args.size());
+    }
     if (args.size() != 1 || args.get(0).isBlank()) {
-      throw new Lode.UsageException("expects one quoted SQL statement, e.g. bin/lode sql \"SELECT version()\"");
+      throw new Lode.UsageException("expects one quoted SQL statement, e.g. bin/lode sql \"SELECT version()\""
+          + " (--native first to send ClickHouse SQL to the warehouse instead of Lode SQL to the server)");
     }
     LodeConfig config = LodeConfig.load();
     Optional<Properties> running = runningServer(config);
+    if (running.isPresent() && !nativeSql && running.get().getProperty("url") != null) {
+      String user = config.get("lode.sql.user", "admin");
+      Credentials.User u = Credentials.load(config).users().get(user);
+      if (u == null) {
+        throw new Lode.UsageException("lode.sql.user=" + user + " is not a user in the credentials file");
+      }
+      Properties p = new Properties();
+      p.setProperty("avatica_user", u.name());
+      p.setProperty("avatica_password", u.password());
+      try (Connection c = DriverManager.getConnection(avaticaUrl(running.get().getProperty("url")), p)) {
+        return execute(c, args.get(0));
+      }
+    }
     if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
       Properties p = new Properties();
       p.setProperty("user", "lode");
@@ -67,6 +88,11 @@ final class SqlCommand implements Command {
       System.err.println("error: " + e.getMessage());
       return 1;
     }
+  }
+
+  /** The documented JDBC URL of a server's Avatica endpoint (credentials go in properties). */
+  static String avaticaUrl(String serverUrl) {
+    return "jdbc:avatica:remote:url=" + serverUrl + "/avatica;serialization=protobuf;authentication=BASIC";
   }
 
   /** The run file of a live {@code bin/lode serve} over this data directory, if any. */

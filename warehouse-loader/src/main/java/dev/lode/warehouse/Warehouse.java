@@ -122,7 +122,20 @@ public final class Warehouse implements AutoCloseable {
 
   /** A new clickhouse-jdbc connection with {@code db} as the current database. */
   public Connection connect(String db) throws SQLException {
+    return connect(db, new Properties());
+  }
+
+  /**
+   * A new connection to Lode's database with extra clickhouse-jdbc properties, e.g.
+   * {@code clickhouse_setting_max_execution_time} to bound every query it runs.
+   */
+  public Connection connect(Properties extra) throws SQLException {
+    return connect(database, extra);
+  }
+
+  private Connection connect(String db, Properties extra) throws SQLException {
     Properties p = new Properties();
+    p.putAll(extra);
     p.putAll(credentials);
     p.setProperty("database", db);
     // batched prepared INSERTs travel as RowBinary, not VALUES text: ~3x the rows/s (bin/lode bench insert)

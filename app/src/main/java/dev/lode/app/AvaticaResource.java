@@ -1,0 +1,88 @@
+package dev.lode.app;
+
+import dev.lode.config.Credentials;
+import dev.lode.sql.schema.LodeSchemaFactory;
+import dev.lode.sql.server.LodeMeta;
+import dev.lode.sql.server.SqlLimits;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import org.apache.calcite.avatica.metrics.noop.NoopMetricsSystem;
+import org.apache.calcite.avatica.remote.Handler;
+import org.apache.calcite.avatica.remote.JsonHandler;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.ProtobufHandler;
+import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
+import org.apache.calcite.avatica.remote.Service;
+
+/**
+ * The Avatica JDBC endpoint, {@code POST /avatica} (also {@code /druid/v2/sql/avatica/}, where
+ * Metabase's Druid driver looks): each request body is one Avatica message, protobuf or JSON
+ * (told apart by its first byte), answered by avatica-core's handlers over {@link LodeMeta}.
+ * {@link SqlUserAuthFilter} has already authenticated the caller; the Meta runs as that user.
+ */
+@Path("/")
+public class AvaticaResource {
+  private final LodeMeta meta;
+  private final ProtobufHandler protobuf;
+  private final JsonHandler json;
+
+  public AvaticaResource(LodeContext context) {
+    SqlLimits limits = SqlLimits.from(context.config());
+    LodeSchemaFactory schemas = new LodeSchemaFactory(context.warehouse(), limits.timeoutSeconds(),
+        limits.sessionGapSeconds());
+    schemas.warmUp();
+    this.meta = new LodeMeta(schemas, limits);
+    LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
+    this.protobuf = new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
+    this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());
+    Service.RpcMetadataResponse rpc = new Service.RpcMetadataResponse("lode");
+    protobuf.setRpcMetadata(rpc);
+    json.setRpcMetadata(rpc);
+  }
+
+  /** The Meta, for the application's shutdown and for status figures. */
+  public LodeMeta meta() {
+    return meta;
+  }
+
+  @POST
+  @Path("{path: avatica/?|avatica-protobuf/?|avatica-json/?|druid/v2/sql/avatica/?|druid/v2/sql/avatica-protobuf/?}")
+  @Consumes(MediaType.WILDCARD)
+  public Response handle(byte[] body, @Context ContainerRequestContext request) {
+    Credentials.User user = (Credentials.User) request.getProperty(SqlUserAuthFilter.USER);
+    if (user == null) {
+      return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.TEXT_PLAIN_TYPE)
+          .entity("authentication required\n").build();
+    }
+    if (body == null || body.length == 0) {
+      return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
+          .entity("empty request: POST one Avatica message (protobuf or JSON), as the Avatica JDBC driver does\n")
+          .build();
+    }
+    if (isJson(body)) {
+      Handler.HandlerResponse<String> r = LodeMeta.callAs(user,
+          () -> json.apply(new String(body, StandardCharsets.UTF_8)));
+      return Response.status(r.getStatusCode()).type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
+          .entity(r.getResponse()).build();
+    }
+    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, () -> protobuf.apply(body));
+    return Response.status(r.getStatusCode()).type(MediaType.APPLICATION_OCTET_STREAM_TYPE).entity(r.getResponse())
+        .build();
+  }
+
+  private static boolean isJson(byte[] body) {
+    for (byte b : body) {
+      if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+        continue;
+      }
+      return b == '{';
+    }
+    return false;
+  }
+}

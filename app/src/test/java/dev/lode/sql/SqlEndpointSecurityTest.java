@@ -1,0 +1,162 @@
+package dev.lode.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lode.config.Credentials;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JDBC endpoint refuses what it must: unauthenticated requests, wrong passwords, client
+ * connection properties that would mount their own schema, writes by analysts and viewers,
+ * statements over the timeout and results over the row limit — each with an error that says
+ * what was wrong.
+ */
+class SqlEndpointSecurityTest {
+  @BeforeAll
+  static void data() throws SQLException {
+    List<Ev> events = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      events.add(Ev.of("sec-" + i, "sec-p" + (i % 40), 1_900_000_000_000L + i * 1000L, "page_view"));
+    }
+    for (int i = 0; i < 20_000; i++) {
+      events.add(Ev.of("slow-" + i, "slow-p" + (i % 10), 1_900_000_000_000L + i * 1000L, "slow_event"));
+    }
+    try (Connection w = SqlClient.warehouse()) {
+      Ev.insert(w, events);
+    }
+  }
+
+  private static String message(Exception e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      b.append(t.getMessage()).append('\n');
+    }
+    return b.toString();
+  }
+
+  @Test
+  void unauthenticatedHttpIsRefused() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(SqlClient.server().url() + "/avatica"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"request\":\"openConnection\",\"connectionId\":\"x\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, r.statusCode());
+    assertTrue(r.body().contains("authentication required"), r.body());
+    HttpResponse<String> druid = http.send(HttpRequest.newBuilder(URI.create(SqlClient.server().url()
+        + "/druid/v2/sql/avatica/")).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, druid.statusCode());
+  }
+
+  @Test
+  void driverWithoutOrWithWrongCredentialsIsRefused() {
+    // the Avatica client reports HTTP failures as runtime exceptions
+    Exception none = assertThrows(Exception.class, () -> {
+      try (Connection c = DriverManager.getConnection(SqlClient.url("/avatica", "protobuf"));
+           Statement st = c.createStatement()) {
+        st.executeQuery("SELECT 1");
+      }
+    });
+    assertTrue(message(none).contains("401"), message(none));
+    Properties p = new Properties();
+    p.setProperty("authentication", "BASIC");
+    p.setProperty("avatica_user", SqlClient.user(Credentials.Role.ANALYST).name());
+    p.setProperty("avatica_password", "not-the-password");
+    Exception e = assertThrows(Exception.class, () -> {
+      try (Connection c = DriverManager.getConnection(SqlClient.url("/avatica", "protobuf"), p);
+           Statement st = c.createStatement()) {
+        st.executeQuery("SELECT 1");
+      }
+    });
+    assertTrue(message(e).contains("401"), message(e));
+  }
+
+  @Test
+  void clientSchemaPropertiesAreRefused() {
+    for (String key : List.of("model", "schemaFactory", "schema", "parserFactory", "fun")) {
+      SQLException e = assertThrows(SQLException.class, () -> {
+        try (Connection c = SqlClient.connect(Credentials.Role.ADMIN, "/avatica", "protobuf",
+            Map.of(key, "inline:{version:'1.0',schemas:[]}")); Statement st = c.createStatement()) {
+          st.executeQuery("SELECT 1");
+        }
+      }, key);
+      assertTrue(message(e).contains("connection property '" + key + "' is not accepted from clients"), message(e));
+    }
+  }
+
+  @Test
+  void analystsAndViewersAreReadOnly() throws SQLException {
+    for (Credentials.Role role : List.of(Credentials.Role.ANALYST, Credentials.Role.VIEWER)) {
+      try (Connection c = SqlClient.connect(role); Statement st = c.createStatement()) {
+        SQLException e = assertThrows(SQLException.class,
+            () -> st.executeUpdate("INSERT INTO events (event_id) VALUES ('x')"));
+        assertTrue(message(e).contains("is read-only: INSERT statements are refused"), message(e));
+        SQLException d = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM events"));
+        assertTrue(message(d).contains("read-only"), message(d));
+        assertEquals(1, SqlClient.rows(st, "SELECT 1").size()); // the connection still works
+      }
+    }
+  }
+
+  @Test
+  void statementTimeoutIsAClearError() throws SQLException {
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
+      long t0 = System.nanoTime();
+      SQLException e = assertThrows(SQLException.class, () -> SqlClient.rows(st,
+          "SELECT count(*) FROM events a JOIN events b ON a.distinct_id = b.distinct_id"
+              + " JOIN events c ON b.distinct_id = c.distinct_id"
+              + " WHERE a.event_name = 'slow_event' AND b.event_name = 'slow_event' AND c.event_name = 'slow_event'"));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertTrue(message(e).contains("statement timeout: the query ran longer than lode.sql.timeout-seconds="
+          + SqlClient.TIMEOUT_SECONDS), message(e));
+      assertTrue(seconds < SqlClient.TIMEOUT_SECONDS + 8, "stopped after " + seconds + " s");
+      assertEquals(1, SqlClient.rows(st, "SELECT 1").size()); // the statement is usable again
+    }
+  }
+
+  @Test
+  void resultSizeLimitIsAClearError() throws SQLException {
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
+      // rows past the limit fail while fetching, which the Avatica client raises as a runtime exception
+      Exception e = assertThrows(Exception.class, () -> SqlClient.rows(st,
+          "SELECT a.event_id, b.event_id FROM events a, events b WHERE a.event_id LIKE 'sec-%' AND b.event_id LIKE 'sec-%'"));
+      assertTrue(message(e).contains("result too large: more than lode.sql.max-rows=" + SqlClient.MAX_ROWS), message(e));
+      List<List<Object>> limited = SqlClient.rows(st, "SELECT a.event_id FROM events a WHERE a.event_id LIKE 'sec-%'"
+          + " ORDER BY a.event_id LIMIT 10");
+      assertEquals(10, limited.size());
+    }
+  }
+
+  @Test
+  void badFunctionArgumentsNameTheArgument() throws SQLException {
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
+      SQLException e = assertThrows(SQLException.class,
+          () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a,b', 60, 'sideways'))"));
+      assertTrue(message(e).contains("funnel(mode) must be one of ordered, strict, unordered, got 'sideways'"), message(e));
+      SQLException f = assertThrows(SQLException.class,
+          () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a,b[nope=1]', 60))"));
+      assertTrue(message(f).contains("unknown event field 'nope'"), message(f));
+      SQLException g = assertThrows(SQLException.class,
+          () -> SqlClient.rows(st, "SELECT * FROM TABLE(retention('a', 'b', 'fortnight', 3))"));
+      assertTrue(message(g).contains("retention(period) must be one of day, week, month"), message(g));
+      SQLException h = assertThrows(SQLException.class,
+          () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a'' OR 1=1 --,b', 60, 'ordered', 'yesterday'))"));
+      assertTrue(message(h).contains("from: 'yesterday' is not a date"), message(h));
+    }
+  }
+}

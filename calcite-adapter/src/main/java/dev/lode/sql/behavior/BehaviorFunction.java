@@ -1,0 +1,176 @@
+package dev.lode.sql.behavior;
+
+import dev.lode.sql.schema.NativeQueryTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.calcite.adapter.jdbc.JdbcConvention;
+import org.apache.calcite.adapter.jdbc.JdbcSchema;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.FunctionParameter;
+import org.apache.calcite.schema.TableMacro;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * A behavior table function ({@code funnel}, {@code retention}, …): a table macro whose
+ * literal arguments are validated and expanded into one native ClickHouse query, which the
+ * warehouse's JDBC convention then runs as a sub-query of the caller's statement.
+ */
+public abstract class BehaviorFunction implements TableMacro {
+  /** One declared argument. */
+  protected record Param(String name, SqlTypeName type, boolean optional) {
+  }
+
+  private final JdbcSchema schema;
+  private final JdbcConvention convention;
+
+  protected BehaviorFunction(JdbcSchema schema, JdbcConvention convention) {
+    this.schema = schema;
+    this.convention = convention;
+  }
+
+  /** The SQL name, e.g. {@code funnel}. */
+  public abstract String name();
+
+  protected abstract List<Param> params();
+
+  /** The native ClickHouse query for these arguments. */
+  protected abstract String sql(Args args);
+
+  protected abstract RelDataType rowType(RelDataTypeFactory types, Args args);
+
+  @Override
+  public List<FunctionParameter> getParameters() {
+    List<FunctionParameter> out = new ArrayList<>();
+    List<Param> ps = params();
+    for (int i = 0; i < ps.size(); i++) {
+      Param p = ps.get(i);
+      int ordinal = i;
+      out.add(new FunctionParameter() {
+        @Override
+        public int getOrdinal() {
+          return ordinal;
+        }
+
+        @Override
+        public String getName() {
+          return p.name();
+        }
+
+        @Override
+        public RelDataType getType(RelDataTypeFactory typeFactory) {
+          // Calcite hands macros literal values only for Java-class parameter types
+          Class<?> javaClass = switch (p.type()) {
+            case BIGINT -> Long.class;
+            case INTEGER -> Integer.class;
+            default -> String.class;
+          };
+          return typeFactory.createTypeWithNullability(typeFactory.createJavaType(javaClass), true);
+        }
+
+        @Override
+        public boolean isOptional() {
+          return p.optional();
+        }
+      });
+    }
+    return out;
+  }
+
+  @Override
+  public TranslatableTable apply(List<? extends Object> arguments) {
+    Args args = new Args(name(), params(), arguments);
+    String sql = sql(args);
+    return new NativeQueryTable(schema, convention, name(), sql, types -> rowType(types, args));
+  }
+
+  /** The arguments of one call, read by name with the function named in every error. */
+  protected static final class Args {
+    private final String function;
+    private final List<Param> params;
+    private final List<? extends Object> values;
+
+    Args(String function, List<Param> params, List<? extends Object> values) {
+      this.function = function;
+      this.params = params;
+      this.values = values;
+    }
+
+    private Object raw(String name) {
+      for (int i = 0; i < params.size(); i++) {
+        if (params.get(i).name().equals(name)) {
+          return i < values.size() ? values.get(i) : null;
+        }
+      }
+      throw new IllegalStateException(function + " has no argument " + name);
+    }
+
+    /** {@code function(name)}, for error messages. */
+    public String where(String name) {
+      return function + "(" + name + ")";
+    }
+
+    public Object value(String name) {
+      return raw(name);
+    }
+
+    public String string(String name, String dflt) {
+      Object v = raw(name);
+      return v == null || v.toString().isBlank() ? dflt : v.toString().trim();
+    }
+
+    public String required(String name) {
+      String s = string(name, null);
+      if (s == null) {
+        throw new IllegalArgumentException(where(name) + " is required");
+      }
+      return s;
+    }
+
+    public long integer(String name, long dflt, long min, long max) {
+      Object v = raw(name);
+      if (v == null) {
+        return dflt;
+      }
+      long x;
+      if (v instanceof Number n) {
+        x = n.longValue();
+      } else {
+        try {
+          x = Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(where(name) + " must be an integer, got '" + v + "'");
+        }
+      }
+      if (x < min || x > max) {
+        throw new IllegalArgumentException(where(name) + " must be between " + min + " and " + max + ", got " + x);
+      }
+      return x;
+    }
+
+    /** A value from a fixed set, case-insensitive. */
+    public String choice(String name, String dflt, List<String> allowed) {
+      String s = string(name, dflt).toLowerCase(Locale.ROOT);
+      if (!allowed.contains(s)) {
+        throw new IllegalArgumentException(where(name) + " must be one of " + String.join(", ", allowed)
+            + ", got '" + s + "'");
+      }
+      return s;
+    }
+
+    public TimeRange range() {
+      try {
+        return TimeRange.of(raw("from"), raw("to"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(function + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Row-type builder shorthand. */
+  protected static RelDataTypeFactory.Builder row(RelDataTypeFactory types) {
+    return types.builder();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.lode.sql.behavior;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * An event attribute named in a function argument (a step condition or a breakdown): one of
+ * the events table's descriptive columns, or {@code properties.<key>} for a custom property.
+ * Anything else is refused, naming what is allowed, so arguments never become free SQL.
+ */
+final class EventField {
+  static final Set<String> COLUMNS = Set.of("event_name", "event_type", "page", "url", "title", "referrer", "item_id",
+      "category", "device_type", "os", "browser", "locale", "country", "region", "city", "source", "session_id",
+      "distinct_id", "user_id", "anonymous_id");
+
+  private EventField() {
+  }
+
+  /** The ClickHouse String expression for {@code name}, e.g. {@code country} or {@code properties['plan']}. */
+  static String expression(String argument, String name) {
+    String n = name.trim();
+    if (n.regionMatches(true, 0, "properties.", 0, 11) && n.length() > 11) {
+      String key = n.substring(11);
+      if (!key.matches("[A-Za-z0-9_$.:-]{1,128}")) {
+        throw new IllegalArgumentException(argument + ": property key '" + key
+            + "' may only contain letters, digits and _ $ . : -");
+      }
+      return "properties[" + ClickHouseLiteral.string(key) + "]";
+    }
+    String lower = n.toLowerCase(Locale.ROOT);
+    if (!COLUMNS.contains(lower)) {
+      throw new IllegalArgumentException(argument + ": unknown event field '" + n + "'; use one of "
+          + String.join(", ", COLUMNS.stream().sorted().toList()) + " or properties.<key>");
+    }
+    return "toString(" + lower + ")";
+  }
+}

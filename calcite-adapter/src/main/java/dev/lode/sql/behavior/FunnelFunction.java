@@ -1,0 +1,82 @@
+package dev.lode.sql.behavior;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.calcite.adapter.jdbc.JdbcConvention;
+import org.apache.calcite.adapter.jdbc.JdbcSchema;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * {@code funnel(steps, window_seconds [, mode, from, to, breakdown])}: one row per step (and
+ * breakdown value) with the persons who reached it, conversion from the previous and the
+ * first step, and the median and 90th percentile of seconds from the previous step. The
+ * percentiles are the element at index {@code floor(q * n)} of the n sorted durations.
+ * See {@link FunnelQuery} for the exact definition.
+ */
+public final class FunnelFunction extends BehaviorFunction {
+  static final List<String> MODES = List.of("ordered", "strict", "unordered");
+
+  public FunnelFunction(JdbcSchema schema, JdbcConvention convention) {
+    super(schema, convention);
+  }
+
+  @Override
+  public String name() {
+    return "funnel";
+  }
+
+  @Override
+  protected List<Param> params() {
+    return List.of(new Param("steps", SqlTypeName.VARCHAR, false),
+        new Param("window_seconds", SqlTypeName.BIGINT, false),
+        new Param("mode", SqlTypeName.VARCHAR, true),
+        new Param("from", SqlTypeName.VARCHAR, true),
+        new Param("to", SqlTypeName.VARCHAR, true),
+        new Param("breakdown", SqlTypeName.VARCHAR, true));
+  }
+
+  static FunnelQuery query(Args a) {
+    List<EventPredicate> steps = EventPredicate.parseSteps(a.where("steps"), a.required("steps"));
+    long window = a.integer("window_seconds", 0, 1, 366L * 86400);
+    String mode = a.choice("mode", "ordered", MODES);
+    String bd = a.string("breakdown", null);
+    return new FunnelQuery(steps, window, mode, a.range(),
+        bd == null ? null : EventField.expression(a.where("breakdown"), bd));
+  }
+
+  @Override
+  protected String sql(Args a) {
+    FunnelQuery q = query(a);
+    int k = q.steps.size();
+    String names = q.steps.stream().map(s -> ClickHouseLiteral.string(s.label())).collect(Collectors.joining(", ", "[", "]"));
+    boolean grouped = q.breakdown != null;
+    String sorted = "arraySort(arrayFilter(x -> x >= 0, dd[step - 1]))";
+    return "SELECT toInt32(step) AS step, " + names + "[step] AS step_name, breakdown,"
+        + " toInt64(counts[step]) AS persons,"
+        + " if(step = 1, if(counts[1] = 0, NULL, 1.), if(counts[step - 1] = 0, NULL, counts[step] / counts[step - 1]))"
+        + " AS conversion_from_previous,"
+        + " if(counts[1] = 0, NULL, counts[step] / counts[1]) AS conversion_from_first,"
+        + " if(step = 1 OR length(" + sorted + ") = 0, NULL, " + sorted + "[toUInt64(floor(0.5 * length(" + sorted
+        + "))) + 1]) AS median_seconds_from_previous,"
+        + " if(step = 1 OR length(" + sorted + ") = 0, NULL, " + sorted + "[toUInt64(floor(0.9 * length(" + sorted
+        + "))) + 1]) AS p90_seconds_from_previous"
+        + " FROM (SELECT " + (grouped ? "b" : "''") + " AS breakdown,"
+        + " sumForEach(arrayMap(j -> toUInt64(level >= j), range(1, " + (k + 1) + "))) AS counts,"
+        + " groupArrayForEach(durs) AS dd"
+        + " FROM (" + q.perPerson() + ")" + (grouped ? " GROUP BY b" : "") + ")"
+        + " ARRAY JOIN range(1, " + (k + 1) + ") AS step ORDER BY breakdown, step";
+  }
+
+  @Override
+  protected RelDataType rowType(RelDataTypeFactory types, Args a) {
+    return row(types).add("step", SqlTypeName.INTEGER).add("step_name", SqlTypeName.VARCHAR)
+        .add("breakdown", SqlTypeName.VARCHAR).add("persons", SqlTypeName.BIGINT)
+        .add("conversion_from_previous", SqlTypeName.DOUBLE).nullable(true)
+        .add("conversion_from_first", SqlTypeName.DOUBLE).nullable(true)
+        .add("median_seconds_from_previous", SqlTypeName.DOUBLE).nullable(true)
+        .add("p90_seconds_from_previous", SqlTypeName.DOUBLE).nullable(true)
+        .build();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.lode.sql.schema;
+
+import dev.lode.sql.behavior.BehaviorFunction;
+import dev.lode.sql.behavior.EventTrendsFunction;
+import dev.lode.sql.behavior.FunnelFunction;
+import dev.lode.sql.behavior.FunnelPeopleFunction;
+import dev.lode.sql.behavior.PathsFunction;
+import dev.lode.sql.behavior.RetentionFunction;
+import dev.lode.sql.behavior.SessionsFunction;
+import dev.lode.warehouse.Warehouse;
+import java.util.List;
+import org.apache.calcite.adapter.jdbc.JdbcConvention;
+import org.apache.calcite.adapter.jdbc.JdbcSchema;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.Schemas;
+
+/**
+ * Builds the {@code lode} schema every SQL connection sees: the warehouse's tables through
+ * Calcite's JDBC adapter with {@link ClickHouseDialect} (filters, projections, aggregates,
+ * sorts, limits and joins are pushed down as ClickHouse SQL), the {@code sessions} virtual
+ * table and the behavior table functions, all executed inside ClickHouse.
+ */
+public final class LodeSchemaFactory {
+  static {
+    // Calcite compiles every plan to Java with Janino; caching compiled plans by their source
+    // lets a repeated dashboard query skip the compiler (hundreds of ms per query otherwise)
+    if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
+      System.setProperty("calcite.bindable.cache.maxSize", "1000");
+    }
+  }
+
+  /** The schema name clients see. */
+  public static final String SCHEMA = "lode";
+
+  private final JdbcSchema tables;
+  private final JdbcConvention convention;
+  private final List<BehaviorFunction> functions;
+  private final long sessionGapSeconds;
+
+  /**
+   * @param timeoutSeconds ClickHouse's {@code max_execution_time} for every pushed-down query (0 = none)
+   * @param sessionGapSeconds the gap that splits sessions in the {@code sessions} table
+   */
+  public LodeSchemaFactory(Warehouse warehouse, int timeoutSeconds, long sessionGapSeconds) {
+    PlannerRules.install();
+    SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
+    Expression expression = Schemas.subSchemaExpression(scratchRoot, SCHEMA, JdbcSchema.class);
+    this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
+    this.tables = new JdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds), ClickHouseDialect.INSTANCE,
+        convention, null, warehouse.database());
+    this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
+        new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
+        new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention));
+    this.sessionGapSeconds = sessionGapSeconds;
+  }
+
+  /** Mounts the {@code lode} schema under a connection's root schema and returns it. */
+  public SchemaPlus addTo(SchemaPlus root) {
+    SchemaPlus lode = root.add(SCHEMA, tables);
+    for (BehaviorFunction f : functions) {
+      lode.add(f.name(), f);
+    }
+    lode.add("sessions", new NativeQueryTable(tables, convention, "sessions", SessionsFunction.tableSql(sessionGapSeconds),
+        SessionsFunction::tableType));
+    return lode;
+  }
+
+  /**
+   * Plans and runs one small query in a background thread, so the first client does not pay
+   * for loading Calcite's planner and code generator (several seconds on a cold JVM).
+   */
+  public void warmUp() {
+    Thread t = new Thread(() -> {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("lex", "JAVA");
+      try (java.sql.Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", p)) {
+        org.apache.calcite.jdbc.CalciteConnection cc = c.unwrap(org.apache.calcite.jdbc.CalciteConnection.class);
+        addTo(cc.getRootSchema());
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM lode.events WHERE event_name = ''")) {
+          rs.next();
+        }
+      } catch (java.sql.SQLException | RuntimeException e) {
+        // only a warm-up: the first real query reports any problem
+      }
+    }, "lode-sql-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The behavior functions, for documentation and listings. */
+  public List<BehaviorFunction> functions() {
+    return functions;
+  }
+}

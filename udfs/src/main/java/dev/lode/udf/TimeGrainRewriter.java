@@ -1,0 +1,48 @@
+package dev.lode.udf;
+
+import java.util.Locale;
+import java.util.Map;
+import org.apache.calcite.avatica.util.TimeUnit;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
+import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+/**
+ * Rewrites the PostgreSQL-style {@code DATE_TRUNC('day', ts)} that Superset, Metabase and
+ * other BI tools emit into standard {@code FLOOR(ts TO DAY)}, which Calcite's ClickHouse
+ * dialect pushes down as {@code toStartOfDay} and friends — so time-grain GROUP BYs run in
+ * ClickHouse instead of evaluating a function per row in the JVM. Units: second, minute,
+ * hour, day, week (Monday), month, quarter, year.
+ */
+public final class TimeGrainRewriter extends SqlShuttle {
+  private static final Map<String, TimeUnit> UNITS = Map.of("second", TimeUnit.SECOND, "minute", TimeUnit.MINUTE,
+      "hour", TimeUnit.HOUR, "day", TimeUnit.DAY, "week", TimeUnit.WEEK, "month", TimeUnit.MONTH,
+      "quarter", TimeUnit.QUARTER, "year", TimeUnit.YEAR);
+
+  /** Whether {@code sql} may contain a call this rewriter changes (a cheap pre-check before parsing). */
+  public static boolean mayApply(String sql) {
+    return sql.toLowerCase(Locale.ROOT).contains("date_trunc");
+  }
+
+  @Override
+  public SqlNode visit(SqlCall call) {
+    SqlCall c = call;
+    if (c.getOperator().getName().equalsIgnoreCase("DATE_TRUNC") && c.operandCount() == 2
+        && c.operand(0) instanceof SqlCharStringLiteral unit) {
+      String name = unit.getValueAs(String.class).toLowerCase(Locale.ROOT);
+      TimeUnit tu = UNITS.get(name);
+      if (tu == null) {
+        throw new IllegalArgumentException("DATE_TRUNC: unknown unit '" + name + "'; use one of "
+            + String.join(", ", new java.util.TreeSet<>(UNITS.keySet())));
+      }
+      SqlNode ts = c.operand(1).accept(this);
+      SqlParserPos pos = c.getParserPosition();
+      return SqlStdOperatorTable.FLOOR.createCall(pos, ts, new SqlIntervalQualifier(tu, null, pos));
+    }
+    return super.visit(call);
+  }
+}
