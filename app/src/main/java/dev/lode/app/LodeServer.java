@@ -1,6 +1,8 @@
 package dev.lode.app;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.recommend.ModelRefresher;
+import dev.lode.recommend.RecommendSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,10 +22,12 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class LodeServer implements AutoCloseable {
   private final LodeContext context;
   private final Server jetty;
+  private final ModelRefresher recommendRefresher;
 
-  private LodeServer(LodeContext context, Server jetty) {
+  private LodeServer(LodeContext context, Server jetty, ModelRefresher recommendRefresher) {
     this.context = context;
     this.jetty = jetty;
+    this.recommendRefresher = recommendRefresher;
   }
 
   /** Opens the warehouse and starts serving. */
@@ -42,7 +46,8 @@ public final class LodeServer implements AutoCloseable {
       handler.addServlet(new ServletHolder(new ServletContainer(new LodeApplication(context))), "/*");
       jetty.setHandler(handler);
       jetty.start();
-      LodeServer server = new LodeServer(context, jetty);
+      LodeServer server = new LodeServer(context, jetty,
+          ModelRefresher.start(context.warehouse(), RecommendSettings.from(config)));
       server.writeRunFile();
       return server;
     } catch (Exception e) {
@@ -89,6 +94,7 @@ public final class LodeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    recommendRefresher.close();
     try {
       jetty.stop();
     } catch (Exception e) {

@@ -1,8 +1,6 @@
 package dev.lode.recommend;
 
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
@@ -11,7 +9,7 @@ import java.util.Locale;
  * the date whose seasons apply, and the item being looked at. Parsed from
  * {@code key=value} pairs separated by {@code ;} or {@code &}, e.g.
  * {@code region=China;date=2027-02-01;item=SKU-1}. Empty fields fall back to the person's
- * profile (with consent) and to today.
+ * profile (with consent) and to the day of the request.
  */
 public record RecContext(String region, String segment, LocalDate date, String item) {
   public static final RecContext NONE = new RecContext("", "", null, "");
@@ -58,10 +56,5 @@ public record RecContext(String region, String segment, LocalDate date, String i
       }
     }
     return new RecContext(region, segment, date, item);
-  }
-
-  /** The date whose seasons apply: the given one, else the day of {@code now}. */
-  public LocalDate dateOr(Instant now) {
-    return date != null ? date : now.atZone(ZoneOffset.UTC).toLocalDate();
   }
 }

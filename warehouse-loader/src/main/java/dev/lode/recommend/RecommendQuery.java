@@ -1,7 +1,6 @@
 package dev.lode.recommend;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +31,8 @@ final class RecommendQuery {
   }
 
   /**
-   * The query text; result columns person_id, item_id, score, rank, source, reason.
+   * The query text; result columns person_id, item_id, score, rank, source, reason. A null {@code asOf}
+   * means the engine's current time.
    *
    * @param consent whether personal sources need a granted 'personalization' consent
    * @param regionFromHistory take the region from the person's orders when the profile has none
@@ -179,14 +179,14 @@ final class RecommendQuery {
           FROM weighted WHERE contribution > 0
           GROUP BY person_id, item_id)
         SELECT person_id, item_id, score,
-               toUInt32(row_number() OVER (PARTITION BY person_id ORDER BY score DESC, item_id)) AS rank,
+               toUInt32(row_number() OVER (PARTITION BY person_id ORDER BY score DESC, item_id)) AS item_rank,
                source,
                %s AS reason
         FROM blended b
         LEFT ANTI JOIN excluded e ON e.person_id = b.person_id AND e.item_id = b.item_id
         WHERE b.item_id != p_item AND b.item_id NOT IN (SELECT item_id FROM catalog WHERE stock <= 0)
-        QUALIFY rank <= p_k
-        ORDER BY person_id, rank
+        QUALIFY item_rank <= p_k
+        ORDER BY person_id, item_rank
         """.formatted(weightCases, REASON));
     return q.toString();
   }
@@ -300,7 +300,7 @@ final class RecommendQuery {
           WHERE contribution > 0
           GROUP BY cand)
         SELECT p_person AS person_id, cand AS item_id, score,
-               toUInt32(row_number() OVER (ORDER BY score DESC, cand)) AS rank, source,
+               toUInt32(row_number() OVER (ORDER BY score DESC, cand)) AS item_rank, source,
                %s AS reason
         FROM blended
         WHERE NOT has(p_excluded, cand) AND cand != p_item
@@ -314,11 +314,12 @@ final class RecommendQuery {
   /** Appends the leading WITH list of bound values; returns the multiIf cases mapping a source to its weight. */
   private static String header(StringBuilder q, SqlBinder b, RecommendSettings s, String model, Instant asOf,
                                RecContext ctx, int k) {
-    LocalDate day = ctx.dateOr(asOf);
     q.append("WITH\n");
     q.append("  ").append(b.string(model)).append(" AS p_model,\n");
-    q.append("  ").append(b.time(asOf)).append(" AS p_asof,\n");
-    q.append("  toDate(").append(b.string(day.toString())).append(") AS p_day,\n");
+    // asOf null = the engine's now: the text then stays the same from call to call (plan caches hit)
+    q.append("  ").append(asOf == null ? "now64(3, 'UTC')" : b.time(asOf)).append(" AS p_asof,\n");
+    q.append("  ").append(ctx.date() == null ? "toDate(p_asof)" : "toDate(" + b.string(ctx.date().toString()) + ")")
+        .append(" AS p_day,\n");
     q.append("  ").append(b.string(ctx.region())).append(" AS p_region,\n");
     q.append("  ").append(b.string(ctx.segment())).append(" AS p_segment,\n");
     q.append("  ").append(b.string(ctx.item())).append(" AS p_item,\n");

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,10 +23,12 @@ public final class Recommender {
   private final RecommendSettings settings;
   private final Clock clock;
 
+  /** A recommender whose "now" is the engine's clock. */
   public Recommender(Warehouse warehouse, RecommendSettings settings) {
-    this(warehouse, settings, Clock.systemUTC());
+    this(warehouse, settings, null);
   }
 
+  /** A recommender with its own clock (null = the engine's), e.g. to recommend as of a past day. */
   public Recommender(Warehouse warehouse, RecommendSettings settings, Clock clock) {
     this.warehouse = warehouse;
     this.settings = settings;
@@ -55,7 +56,7 @@ public final class Recommender {
       throw new IllegalArgumentException("recommend(person) is required");
     }
     checkK("recommend", k);
-    return RecommendQuery.person(b, settings, person.trim(), LIVE, clock.instant(),
+    return RecommendQuery.person(b, settings, person.trim(), LIVE, clock == null ? null : clock.instant(),
         context == null ? RecContext.NONE : context, k, settings.consentRequired());
   }
 
@@ -90,14 +91,14 @@ public final class Recommender {
           WHERE model = p_model AND generation = p_gen AND item_id = p_item
           GROUP BY candidate)
         SELECT p_item AS person_id, candidate AS item_id, score,
-               toUInt32(row_number() OVER (ORDER BY score DESC, candidate)) AS rank, source,
+               toUInt32(row_number() OVER (ORDER BY score DESC, candidate)) AS item_rank, source,
                multiIf(source = 'basket', concat('bought together in ', toString(together), ' orders'),
                        source = 'session', concat('viewed together in ', toString(together), ' sessions'),
                        concat(toString(together), ' customers bought both')) AS reason
         FROM scored
         WHERE candidate NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0) AND score > 0
-        QUALIFY rank <= p_k
-        ORDER BY rank
+        QUALIFY item_rank <= p_k
+        ORDER BY item_rank
         """;
   }
 
@@ -116,15 +117,11 @@ public final class Recommender {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new Recommendation(withPerson ? rs.getString("person_id") : null, rs.getString("item_id"),
-              rs.getDouble("score"), rs.getInt("rank"), rs.getString("source"), rs.getString("reason")));
+              rs.getDouble("score"), rs.getInt("item_rank"), rs.getString("source"), rs.getString("reason")));
         }
       }
     }
     return out;
   }
 
-  /** The clock's now; recommend() treats behaviour before it as history. */
-  Instant now() {
-    return clock.instant();
-  }
 }

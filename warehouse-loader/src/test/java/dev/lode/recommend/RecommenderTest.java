@@ -203,7 +203,7 @@ class RecommenderTest {
     try (Connection c = warehouse.connect(); Statement st = c.createStatement();
          java.sql.ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
-        out.add(rs.getString("item_id") + " " + String.format("%.6f", rs.getDouble("score")) + " " + rs.getInt("rank")
+        out.add(rs.getString("item_id") + " " + String.format("%.6f", rs.getDouble("score")) + " " + rs.getInt("item_rank")
             + " " + rs.getString("source") + " " + rs.getString("reason"));
       }
     }

@@ -1,5 +1,9 @@
 package dev.lode.sql.schema;
 
+import dev.lode.config.LodeConfig;
+import dev.lode.recommend.RecEvaluator;
+import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.Recommender;
 import dev.lode.sql.behavior.BehaviorFunction;
 import dev.lode.sql.behavior.EventTrendsFunction;
 import dev.lode.sql.behavior.FunnelFunction;
@@ -7,6 +11,9 @@ import dev.lode.sql.behavior.FunnelPeopleFunction;
 import dev.lode.sql.behavior.PathsFunction;
 import dev.lode.sql.behavior.RetentionFunction;
 import dev.lode.sql.behavior.SessionsFunction;
+import dev.lode.sql.recommend.RecEvalFunction;
+import dev.lode.sql.recommend.RecommendFunction;
+import dev.lode.sql.recommend.SimilarItemsFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
@@ -50,9 +57,13 @@ public final class LodeSchemaFactory {
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
     this.tables = new JdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds), ClickHouseDialect.INSTANCE,
         convention, null, warehouse.database());
+    RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
+    Recommender recommender = new Recommender(warehouse, recommendSettings);
     this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
         new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
-        new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention));
+        new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention),
+        new RecommendFunction(tables, convention, recommender), new SimilarItemsFunction(tables, convention, recommender),
+        new RecEvalFunction(tables, convention, new RecEvaluator(warehouse, recommendSettings)));
     this.sessionGapSeconds = sessionGapSeconds;
   }
 
