@@ -46,6 +46,12 @@ public final class RecEvaluator {
     if (!end.isAfter(cutoff)) {
       throw new IllegalArgumentException("rec_eval: the test end must be after the cutoff");
     }
+    for (String m : methods) {
+      if (!allMethods().contains(m)) {
+        throw new IllegalArgumentException("rec_eval(methods) must list some of " + String.join(", ", allMethods())
+            + ", got '" + m + "'");
+      }
+    }
     String model = "eval_" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(cutoff);
     ModelBuilder builder = new ModelBuilder(warehouse, settings);
     builder.build(model, cutoff, true);
