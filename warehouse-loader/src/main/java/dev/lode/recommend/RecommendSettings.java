@@ -38,7 +38,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
     Path calendar = config.get("lode.recommend.calendar").isPresent()
         ? config.getPath("lode.recommend.calendar", "") : null;
     return new RecommendSettings(w,
-        number(config, "lode.recommend.half-life-days", 60),
+        number(config, "lode.recommend.half-life-days", 10),
         number(config, "lode.recommend.event-weight.view", 1),
         number(config, "lode.recommend.event-weight.cart", 3),
         number(config, "lode.recommend.event-weight.purchase", 5),
