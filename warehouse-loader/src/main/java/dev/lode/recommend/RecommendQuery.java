@@ -3,6 +3,7 @@ package dev.lode.recommend;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -127,47 +128,9 @@ final class RecommendQuery {
           SELECT kind, item_id, neighbor_id, similarity FROM rec_item_neighbors
           WHERE model = p_model AND generation = p_gen
             AND item_id IN (SELECT item_id FROM history UNION ALL SELECT p_item)),
-        candidates AS (
-          SELECT h.person_id AS person_id, n.neighbor_id AS item_id, toString(n.kind) AS source,
-                 sum(h.weight * n.similarity) AS raw, argMax(h.item_id, h.weight * n.similarity) AS via
-          FROM neighbors n INNER JOIN history h ON h.item_id = n.item_id
-          GROUP BY person_id, item_id, source
-          UNION ALL
-          SELECT person_id, item_id, 'recent', weight, item_id FROM history WHERE bought = 0
-          UNION ALL
-          SELECT ci.person_id, cp.item_id, 'category', ci.w * cp.score, ci.category
-          FROM (
-            SELECT c.category AS category, p.item_id AS item_id, p.score AS score
-            FROM rec_item_popularity p
-            INNER JOIN (SELECT item_id, category FROM catalog
-                        WHERE category IN (SELECT category FROM interests)) c ON c.item_id = p.item_id
-            WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*') cp
-          INNER JOIN interests ci ON ci.category = cp.category
-          UNION ALL
-          SELECT t.person_id, n.neighbor_id, 'similar', max(n.similarity), p_item
-          FROM targets t CROSS JOIN neighbors n
-          WHERE p_item != '' AND n.item_id = p_item
-          GROUP BY t.person_id, n.neighbor_id
-          UNION ALL
-          SELECT k.person_id, p.item_id, 'seasonal',
-                 sum(p.score * k.sea_w * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1)),
-                 argMax(concat(p.season, '|', p.region, '|', p.segment),
-                        p.score * k.sea_w * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1))
-          FROM (
-            SELECT segment, season, region, item_id, score FROM rec_item_popularity
-            WHERE model = p_model AND generation = p_gen
-              AND (segment, season, region) IN (SELECT seg, sea, reg FROM context_keys)) p
-          INNER JOIN context_keys k ON p.segment = k.seg AND p.season = k.sea AND p.region = k.reg
-          GROUP BY k.person_id, p.item_id
-          UNION ALL
-          SELECT k.person_id, c.item_id, 'seasonal', 1.0, concat(k.sea, '|catalog|')
-          FROM (SELECT DISTINCT person_id, sea FROM context_keys WHERE sea != '*') k
-          INNER JOIN (SELECT item_id, arrayJoin(seasons) AS season FROM catalog WHERE stock > 0) c ON c.season = k.sea
-          UNION ALL
-          SELECT t.person_id, tr.item_id, 'trending', tr.score, toString(tr.recent)
-          FROM targets t CROSS JOIN (
-            SELECT item_id, score, recent FROM rec_item_trending
-            WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200) tr),
+        """);
+    q.append("candidates AS (\n").append(candidateUnion(s, BATCH_CANDIDATES)).append("),\n");
+    q.append("""
         weighted AS (
           SELECT person_id, item_id, source, via,
                  raw / max(raw) OVER (PARTITION BY person_id, source, position(via, '|catalog|') > 0) * multiIf(%s, 0) AS contribution
@@ -309,6 +272,74 @@ final class RecommendQuery {
         LIMIT p_k
         """.formatted(weightCases, REASON.strip()));
     return q.toString();
+  }
+
+  /** The batch form's candidate sub-queries, each with the sources it feeds. */
+  private static final List<Map.Entry<List<Source>, String>> BATCH_CANDIDATES = List.of(
+      Map.entry(List.of(Source.BASKET, Source.SESSION, Source.CUSTOMER), """
+          SELECT h.person_id AS person_id, n.neighbor_id AS item_id, toString(n.kind) AS source,
+                 sum(h.weight * n.similarity) AS raw, argMax(h.item_id, h.weight * n.similarity) AS via
+          FROM neighbors n INNER JOIN history h ON h.item_id = n.item_id
+          GROUP BY person_id, item_id, source
+          """),
+      Map.entry(List.of(Source.RECENT), """
+          SELECT person_id, item_id, 'recent', weight, item_id FROM history WHERE bought = 0
+          """),
+      Map.entry(List.of(Source.CATEGORY), """
+          SELECT ci.person_id, cp.item_id, 'category', ci.w * cp.score, ci.category
+          FROM (
+            SELECT c.category AS category, p.item_id AS item_id, p.score AS score
+            FROM rec_item_popularity p
+            INNER JOIN (SELECT item_id, category FROM catalog
+                        WHERE category IN (SELECT category FROM interests)) c ON c.item_id = p.item_id
+            WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*') cp
+          INNER JOIN interests ci ON ci.category = cp.category
+          """),
+      Map.entry(List.of(Source.SIMILAR), """
+          SELECT t.person_id, n.neighbor_id, 'similar', max(n.similarity), p_item
+          FROM targets t CROSS JOIN neighbors n
+          WHERE p_item != '' AND n.item_id = p_item
+          GROUP BY t.person_id, n.neighbor_id
+          """),
+      Map.entry(List.of(Source.SEASONAL), """
+          SELECT k.person_id, p.item_id, 'seasonal',
+                 sum(p.score * k.sea_w * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1)),
+                 argMax(concat(p.season, '|', p.region, '|', p.segment),
+                        p.score * k.sea_w * if(p.region != '*', 2, 1) * if(p.segment != '*', 1.5, 1))
+          FROM (
+            SELECT segment, season, region, item_id, score FROM rec_item_popularity
+            WHERE model = p_model AND generation = p_gen
+              AND (segment, season, region) IN (SELECT seg, sea, reg FROM context_keys)) p
+          INNER JOIN context_keys k ON p.segment = k.seg AND p.season = k.sea AND p.region = k.reg
+          GROUP BY k.person_id, p.item_id
+          """),
+      Map.entry(List.of(Source.SEASONAL), """
+          SELECT k.person_id, c.item_id, 'seasonal', 1.0, concat(k.sea, '|catalog|')
+          FROM (SELECT DISTINCT person_id, sea FROM context_keys WHERE sea != '*') k
+          INNER JOIN (SELECT item_id, arrayJoin(seasons) AS season FROM catalog WHERE stock > 0) c ON c.season = k.sea
+          """),
+      Map.entry(List.of(Source.TRENDING), """
+          SELECT t.person_id, tr.item_id, 'trending', tr.score, toString(tr.recent)
+          FROM targets t CROSS JOIN (
+            SELECT item_id, score, recent FROM rec_item_trending
+            WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200) tr
+          """));
+
+  /**
+   * The UNION ALL of the candidate sub-queries whose sources have a weight: a source weighted 0
+   * (e.g. one source alone in rec_eval) costs nothing.
+   */
+  private static String candidateUnion(RecommendSettings s, List<Map.Entry<List<Source>, String>> parts) {
+    List<String> used = new ArrayList<>();
+    for (Map.Entry<List<Source>, String> p : parts) {
+      if (p.getKey().stream().anyMatch(x -> s.weight(x) > 0)) {
+        used.add(p.getValue().strip());
+      }
+    }
+    if (used.isEmpty()) {
+      throw new IllegalArgumentException("every recommendation source has weight 0");
+    }
+    return String.join("\n  UNION ALL\n  ", used);
   }
 
   /** Appends the leading WITH list of bound values; returns the multiIf cases mapping a source to its weight. */
