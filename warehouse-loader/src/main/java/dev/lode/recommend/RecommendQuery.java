@@ -21,6 +21,7 @@ final class RecommendQuery {
   sealed interface Target permits Person, Persons {
   }
 
+  /** One person, by id (bound, never pasted). */
   record Person(String id) implements Target {
   }
 
@@ -339,7 +340,9 @@ final class RecommendQuery {
     if (used.isEmpty()) {
       throw new IllegalArgumentException("every recommendation source has weight 0");
     }
-    return String.join("\n  UNION ALL\n  ", used);
+    // a UNION ALL takes its column names from its first SELECT: an empty first one names them all
+    return "SELECT '' AS person_id, '' AS item_id, '' AS source, toFloat64(0) AS raw, '' AS via WHERE 0\n  UNION ALL\n  "
+        + String.join("\n  UNION ALL\n  ", used);
   }
 
   /** Appends the leading WITH list of bound values; returns the multiIf cases mapping a source to its weight. */

@@ -39,7 +39,7 @@ class RecEvaluatorTest {
     }
     RecEvaluator eval = new RecEvaluator(w, RecommendSettings.from(TestWarehouse.config()));
     List<RecEvaluator.Result> results = eval.evaluate(Instant.parse("2019-06-01T00:00:00Z"),
-        Instant.parse("2019-09-30T00:00:00Z"), 5, List.of("blend", "popularity", "item_knn", "basket"));
+        Instant.parse("2019-09-30T00:00:00Z"), 5, List.of("blend", "popularity", "item_knn", "basket", "trending"));
     Map<String, RecEvaluator.Result> by = results.stream()
         .collect(Collectors.toMap(RecEvaluator.Result::method, Function.identity()));
     for (String m : List.of("blend", "popularity", "item_knn", "basket")) {
@@ -50,6 +50,8 @@ class RecEvaluatorTest {
       assertEquals(1.0 / 9 / 5, r.precision(), 1e-9, r.toString());
       assertTrue(r.coverage() > 0 && r.coverage() <= 1, r.toString());
     }
+    assertEquals(9, by.get("trending").persons(), "a source alone that finds nothing still scores every person");
+    assertEquals(0, by.get("trending").recall(), 1e-9, "nothing was bought in the 14 days before the cutoff");
     try (Connection c = w.connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT (SELECT count() FROM rec_models WHERE model LIKE 'eval_2019%'),"
              + " (SELECT count() FROM system.tables WHERE database = currentDatabase() AND name LIKE 'eval_2019%')")) {
