@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * {@code bin/lode bench recommend [latency-calls]}: loads the Online Retail data into a fresh
+ * {@code bin/lode bench recommend [latency-calls] [--latency-only]}: loads the Online Retail data into a fresh
  * warehouse, evaluates the blend, each source, and the popularity and item-kNN baselines on
  * the temporal split (train before 2011-10-01, test after) with recall@20, NDCG@20,
  * precision@20 and coverage, then times {@code recommend(person, 20)} through Avatica and
@@ -46,6 +46,7 @@ public final class RecommendBenchmark implements Benchmark {
   @Override
   public void run(List<String> args) throws Exception {
     int calls = args.isEmpty() ? 300 : Integer.parseInt(args.get(0));
+    boolean evaluate = !args.contains("--latency-only");
     LodeConfig base = LodeConfig.load();
     Path csv = base.getPath("lode.demo.online-retail", "../shared/data/online-retail/online-retail.csv.gz");
     if (!Files.isRegularFile(csv)) {
@@ -78,8 +79,8 @@ public final class RecommendBenchmark implements Benchmark {
       }
       System.out.printf("  split: train < %s <= test < %s; test persons = bought before the cutoff and bought an item"
           + " new to them after it; k = %d%n", CUTOFF, END, K);
-      List<RecEvaluator.Result> results = new RecEvaluator(w, settings)
-          .evaluate(CUTOFF, END, K, RecEvaluator.allMethods());
+      List<RecEvaluator.Result> results = evaluate
+          ? new RecEvaluator(w, settings).evaluate(CUTOFF, END, K, RecEvaluator.allMethods()) : List.of();
       System.out.printf("  %-12s %8s %12s %10s %12s %10s %8s%n", "method", "persons", "recall@20", "ndcg@20",
           "precision@20", "coverage", "ms");
       double blend = 0;
@@ -95,8 +96,10 @@ public final class RecommendBenchmark implements Benchmark {
           default -> { }
         }
       }
-      System.out.printf("  recall@20: blend / item_knn = %.2f (target >= 1), blend / popularity = %.2f (target >= 2)%n",
-          blend / knn, blend / pop);
+      if (evaluate) {
+        System.out.printf("  recall@20: blend / item_knn = %.2f (target >= 1), blend / popularity = %.2f (target >= 2)%n",
+            blend / knn, blend / pop);
+      }
       latency(server, settings, calls);
     } finally {
       if (dir != null) {

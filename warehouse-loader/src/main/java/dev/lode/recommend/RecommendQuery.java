@@ -133,13 +133,13 @@ final class RecommendQuery {
     q.append("candidates AS (\n").append(candidateUnion(s, BATCH_CANDIDATES)).append("),\n");
     q.append("""
         weighted AS (
-          SELECT person_id, item_id, source, via,
+          SELECT person_id, item_id, source AS w_source, via AS w_via,
                  raw / max(raw) OVER (PARTITION BY person_id, source, position(via, '|catalog|') > 0) * multiIf(%s, 0) AS contribution
           FROM candidates
           WHERE raw > 0 AND (source IN ('similar', 'seasonal', 'trending') OR person_id IN (SELECT person_id FROM personal))),
         blended AS (
           SELECT person_id, item_id, sum(contribution) AS score,
-                 argMax(source, contribution) AS source, argMax(via, contribution) AS via
+                 argMax(w_source, (contribution, w_via)) AS source, argMax(w_via, (contribution, w_via)) AS via
           FROM weighted WHERE contribution > 0
           GROUP BY person_id, item_id)
         SELECT person_id, item_id, score,
@@ -189,7 +189,6 @@ final class RecommendQuery {
                  AND status = 'completed' AND quantity > 0)
              GROUP BY item_id ORDER BY weight DESC LIMIT 1000)) AS p_history,
           arrayMap(x -> x.1, p_history) AS p_items,
-          arrayMap(x -> x.2, p_history) AS p_weights,
           (SELECT groupUniqArray(item_id) FROM (
              SELECT item_id FROM tickets
              WHERE p_personal AND person_id = p_person AND ticket_type IN ('complaint', 'return') AND item_id != ''
@@ -204,7 +203,8 @@ final class RecommendQuery {
              WHERE p_personal AND person_id = p_person AND status = 'returned' AND order_time < p_asof
              UNION ALL
              SELECT arrayJoin(arrayFilter(x -> x.3 = 1, p_history)).1 AS item_id
-             WHERE item_id NOT IN (SELECT item_id FROM items FINAL WHERE consumable = 1 AND has(p_items, item_id))))
+             WHERE item_id NOT IN (SELECT item_id FROM items FINAL
+                                   WHERE consumable = 1 AND item_id IN (SELECT arrayJoin(p_items)))))
             AS p_excluded,
           (SELECT (argMax(country, updated_at), argMax(traits['segment'], updated_at)) FROM persons
            WHERE p_personal AND person_id = p_person) AS p_profile,
@@ -216,16 +216,18 @@ final class RecommendQuery {
           arrayConcat(['*'], arrayMap(x -> x.1, p_seasons)) AS p_season_names,
           arrayConcat([1], arrayMap(x -> if(x.2 = 'holiday', 3, 2), p_seasons)) AS p_season_weights,
           (SELECT groupArray((category, w)) FROM (
-             SELECT category, sum(p_weights[indexOf(p_items, item_id)]) AS w FROM items FINAL
-             WHERE has(p_items, item_id) AND category != ''
+             SELECT c.category AS category, sum(h.w) AS w
+             FROM (SELECT item_id, category FROM items FINAL
+                   WHERE item_id IN (SELECT arrayJoin(p_items)) AND category != '') c
+             INNER JOIN (SELECT x.1 AS hid, x.2 AS w FROM (SELECT arrayJoin(p_history) AS x)) h ON h.hid = c.item_id
              GROUP BY category ORDER BY w DESC LIMIT 3)) AS p_interests,
           arrayMap(x -> x.1, p_interests) AS p_interest_names,
         candidates AS (
-          SELECT neighbor_id AS cand, toString(kind) AS source,
-                 sum(p_weights[indexOf(p_items, item_id)] * similarity) AS raw,
-                 argMax(item_id, p_weights[indexOf(p_items, item_id)] * similarity) AS via
-          FROM rec_item_neighbors
-          WHERE model = p_model AND generation = p_gen AND has(p_items, item_id)
+          SELECT n.neighbor_id AS cand, toString(n.kind) AS source,
+                 sum(h.w * n.similarity) AS raw, argMax(n.item_id, h.w * n.similarity) AS via
+          FROM rec_item_neighbors n
+          INNER JOIN (SELECT x.1 AS hid, x.2 AS w FROM (SELECT arrayJoin(p_history) AS x)) h ON h.hid = n.item_id
+          WHERE n.model = p_model AND n.generation = p_gen AND n.item_id IN (SELECT arrayJoin(p_items))
           GROUP BY cand, source
           UNION ALL
           SELECT h.1, 'recent', h.2, h.1 FROM (SELECT arrayJoin(arrayFilter(x -> x.3 = 0, p_history)) AS h)
@@ -255,9 +257,9 @@ final class RecommendQuery {
           SELECT item_id, 'trending', score, toString(recent) FROM rec_item_trending
           WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200),
         blended AS (
-          SELECT cand, sum(contribution) AS score, argMax(source, contribution) AS source, argMax(via, contribution) AS via
+          SELECT cand, sum(contribution) AS score, argMax(w_source, (contribution, w_via)) AS source, argMax(w_via, (contribution, w_via)) AS via
           FROM (
-            SELECT cand, source, via,
+            SELECT cand, source AS w_source, via AS w_via,
                    raw / max(raw) OVER (PARTITION BY source, position(via, '|catalog|') > 0) * multiIf(%s, 0) AS contribution
             FROM candidates
             WHERE raw > 0 AND (p_personal OR source IN ('similar', 'seasonal', 'trending')))
@@ -267,7 +269,7 @@ final class RecommendQuery {
                toUInt32(row_number() OVER (ORDER BY score DESC, cand)) AS item_rank, source,
                %s AS reason
         FROM blended
-        WHERE NOT has(p_excluded, cand) AND cand != p_item
+        WHERE cand NOT IN (SELECT arrayJoin(p_excluded)) AND cand != p_item
           AND cand NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0)
         ORDER BY score DESC, cand
         LIMIT p_k
