@@ -68,7 +68,9 @@ public final class SqlBenchmark implements Benchmark {
     }
     List<String> generated = new CopyOnWriteArrayList<>();
     Consumer<Object> capture = sql -> generated.add(String.valueOf(sql));
-    try (LodeServer server = LodeServer.start(config); Hook.Closeable hook = Hook.QUERY_PLAN.add(capture)) {
+    @SuppressWarnings("deprecation") // process-wide: the server plans on its own threads
+    Hook.Closeable hook = Hook.QUERY_PLAN.add(capture);
+    try (LodeServer server = LodeServer.start(config)) {
       long persons = Math.max(1, events / 50);
       System.out.printf("bench sql: %,d events over %,d persons and 30 days, generated in-engine; %d timed runs per"
           + " side, alternating; warehouse %s%n", events, persons, repeats,
@@ -115,6 +117,7 @@ public final class SqlBenchmark implements Benchmark {
       System.out.println("  avatica = Avatica remote JDBC (protobuf over HTTP) -> Calcite -> clickhouse-jdbc -> ClickHouse,"
           + " including planning and fetching every row; native = the SQL Calcite pushed down, sent over clickhouse-jdbc");
     } finally {
+      hook.close();
       if (dir != null) {
         InsertBenchmark.deleteTree(dir);
       }

@@ -76,7 +76,7 @@ class BehaviorFunctionsTest {
   }
 
   private static String ts(long millis) {
-    return TS.format(LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000) * 1_000_000,
+    return TS.format(LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), Math.floorMod(millis, 1000) * 1_000_000,
         ZoneOffset.UTC));
   }
 

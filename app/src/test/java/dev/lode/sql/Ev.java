@@ -28,7 +28,7 @@ record Ev(String id, String person, long ts, String name, String country, String
     for (int i = 0; i < events.size(); i++) {
       Ev e = events.get(i);
       String ts = quote(TS.format(java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(e.ts(), 1000),
-          (int) Math.floorMod(e.ts(), 1000) * 1_000_000, java.time.ZoneOffset.UTC)));
+          Math.floorMod(e.ts(), 1000) * 1_000_000, java.time.ZoneOffset.UTC)));
       sql.append(i == 0 ? "" : ", ").append('(').append(quote(e.id())).append(", ").append(ts).append(", ").append(ts)
           .append(", ").append(quote(e.person())).append(", ").append(quote(e.name())).append(", ")
           .append(quote(e.country())).append(", ").append(quote(e.page())).append(", 'test', ")

@@ -28,6 +28,7 @@ class PushdownTest {
   private static Hook.Closeable hook;
 
   @BeforeAll
+  @SuppressWarnings("deprecation") // process-wide: the server plans on its own threads
   static void data() throws SQLException {
     hook = Hook.QUERY_PLAN.add(CAPTURE);
     List<Ev> events = new ArrayList<>();

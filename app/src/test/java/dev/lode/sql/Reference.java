@@ -49,7 +49,10 @@ final class Reference {
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, List<List<Double>>> durations = new HashMap<>();
     for (List<Ev> evs : byPerson.values()) {
-      evs.sort(Comparator.comparingLong(Ev::ts).thenComparingInt(e -> firstStep(steps, e)).thenComparing(Ev::id));
+      // documented order: time, first matched step; events equal in time, matched steps and breakdown
+      // value are interchangeable, and among those differing only in breakdown the smaller value comes first
+      evs.sort(Comparator.comparingLong(Ev::ts).thenComparingInt(e -> firstStep(steps, e))
+          .thenComparingLong(e -> mask(steps, e)).thenComparing(Ev::country).thenComparing(Ev::id));
       int level;
       int entry;
       double[] durs = new double[k + 1];
@@ -151,6 +154,16 @@ final class Reference {
       }
     }
     return out;
+  }
+
+  private static long mask(List<Predicate<Ev>> steps, Ev e) {
+    long m = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      if (steps.get(i).test(e)) {
+        m |= 1L << i;
+      }
+    }
+    return m;
   }
 
   private static int firstStep(List<Predicate<Ev>> steps, Ev e) {

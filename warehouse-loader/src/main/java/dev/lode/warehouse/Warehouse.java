@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -26,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warehouse implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private static final java.sql.Driver DRIVER = new com.clickhouse.jdbc.ClickHouseDriver();
 
   private final String jdbcUrl;
   private final String database;
@@ -143,7 +144,13 @@ public final class Warehouse implements AutoCloseable {
     if (endpoint != null) {
       p.setProperty("compress", "false"); // loopback: no ClickHouse-framed LZ4
     }
-    return DriverManager.getConnection(jdbcUrl, p);
+    // the driver directly, not DriverManager: in a servlet container the driver sits in the
+    // web application's class loader, which DriverManager's registry does not see
+    Connection c = DRIVER.connect(jdbcUrl, p);
+    if (c == null) {
+      throw new SQLException("clickhouse-jdbc does not accept the URL " + jdbcUrl);
+    }
+    return c;
   }
 
   /** The clickhouse-jdbc URL (without credentials). */

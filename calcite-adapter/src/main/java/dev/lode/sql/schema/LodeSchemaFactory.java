@@ -16,6 +16,7 @@ import dev.lode.sql.recommend.RecommendFunction;
 import dev.lode.sql.recommend.SimilarItemsFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
+import org.apache.calcite.adapter.jdbc.ClickHouseJdbcSchema;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
 import org.apache.calcite.jdbc.CalciteSchema;
@@ -55,8 +56,8 @@ public final class LodeSchemaFactory {
     SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
     Expression expression = Schemas.subSchemaExpression(scratchRoot, SCHEMA, JdbcSchema.class);
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
-    this.tables = new JdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds), ClickHouseDialect.INSTANCE,
-        convention, null, warehouse.database());
+    this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds),
+        ClickHouseDialect.INSTANCE, convention, warehouse.database());
     RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
     Recommender recommender = new Recommender(warehouse, recommendSettings);
     this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),

@@ -1,5 +1,6 @@
 package dev.lode.sql.schema;
 
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.runtime.Hook;
 
@@ -7,6 +8,7 @@ import org.apache.calcite.runtime.Hook;
  * Planner adjustments for ClickHouse: Calcite normally rewrites {@code COUNT(DISTINCT x)} into
  * a GROUP BY over a GROUP BY; ClickHouse answers it directly (and exactly) with
  * {@code uniqExact}, so the rewrite is removed and the distinct aggregate is pushed as is.
+ * Merge joins in the JVM are removed too, so joins of warehouse relations stay in ClickHouse.
  */
 final class PlannerRules {
   private static boolean installed;
@@ -15,6 +17,7 @@ final class PlannerRules {
   }
 
   /** Installs the adjustment into every Calcite planner of this process, once. */
+  @SuppressWarnings("deprecation") // a process-wide hook is the point: every SQL connection plans with it
   static synchronized void install() {
     if (installed) {
       return;
@@ -24,6 +27,9 @@ final class PlannerRules {
       var p = (org.apache.calcite.plan.RelOptPlanner) planner;
       p.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
       p.removeRule(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN);
+      // two sorted JDBC queries merged in the JVM can look cheaper than one ClickHouse join
+      // with a sort; every Lode table lives in ClickHouse, so joins belong there
+      p.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
     });
   }
 }

@@ -15,8 +15,10 @@ import javax.sql.DataSource;
  * same path as every other warehouse query.
  */
 public final class WarehouseDataSource implements DataSource {
+  private static final int MAX_IDLE = 16;
   private final Warehouse warehouse;
   private final Properties settings;
+  private final java.util.concurrent.BlockingDeque<Connection> idle = new java.util.concurrent.LinkedBlockingDeque<>();
 
   /** Connections bounded by ClickHouse's own {@code max_execution_time} when {@code timeoutSeconds > 0}. */
   public WarehouseDataSource(Warehouse warehouse, int timeoutSeconds) {
@@ -31,14 +33,42 @@ public final class WarehouseDataSource implements DataSource {
     return warehouse;
   }
 
+  /**
+   * A pooled connection: Calcite opens one per pushed-down query and closes it when the
+   * result is read; opening a clickhouse-jdbc connection costs a round trip, so closed ones
+   * go back to a small idle pool instead.
+   */
   @Override
   public Connection getConnection() throws SQLException {
-    return warehouse.connect(settings);
+    Connection real = idle.pollFirst();
+    while (real != null && real.isClosed()) {
+      real = idle.pollFirst();
+    }
+    if (real == null) {
+      real = warehouse.connect(settings);
+    }
+    Connection c = real;
+    return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close") && method.getParameterCount() == 0) {
+            if (!c.isClosed() && c.getAutoCommit() && idle.size() < MAX_IDLE) {
+              idle.offerFirst(c);
+            } else {
+              c.close();
+            }
+            return null;
+          }
+          try {
+            return method.invoke(c, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   @Override
   public Connection getConnection(String username, String password) throws SQLException {
-    return warehouse.connect(settings);
+    return getConnection();
   }
 
   @Override

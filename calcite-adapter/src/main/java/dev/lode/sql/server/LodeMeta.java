@@ -23,9 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.AvaticaParameter;
@@ -84,11 +81,6 @@ public final class LodeMeta extends MetaImpl {
   private final Map<String, Conn> connections = new ConcurrentHashMap<>();
   private final AtomicInteger statementIds = new AtomicInteger();
   private final StatementAccess access;
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "lode-sql-timeouts");
-    t.setDaemon(true);
-    return t;
-  });
 
   public LodeMeta(LodeSchemaFactory schemas, SqlLimits limits) {
     super(null);
@@ -237,6 +229,10 @@ public final class LodeMeta extends MetaImpl {
     Conn c = conn(ch.id);
     c.props.merge(connProps);
     if (connProps.getSchema() != null) {
+      if (c.calcite.getRootSchema().subSchemas().getIgnoreCase(connProps.getSchema()) == null) {
+        throw new IllegalArgumentException("schema '" + connProps.getSchema() + "' does not exist; Lode's schema is '"
+            + LodeSchemaFactory.SCHEMA + "'");
+      }
       try {
         c.calcite.setSchema(connProps.getSchema());
       } catch (SQLException e) {
@@ -328,6 +324,7 @@ public final class LodeMeta extends MetaImpl {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // part of the Meta interface older clients still call
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, PrepareCallback callback)
       throws NoSuchStatementException {
     return prepareAndExecute(h, sql, maxRowCount, -1, callback);
@@ -358,6 +355,7 @@ public final class LodeMeta extends MetaImpl {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // part of the Meta interface older clients still call
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, long maxRowCount)
       throws NoSuchStatementException {
     return execute(h, parameterValues, -1);
@@ -470,34 +468,21 @@ public final class LodeMeta extends MetaImpl {
     T run() throws SQLException;
   }
 
-  /** Runs a statement under the timeout: Calcite's query timeout, a cancelling watchdog, and ClickHouse's own limit. */
+  /**
+   * Runs a statement; ClickHouse's {@code max_execution_time} (set on every connection the
+   * schema opens) stops the engine's part at the limit, and its error becomes a clear one.
+   * (A JVM-side watchdog was tried and dropped: cancelling Calcite mid-plan on a loaded
+   * machine failed healthy queries.)
+   */
   private <T> T timed(Statement statement, SqlAction<T> action) throws SQLException {
-    if (limits.timeoutSeconds() <= 0) {
-      return action.run();
-    }
-    java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
-    // backstop for work outside ClickHouse (whose max_execution_time stops its own part at the limit)
-    ScheduledFuture<?> cancel = watchdog.schedule(() -> {
-      fired.set(true);
-      try {
-        statement.cancel();
-      } catch (SQLException ignored) {
-        // the statement finished meanwhile
-      }
-    }, limits.timeoutSeconds() * 1000L + 5000, TimeUnit.MILLISECONDS);
     try {
       return action.run();
     } catch (SQLException | RuntimeException e) {
-      if (fired.get() || isTimeout(e)) {
-        if (fired.get()) {
-          statement.close(); // a cancelled Avatica statement stays cancelled; the caller gets a fresh one
-        }
+      if (isTimeout(e)) {
         throw new SQLException("statement timeout: the query ran longer than lode.sql.timeout-seconds="
             + limits.timeoutSeconds() + " s and was stopped; narrow the time range or aggregate more", "57014", e);
       }
       throw e;
-    } finally {
-      cancel.cancel(false);
     }
   }
 
@@ -788,7 +773,6 @@ public final class LodeMeta extends MetaImpl {
 
   /** Closes every connection; the HTTP application calls this on shutdown. */
   public void close() {
-    watchdog.shutdownNow();
     connections.values().forEach(LodeMeta::closeQuietly);
     connections.clear();
   }
