@@ -6,6 +6,7 @@ import dev.lode.bench.InsertBenchmark;
 import dev.lode.bench.LoadBenchmark;
 import dev.lode.bench.SimulateBenchmark;
 import dev.lode.bench.TagsBenchmark;
+import dev.lode.bench.RecommendBenchmark;
 import dev.lode.bench.SqlBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ final class BenchCommand implements Command {
     add(new LoadBenchmark());
     add(new SimulateBenchmark());
     add(new TagsBenchmark());
+    add(new RecommendBenchmark());
     add(new SqlBenchmark());
   }
 

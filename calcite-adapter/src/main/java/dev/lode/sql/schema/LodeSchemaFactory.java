@@ -1,5 +1,9 @@
 package dev.lode.sql.schema;
 
+import dev.lode.config.LodeConfig;
+import dev.lode.recommend.RecEvaluator;
+import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.Recommender;
 import dev.lode.sql.behavior.BehaviorFunction;
 import dev.lode.udf.WarehouseVersion;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
@@ -10,6 +14,9 @@ import dev.lode.sql.behavior.PathsFunction;
 import dev.lode.sql.behavior.RetentionFunction;
 import dev.lode.sql.behavior.SessionsFunction;
 import dev.lode.sql.behavior.TagExplainFunction;
+import dev.lode.sql.recommend.RecEvalFunction;
+import dev.lode.sql.recommend.RecommendFunction;
+import dev.lode.sql.recommend.SimilarItemsFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 import org.apache.calcite.adapter.jdbc.ClickHouseJdbcSchema;
@@ -54,10 +61,14 @@ public final class LodeSchemaFactory {
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, SCHEMA);
     this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, timeoutSeconds),
         ClickHouseDialect.INSTANCE, convention, warehouse.database());
+    RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
+    Recommender recommender = new Recommender(warehouse, recommendSettings);
     this.functions = List.of(new FunnelFunction(tables, convention), new FunnelPeopleFunction(tables, convention),
         new RetentionFunction(tables, convention), new PathsFunction(tables, convention),
         new SessionsFunction(tables, convention), new EventTrendsFunction(tables, convention),
-        new TagExplainFunction(tables, convention));
+        new TagExplainFunction(tables, convention),
+        new RecommendFunction(tables, convention, recommender), new SimilarItemsFunction(tables, convention, recommender),
+        new RecEvalFunction(tables, convention, new RecEvaluator(warehouse, recommendSettings)));
     this.sessionGapSeconds = sessionGapSeconds;
     WarehouseVersion.source(() -> {
       try (java.sql.Connection c = warehouse.connect(); java.sql.Statement st = c.createStatement();
