@@ -67,7 +67,8 @@ public final class CollectorBenchmark implements Benchmark {
         .with("lode.warehouse.url", "")
         // measure the collector alone: no demo dataset, identity runs or tag refreshes competing for the cores
         .with("lode.demo.enabled", "false").with("lode.identity.interval-seconds", "0")
-        .with("lode.reports.scheduler.enabled", "false").with("lode.tags.refresh-interval-seconds", "0");
+        .with("lode.reports.scheduler.enabled", "false").with("lode.tags.refresh-interval-seconds", "0")
+        .with("lode.recommend.refresh-minutes", "0");
     long t00 = System.currentTimeMillis();
     double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<String> bodies = new ArrayList<>(batches);
