@@ -3,6 +3,8 @@ package dev.lode.app;
 import dev.lode.config.LodeConfig;
 import dev.lode.report.ReportService;
 import dev.lode.tags.TagScheduler;
+import dev.lode.recommend.ModelRefresher;
+import dev.lode.recommend.RecommendSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,10 +27,12 @@ public final class LodeServer implements AutoCloseable {
   private ReportService reports;
   private TagScheduler tagRefresh;
   private BackgroundJobs jobs;
+  private final ModelRefresher recommendRefresher;
 
-  private LodeServer(LodeContext context, Server jetty) {
+  private LodeServer(LodeContext context, Server jetty, ModelRefresher recommendRefresher) {
     this.context = context;
     this.jetty = jetty;
+    this.recommendRefresher = recommendRefresher;
   }
 
   /** Opens the warehouse and starts serving. */
@@ -60,7 +64,8 @@ public final class LodeServer implements AutoCloseable {
       handler.addServlet(new ServletHolder(new ServletContainer(new LodeApplication(context))), "/*");
       jetty.setHandler(handler);
       jetty.start();
-      LodeServer server = new LodeServer(context, jetty);
+      LodeServer server = new LodeServer(context, jetty,
+          ModelRefresher.start(context.warehouse(), RecommendSettings.from(config)));
       server.reports = reports;
       server.writeRunFile();
       server.jobs = BackgroundJobs.start(context);
@@ -119,6 +124,7 @@ public final class LodeServer implements AutoCloseable {
     if (tagRefresh != null) {
       tagRefresh.close();
     }
+    recommendRefresher.close();
     try {
       if (reports != null) {
         reports.close();

@@ -64,7 +64,11 @@ public final class CollectorBenchmark implements Benchmark {
     Path dir = Files.createTempDirectory("lode-bench-collector-");
     Files.writeString(dir.resolve("credentials.properties"), "writekey." + KEY + "=bench\n");
     LodeConfig config = LodeConfig.load().with("lode.data.dir", dir.toString()).with("lode.http.port", "0")
-        .with("lode.warehouse.url", "");
+        .with("lode.warehouse.url", "")
+        // measure the collector alone: no demo dataset, identity runs or tag refreshes competing for the cores
+        .with("lode.demo.enabled", "false").with("lode.identity.interval-seconds", "0")
+        .with("lode.reports.scheduler.enabled", "false").with("lode.tags.refresh-interval-seconds", "0")
+        .with("lode.recommend.refresh-minutes", "0");
     long t00 = System.currentTimeMillis();
     double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<String> bodies = new ArrayList<>(batches);

@@ -7,6 +7,7 @@ import dev.lode.bench.LoadBenchmark;
 import dev.lode.bench.PrivacyBenchmark;
 import dev.lode.bench.SimulateBenchmark;
 import dev.lode.bench.TagsBenchmark;
+import dev.lode.bench.RecommendBenchmark;
 import dev.lode.bench.SqlBenchmark;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ final class BenchCommand implements Command {
     add(new LoadBenchmark());
     add(new SimulateBenchmark());
     add(new TagsBenchmark());
+    add(new RecommendBenchmark());
     add(new SqlBenchmark());
     add(new PrivacyBenchmark());
   }

@@ -85,9 +85,24 @@ final class SqlCommand implements Command {
       }
       return 0;
     } catch (SQLException e) {
-      System.err.println("error: " + e.getMessage());
+      System.err.println("error: " + reason(e.getMessage()));
       return 1;
     }
+  }
+
+  /**
+   * The part of a remote error a user needs: Avatica wraps the server's exception chain
+   * as {@code … Remote driver error: A -> B -> C}; the last link says what was wrong.
+   */
+  static String reason(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int arrow = message.lastIndexOf(" -> ");
+    String last = arrow < 0 ? message : message.substring(arrow + 4);
+    int colon = last.indexOf(": ");
+    boolean exceptionName = colon > 0 && last.substring(0, colon).matches("[A-Za-z.$]*(Exception|Error)");
+    return exceptionName ? last.substring(colon + 2) : last;
   }
 
   /** The documented JDBC URL of a server's Avatica endpoint (credentials go in properties). */

@@ -42,6 +42,7 @@ final class ChdbLibrary {
   private final MethodHandle streamDone;
   private final MethodHandle streamInsertError;
   private final MethodHandle destroyInsertStream;
+  private final MethodHandle shutdown;
 
   private ChdbLibrary(SymbolLookup lib) {
     version = handle(lib, "chdb_version", FunctionDescriptor.of(ADDRESS));
@@ -69,6 +70,16 @@ final class ChdbLibrary {
     streamDone = handle(lib, "chdb_stream_done", FunctionDescriptor.of(ADDRESS, ADDRESS));
     streamInsertError = handle(lib, "chdb_stream_insert_error", FunctionDescriptor.of(ADDRESS, ADDRESS));
     destroyInsertStream = handle(lib, "chdb_destroy_insert_stream", FunctionDescriptor.ofVoid(ADDRESS));
+    shutdown = handle(lib, "chdb_shutdown", FunctionDescriptor.of(JAVA_INT));
+  }
+
+  /**
+   * Stops every engine thread; true on success. Must run before the process's own
+   * teardown (global destructors), which otherwise races the engine's threads and crashes
+   * the exit. Fails while any connection is open; afterwards the library is unusable.
+   */
+  boolean shutdown() {
+    return (int) invoke(shutdown) == 0;
   }
 
   /** Begins a streaming INSERT ({@code query} without FORMAT or data); never NULL, check {@link #insertError}. */

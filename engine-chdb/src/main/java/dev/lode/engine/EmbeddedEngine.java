@@ -63,10 +63,51 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
     ChdbLibrary lib = ChdbLibrary.load(library);
     lib.disableSignalHandlers();
+    stopEngineAtExit(lib);
     EmbeddedEngine engine = new EmbeddedEngine(lib, dataDir, Math.max(1, config.sessions()));
     LOG.info("embedded ClickHouse {} over {} with {} sessions", engine.version, dataDir, config.sessions());
     open = engine;
     return engine;
+  }
+
+  private static boolean exitHookInstalled;
+
+  /**
+   * At JVM exit, closes the open engine's sessions and stops the engine's threads before
+   * the process runs its global destructors: left running, those threads race the
+   * destructors and the exit ends in a SIGSEGV inside libchdb.
+   */
+  private static synchronized void stopEngineAtExit(ChdbLibrary lib) {
+    if (exitHookInstalled) {
+      return;
+    }
+    exitHookInstalled = true;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      EmbeddedEngine engine;
+      synchronized (EmbeddedEngine.class) {
+        engine = open;
+      }
+      if (engine != null) {
+        engine.closeWaiting(5_000);
+      }
+      if (!lib.shutdown()) {
+        LOG.warn("the embedded engine did not stop cleanly at exit (a statement was still running)");
+      }
+    }, "lode-engine-shutdown"));
+  }
+
+  /** Closes, first waiting up to {@code millis} for sessions busy with a statement to come back. */
+  private void closeWaiting(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    while (idle.remainingCapacity() > 0 && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    close();
   }
 
   private ChdbConnection connect() {
@@ -99,11 +140,15 @@ public final class EmbeddedEngine implements AutoCloseable {
     try {
       return c.execute(statement, sink);
     } finally {
-      if (c.broken()) {
-        c.close();
-        c = connect();
+      if (closed) {
+        c.close(); // the engine closed while this statement ran
+      } else {
+        if (c.broken()) {
+          c.close();
+          c = connect();
+        }
+        idle.add(c);
       }
-      idle.add(c);
     }
   }
 

@@ -47,6 +47,7 @@ public final class TestWarehouse {
     // no demo data and no background identity runs in tests: they load and resolve what they need
     o.put("lode.demo.enabled", "false");
     o.put("lode.identity.interval-seconds", "0");
+    o.put("lode.tags.refresh-interval-seconds", "0");
     LodeConfig base = LodeConfig.load();
     if (base.get("lode.warehouse.url").isPresent()) {
       o.put("lode.warehouse.database", base.get("lode.warehouse.database", "lode") + "_test");

@@ -20,7 +20,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  */
 public abstract class BehaviorFunction implements TableMacro {
   /** One declared argument. */
-  protected record Param(String name, SqlTypeName type, boolean optional) {
+  public record Param(String name, SqlTypeName type, boolean optional) {
   }
 
   private final JdbcSchema schema;

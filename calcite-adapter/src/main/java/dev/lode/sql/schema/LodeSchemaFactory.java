@@ -1,6 +1,12 @@
 package dev.lode.sql.schema;
 
+import dev.lode.config.LodeConfig;
+import dev.lode.recommend.RecEvaluator;
+import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.Recommender;
 import dev.lode.sql.behavior.BehaviorFunction;
+import dev.lode.udf.WarehouseVersion;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import dev.lode.sql.behavior.EventTrendsFunction;
 import dev.lode.sql.behavior.FunnelFunction;
 import dev.lode.sql.behavior.FunnelPeopleFunction;
@@ -8,6 +14,9 @@ import dev.lode.sql.behavior.PathsFunction;
 import dev.lode.sql.behavior.RetentionFunction;
 import dev.lode.sql.behavior.SessionsFunction;
 import dev.lode.sql.behavior.TagExplainFunction;
+import dev.lode.sql.recommend.RecEvalFunction;
+import dev.lode.sql.recommend.RecommendFunction;
+import dev.lode.sql.recommend.SimilarItemsFunction;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 import org.apache.calcite.adapter.jdbc.ClickHouseJdbcSchema;
@@ -66,12 +75,26 @@ public final class LodeSchemaFactory {
     this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, database);
     this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, functionDatabase, timeoutSeconds),
         ClickHouseDialect.INSTANCE, convention, database);
+    RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
+    Recommender recommender = new Recommender(warehouse, recommendSettings);
     this.functions = java.util.stream.Stream.of(new FunnelFunction(tables, convention),
             new FunnelPeopleFunction(tables, convention), new RetentionFunction(tables, convention),
             new PathsFunction(tables, convention), new SessionsFunction(tables, convention),
-            new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention))
+            new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention),
+            new RecommendFunction(tables, convention, recommender),
+            new SimilarItemsFunction(tables, convention, recommender),
+            new RecEvalFunction(tables, convention, new RecEvaluator(warehouse, recommendSettings)))
         .filter(f -> functionFilter.test(f.name())).map(f -> (BehaviorFunction) f).toList();
     this.sessionGapSeconds = functionFilter.test("sessions") ? sessionGapSeconds : -1;
+    WarehouseVersion.source(() -> {
+      try (java.sql.Connection c = warehouse.connect(); java.sql.Statement st = c.createStatement();
+           java.sql.ResultSet rs = st.executeQuery("SELECT version()")) {
+        rs.next();
+        return rs.getString(1);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot read the warehouse version: " + e.getMessage(), e);
+      }
+    });
   }
 
   /** Mounts this schema under a connection's root schema and returns it. */
@@ -80,6 +103,7 @@ public final class LodeSchemaFactory {
     for (BehaviorFunction f : functions) {
       lode.add(f.name(), f);
     }
+    lode.add("version", ScalarFunctionImpl.create(WarehouseVersion.class, "version"));
     if (sessionGapSeconds >= 0) {
       lode.add("sessions", new NativeQueryTable(tables, convention, "sessions",
           SessionsFunction.tableSql(sessionGapSeconds), SessionsFunction::tableType));

@@ -1,0 +1,194 @@
+package dev.lode.bench;
+
+import dev.lode.app.LodeServer;
+import dev.lode.config.Credentials;
+import dev.lode.config.LodeConfig;
+import dev.lode.recommend.ModelBuilder;
+import dev.lode.recommend.RecContext;
+import dev.lode.recommend.RecEvaluator;
+import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.Recommender;
+import dev.lode.warehouse.Warehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * {@code bin/lode bench recommend [latency-calls] [--latency-only]}: loads the Online Retail data into a fresh
+ * warehouse, evaluates the blend, each source, and the popularity and item-kNN baselines on
+ * the temporal split (train before 2011-10-01, test after) with recall@20, NDCG@20,
+ * precision@20 and coverage, then times {@code recommend(person, 20)} through Avatica and
+ * through clickhouse-jdbc.
+ */
+public final class RecommendBenchmark implements Benchmark {
+  static final Instant CUTOFF = Instant.parse("2011-10-01T00:00:00Z");
+  static final Instant END = Instant.parse("2011-12-31T00:00:00Z");
+  static final int K = 20;
+
+  @Override
+  public String name() {
+    return "recommend";
+  }
+
+  @Override
+  public String summary() {
+    return "Online Retail temporal split: recall/NDCG@20 of the blend vs popularity and item-kNN; recommend() p50/p99";
+  }
+
+  @Override
+  public void run(List<String> args) throws Exception {
+    int calls = args.isEmpty() ? 300 : Integer.parseInt(args.get(0));
+    boolean evaluate = !args.contains("--latency-only");
+    LodeConfig base = LodeConfig.load();
+    Path csv = base.getPath("lode.demo.online-retail", "../shared/data/online-retail/online-retail.csv.gz");
+    if (!Files.isRegularFile(csv)) {
+      throw new IllegalArgumentException("Online Retail data not found at " + csv
+          + " (set lode.demo.online-retail to the online-retail.csv.gz path)");
+    }
+    Path dir = null;
+    LodeConfig config = base;
+    if (base.get("lode.warehouse.url").isEmpty()) {
+      dir = Files.createTempDirectory("lode-bench-recommend-");
+      config = base.with("lode.data.dir", dir.toString());
+    } else {
+      config = base.with("lode.warehouse.database", "lode_bench_recommend");
+    }
+    // the whole Lode server, so recommend() can be timed through Avatica as a BI tool calls it;
+    // its model refresher is off: the bench builds the models itself
+    config = config.with("lode.http.port", "0").with("lode.recommend.refresh-minutes", "0");
+    try (LodeServer server = LodeServer.start(config)) {
+      Warehouse w = server.context().warehouse();
+      RecommendSettings settings = RecommendSettings.from(config);
+      System.out.printf("bench recommend: %s, warehouse %s%n", csv.getFileName(),
+          w.embedded() ? "embedded ClickHouse " + w.engine().orElseThrow().version() : w.jdbcUrl());
+      try (Connection c = w.connect(); Statement st = c.createStatement()) {
+        for (String t : List.of("order_lines", "orders", "items", "persons", "consents", "events", "tickets")) {
+          st.execute("TRUNCATE TABLE " + t);
+        }
+        OnlineRetailFixture.Loaded l = OnlineRetailFixture.load(c, csv);
+        System.out.printf("  loaded %,d lines, %,d orders, %,d items, %,d customers in %,d ms (prepared-statement batches)%n",
+            l.lines(), l.orders(), l.items(), l.persons(), l.millis());
+      }
+      System.out.printf("  split: train < %s <= test < %s; test persons = bought before the cutoff and bought an item"
+          + " new to them after it; k = %d%n", CUTOFF, END, K);
+      List<RecEvaluator.Result> results = evaluate
+          ? new RecEvaluator(w, settings).evaluate(CUTOFF, END, K, RecEvaluator.allMethods()) : List.of();
+      System.out.printf("  %-12s %8s %12s %10s %12s %10s %8s%n", "method", "persons", "recall@20", "ndcg@20",
+          "precision@20", "coverage", "ms");
+      double blend = 0;
+      double pop = 0;
+      double knn = 0;
+      for (RecEvaluator.Result r : results) {
+        System.out.printf("  %-12s %8d %12.4f %10.4f %12.4f %10.4f %8d%n", r.method(), r.persons(), r.recall(), r.ndcg(),
+            r.precision(), r.coverage(), r.millis());
+        switch (r.method()) {
+          case "blend" -> blend = r.recall();
+          case "popularity" -> pop = r.recall();
+          case "item_knn" -> knn = r.recall();
+          default -> { }
+        }
+      }
+      if (evaluate) {
+        System.out.printf("  recall@20: blend / item_knn = %.2f (target >= 1), blend / popularity = %.2f (target >= 2)%n",
+            blend / knn, blend / pop);
+      }
+      latency(server, settings, calls);
+    } finally {
+      if (dir != null) {
+        InsertBenchmark.deleteTree(dir);
+      }
+    }
+  }
+
+  /**
+   * recommend(person, 20) for many customers, one after another, through the Avatica endpoint
+   * (SQL layer: parse, plan, native query, result over HTTP) and directly through clickhouse-jdbc
+   * (the same native query, no SQL layer), after building the live model.
+   */
+  private static void latency(LodeServer server, RecommendSettings settings, int calls) throws Exception {
+    Warehouse w = server.context().warehouse();
+    ModelBuilder.Build b = new ModelBuilder(w, settings).build(Recommender.LIVE, Instant.now(), true);
+    System.out.printf("  live model built in %,d ms (%,d neighbour, %,d popularity, %,d trending rows)%n", b.millis(),
+        b.neighbors(), b.popularity(), b.trending());
+    List<String> persons = new ArrayList<>();
+    try (Connection c = w.connect(); Statement st = c.createStatement()) {
+      // Online Retail has no consent records; the bench records a granted 'personalization' consent for every
+      // customer so the personalized path (not the context-only one) is what gets timed.
+      st.execute("INSERT INTO consents (id_type, id_value, person_id, purpose, granted, recorded_at, source)"
+          + " SELECT 'customer_no', customer_key, person_id, 'personalization', 1, now64(3), 'bench'"
+          + " FROM (SELECT DISTINCT customer_key, person_id FROM order_lines WHERE person_id != '')");
+      try (ResultSet rs = st.executeQuery("SELECT DISTINCT person_id FROM order_lines WHERE person_id != ''"
+          + " ORDER BY cityHash64(person_id) LIMIT " + calls)) {
+        while (rs.next()) {
+          persons.add(rs.getString(1));
+        }
+      }
+    }
+    Credentials.User analyst = server.context().credentials().users().values().stream()
+        .filter(u -> u.role() == Credentials.Role.ANALYST).findFirst().orElseThrow();
+    Properties p = new Properties();
+    p.setProperty("authentication", "BASIC");
+    p.setProperty("avatica_user", analyst.name());
+    p.setProperty("avatica_password", analyst.password());
+    String url = "jdbc:avatica:remote:url=" + server.url() + "/avatica;serialization=protobuf";
+    Recommender rec = new Recommender(w, settings);
+    try (Connection avatica = DriverManager.getConnection(url, p); Statement st = avatica.createStatement()) {
+      Timed sql = time(persons, person -> {
+        try (ResultSet rs = st.executeQuery("SELECT item_id, score, item_rank, source, reason FROM TABLE(recommend("
+            + "'" + person.replace("'", "''") + "', " + K + "))")) {
+          int n = 0;
+          while (rs.next()) {
+            n++;
+          }
+          return n;
+        }
+      });
+      Timed jdbc = time(persons, person -> rec.recommend(person, K, RecContext.NONE).size());
+      System.out.printf("  recommend(person, 20), %d customers one after another after 20 warm-up calls"
+          + " (target p99 <= 50 ms):%n", persons.size());
+      System.out.printf("    through Avatica (SQL layer)        p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%d empty)%n",
+          sql.p50(), sql.p99(), sql.max(), sql.empty());
+      System.out.printf("    through clickhouse-jdbc (native)   p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%d empty)%n",
+          jdbc.p50(), jdbc.p99(), jdbc.max(), jdbc.empty());
+    }
+  }
+
+  /** A call that returns how many rows it got. */
+  private interface Call {
+    int rows(String person) throws Exception;
+  }
+
+  /** Latency percentiles of one series of calls. */
+  private record Timed(double p50, double p99, double max, int empty) {
+  }
+
+  private static Timed time(List<String> persons, Call call) throws Exception {
+    for (int i = 0; i < Math.min(20, persons.size()); i++) {
+      call.rows(persons.get(i));
+    }
+    double[] ms = new double[persons.size()];
+    int empty = 0;
+    for (int i = 0; i < persons.size(); i++) {
+      long t0 = System.nanoTime();
+      if (call.rows(persons.get(i)) == 0) {
+        empty++;
+      }
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    Arrays.sort(ms);
+    return new Timed(pct(ms, 0.50), pct(ms, 0.99), ms[ms.length - 1], empty);
+  }
+
+  private static double pct(double[] sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}

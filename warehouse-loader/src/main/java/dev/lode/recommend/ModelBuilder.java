@@ -1,0 +1,208 @@
+package dev.lode.recommend;
+
+import dev.lode.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a recommendation model inside ClickHouse with INSERT … SELECT statements: item
+ * neighbours by co-occurrence in baskets, sessions and customers, popularity by
+ * segment × season × region, and trending items, all from data before a cutoff. Each build
+ * is a new generation; the previous ones are dropped once the new one is recorded. A build
+ * whose input fingerprint equals the last one's is skipped.
+ */
+public final class ModelBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelBuilder.class);
+
+  /** Baskets and sessions with more distinct items than this are left out: they pair everything with everything. */
+  static final int MAX_GROUP_ITEMS = 200;
+  /** A customer's most frequently bought items considered for customer co-occurrence. */
+  static final int MAX_CUSTOMER_ITEMS = 300;
+  /** Items kept per popularity group. */
+  static final int POPULAR_PER_GROUP = 500;
+  static final int TREND_RECENT_DAYS = 14;
+  static final int TREND_PRIOR_DAYS = 56;
+
+  private final Warehouse warehouse;
+  private final RecommendSettings settings;
+
+  public ModelBuilder(Warehouse warehouse, RecommendSettings settings) {
+    this.warehouse = warehouse;
+    this.settings = settings;
+  }
+
+  /** What one build did. */
+  public record Build(String model, long generation, boolean skipped, long neighbors, long popularity, long trending,
+                      long millis) {
+  }
+
+  /** Builds {@code model} from the data before {@code cutoff}; {@code force} builds even if nothing changed. */
+  public Build build(String model, Instant cutoff, boolean force) throws SQLException {
+    String m = RecommendQuery.modelName(model);
+    SqlBinder lit = SqlBinder.literals();
+    long t0 = System.nanoTime();
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      String watermark = scalar(st, "SELECT concat("
+          + "(SELECT toString((count(), max(loaded_at))) FROM order_lines), '/',"
+          + "(SELECT toString((count(), max(received_time))) FROM events), '/',"
+          + "(SELECT toString((count(), max(loaded_at))) FROM items), '/',"
+          + "(SELECT toString((count(), max(updated_at))) FROM persons), '/', "
+          + lit.time(cutoff) + ")");
+      String last = scalar(st, "SELECT argMax(watermark, generation) FROM rec_models WHERE model = " + lit.string(m));
+      long lastGen = Long.parseLong(scalar(st, "SELECT max(generation) FROM rec_models WHERE model = " + lit.string(m)));
+      if (!force && watermark.equals(last)) {
+        return new Build(m, lastGen, true, 0, 0, 0, 0);
+      }
+      SeasonCalendar.load(settings.calendarFile()).writeTo(c);
+      long gen = Math.max(System.currentTimeMillis(), lastGen + 1);
+      String with = "WITH " + lit.string(m) + " AS b_model, toUInt64(" + gen + ") AS b_gen, " + lit.time(cutoff)
+          + " AS b_cutoff,\n";
+      st.execute(neighbors(with, "basket", """
+          SELECT order_id AS g, groupUniqArray(item_id) AS items FROM order_lines
+          WHERE item_id != '' AND status = 'completed' AND quantity > 0 AND order_time < b_cutoff
+          GROUP BY order_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS)));
+      st.execute(neighbors(with, "session", """
+          SELECT session_id AS g, groupUniqArray(item_id) AS items FROM events
+          WHERE session_id != '' AND item_id != '' AND event_time < b_cutoff
+            AND event_name IN ('product_view', 'add_to_cart', 'purchase')
+          GROUP BY session_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS)));
+      st.execute(neighbors(with, "customer", """
+          SELECT person_id AS g, groupArray(%d)(item_id) AS items FROM (
+            SELECT person_id, item_id, count() AS n FROM (
+              SELECT person_id, item_id FROM order_lines
+              WHERE person_id != '' AND item_id != '' AND status = 'completed' AND quantity > 0 AND order_time < b_cutoff
+              UNION ALL
+              SELECT person_id, item_id FROM events
+              WHERE person_id != '' AND item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff)
+            GROUP BY person_id, item_id ORDER BY person_id, n DESC)
+          GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS)));
+      st.execute(popularity(with));
+      st.execute(trending(with));
+      long nb = count(st, "rec_item_neighbors", m, gen);
+      long pop = count(st, "rec_item_popularity", m, gen);
+      long tr = count(st, "rec_item_trending", m, gen);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      st.execute("INSERT INTO rec_models (model, generation, cutoff, built_at, watermark, neighbors, popularity, trending,"
+          + " build_ms) SELECT " + lit.string(m) + ", " + gen + ", " + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms);
+      dropOlder(st, m, gen);
+      LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms",
+          m, gen, nb, pop, tr, ms);
+      return new Build(m, gen, false, nb, pop, tr, ms);
+    }
+  }
+
+  /** Drops a model's every generation (e.g. an evaluation model after use). */
+  public void drop(String model) throws SQLException {
+    String m = RecommendQuery.modelName(model);
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      dropOlder(st, m, Long.MAX_VALUE);
+      st.execute("ALTER TABLE rec_models DELETE WHERE model = " + SqlBinder.quote(m) + " SETTINGS mutations_sync = 1");
+    }
+  }
+
+  private String neighbors(String with, String kind, String groups) {
+    // cosine of the binary group x item matrix: together / sqrt(groups with a * groups with b)
+    return "INSERT INTO rec_item_neighbors (model, generation, kind, item_id, neighbor_id, together, similarity)\n"
+        + with + "groups AS (" + groups + "),\n"
+        + "counts AS (SELECT arrayJoin(items) AS item_id, count() AS n FROM groups GROUP BY item_id),\n"
+        + "pairs AS (SELECT a, b, count() AS together FROM groups ARRAY JOIN items AS a ARRAY JOIN items AS b\n"
+        + "          WHERE a != b GROUP BY a, b HAVING together >= 2)\n"
+        + "SELECT b_model, b_gen, '" + kind + "', p.a, p.b, p.together, p.together / sqrt(ca.n * cb.n) AS sim\n"
+        + "FROM pairs p INNER JOIN counts ca ON ca.item_id = p.a INNER JOIN counts cb ON cb.item_id = p.b\n"
+        + "ORDER BY p.a, sim DESC, p.b LIMIT " + settings.neighbors() + " BY p.a";
+  }
+
+  private String popularity(String with) {
+    return "INSERT INTO rec_item_popularity (model, generation, segment, season, region, item_id, buyers, score)\n"
+        + with + """
+        purchases AS (
+          SELECT l.person_id AS person_id, l.order_id AS order_id, l.item_id AS item_id, l.order_time AS t,
+                 o.country AS region
+          FROM order_lines l
+          LEFT JOIN (SELECT order_id, any(country) AS country FROM orders WHERE order_time < b_cutoff GROUP BY order_id) o
+            ON o.order_id = l.order_id
+          WHERE l.item_id != '' AND l.status = 'completed' AND l.quantity > 0 AND l.order_time < b_cutoff
+          UNION ALL
+          SELECT person_id, event_id, item_id, event_time, toString(country) FROM events
+          WHERE item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff),
+        day_seasons AS (
+          SELECT d.day AS day, d.region AS region, groupUniqArray(c.name) AS names
+          FROM (SELECT DISTINCT toDate(t) AS day, region FROM purchases) d CROSS JOIN rec_calendar c
+          WHERE d.day BETWEEN c.start_date AND c.end_date
+            AND (empty(c.regions) OR has(c.regions, d.region)) AND NOT has(c.not_regions, d.region)
+          GROUP BY day, region),
+        segments AS (
+          SELECT person_id, argMax(traits['segment'], updated_at) AS segment FROM persons GROUP BY person_id),
+        counted AS (
+          SELECT seg AS segment, sea AS season, reg AS region, p.item_id AS item_id,
+                 uniqExact(if(p.person_id != '', p.person_id, p.order_id)) AS buyers
+          FROM purchases p
+          LEFT JOIN day_seasons ds ON ds.day = toDate(p.t) AND ds.region = p.region
+          LEFT JOIN segments s ON s.person_id = p.person_id
+          ARRAY JOIN arrayDistinct([if(s.segment = '', '*', s.segment), '*']) AS seg
+          ARRAY JOIN arrayDistinct(arrayConcat(['*'], ds.names)) AS sea
+          ARRAY JOIN arrayDistinct([if(p.region = '', '*', p.region), '*']) AS reg
+          GROUP BY segment, season, region, item_id)
+        SELECT b_model, b_gen, segment, season, region, item_id, buyers,
+               buyers / max(buyers) OVER (PARTITION BY segment, season, region) AS score
+        FROM counted
+        ORDER BY segment, season, region, buyers DESC, item_id
+        LIMIT %d BY segment, season, region""".formatted(POPULAR_PER_GROUP);
+  }
+
+  private static String trending(String with) {
+    return "INSERT INTO rec_item_trending (model, generation, item_id, recent, prior, score)\n"
+        + with + """
+        buys AS (
+          SELECT if(person_id != '', person_id, order_id) AS buyer, item_id, order_time AS t FROM order_lines
+          WHERE item_id != '' AND status = 'completed' AND quantity > 0
+            AND order_time >= b_cutoff - toIntervalDay(%1$d + %2$d) AND order_time < b_cutoff
+          UNION ALL
+          SELECT person_id, item_id, event_time FROM events
+          WHERE item_id != '' AND event_name = 'purchase'
+            AND event_time >= b_cutoff - toIntervalDay(%1$d + %2$d) AND event_time < b_cutoff),
+        counted AS (
+          SELECT item_id, uniqExactIf(buyer, t >= b_cutoff - toIntervalDay(%1$d)) AS recent,
+                 uniqExactIf(buyer, t < b_cutoff - toIntervalDay(%1$d)) AS prior
+          FROM buys GROUP BY item_id)
+        SELECT b_model, b_gen, item_id, recent, prior,
+               recent * log((recent + 1) / (prior * %1$d / %2$d + 1)) AS s
+        FROM counted WHERE recent >= 3 AND s > 0
+        ORDER BY s DESC LIMIT 500""".formatted(TREND_RECENT_DAYS, TREND_PRIOR_DAYS);
+  }
+
+  private static void dropOlder(Statement st, String m, long keep) throws SQLException {
+    for (String table : List.of("rec_item_neighbors", "rec_item_popularity", "rec_item_trending")) {
+      List<String> gens = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT DISTINCT generation FROM " + table + " WHERE model = "
+          + SqlBinder.quote(m) + " AND generation < " + keep)) {
+        while (rs.next()) {
+          gens.add(rs.getString(1));
+        }
+      }
+      for (String g : gens) {
+        st.execute("ALTER TABLE " + table + " DROP PARTITION tuple(" + SqlBinder.quote(m) + ", " + Long.parseLong(g) + ")");
+      }
+    }
+  }
+
+  private static long count(Statement st, String table, String m, long gen) throws SQLException {
+    return Long.parseLong(scalar(st, "SELECT count() FROM " + table + " WHERE model = " + SqlBinder.quote(m)
+        + " AND generation = " + gen));
+  }
+
+  private static String scalar(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      String s = rs.getString(1);
+      return s == null ? "" : s;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.lode.recommend;
+
+import dev.lode.config.LodeConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The recommender's operator settings ({@code lode.recommend.*}): blend weights per
+ * candidate source, the half-life of a person's behaviour, the event weights, the model's
+ * neighbour count and refresh interval, the consent rule and the calendar file.
+ */
+public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
+                                double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
+                                boolean consentRequired, Path calendarFile) {
+
+  /** Defaults chosen on the Online Retail split documented in docs/recommend.md. */
+  public static final Map<Source, Double> DEFAULT_WEIGHTS = Map.of(
+      Source.BASKET, 1.0,
+      Source.SESSION, 0.8,
+      Source.CUSTOMER, 0.8,
+      Source.RECENT, 0.6,
+      Source.CATEGORY, 0.15,
+      Source.SIMILAR, 1.0,
+      Source.SEASONAL, 0.1,
+      Source.TRENDING, 0.05);
+
+  public RecommendSettings {
+    weights = Map.copyOf(weights);
+  }
+
+  /** Reads {@code lode.recommend.*}; a bad value fails naming its key. */
+  public static RecommendSettings from(LodeConfig config) {
+    Map<Source, Double> w = new LinkedHashMap<>();
+    for (Source s : Source.values()) {
+      w.put(s, number(config, "lode.recommend.weight." + s.sqlName(), DEFAULT_WEIGHTS.get(s)));
+    }
+    Path calendar = config.get("lode.recommend.calendar").isPresent()
+        ? config.getPath("lode.recommend.calendar", "") : null;
+    return new RecommendSettings(w,
+        number(config, "lode.recommend.half-life-days", 10),
+        number(config, "lode.recommend.event-weight.view", 1),
+        number(config, "lode.recommend.event-weight.cart", 3),
+        number(config, "lode.recommend.event-weight.purchase", 5),
+        config.getInt("lode.recommend.neighbors", 50),
+        config.getInt("lode.recommend.refresh-minutes", 15),
+        Boolean.parseBoolean(config.get("lode.recommend.consent-required", "true")),
+        calendar);
+  }
+
+  /** The settings with other weights, e.g. one source alone for evaluation. */
+  public RecommendSettings withWeights(Map<Source, Double> w) {
+    return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
+        consentRequired, calendarFile);
+  }
+
+  public double weight(Source s) {
+    return weights.getOrDefault(s, 0.0);
+  }
+
+  private static double number(LodeConfig config, String key, double dflt) {
+    String v = config.get(key, null);
+    if (v == null) {
+      return dflt;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (d < 0 || Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("configuration " + key + "=" + v + " must be a non-negative number");
+    }
+  }
+}
