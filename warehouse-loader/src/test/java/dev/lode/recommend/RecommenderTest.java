@@ -157,7 +157,8 @@ class RecommenderTest {
     assertFalse(items(uk).contains("rt-mold"), "no spring festival outside its season: " + uk);
     List<Recommendation> summer = recommender.recommend("rt-nobody", 5,
         RecContext.parse("region=United Kingdom;date=2027-07-01"));
-    assertFalse(items(summer).subList(0, 2).contains("rt-xmas"), "no christmas in July: " + summer);
+    assertFalse(summer.isEmpty(), "a cold-start visitor in July still gets suggestions");
+    assertFalse(items(summer).stream().limit(2).toList().contains("rt-xmas"), "no christmas in July: " + summer);
   }
 
   @Test
