@@ -30,7 +30,7 @@ class RecommenderTest {
 
   @BeforeAll
   static void shop() throws Exception {
-    warehouse = TestWarehouse.get();
+    warehouse = TestWarehouse.isolated("recs");
     try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
       st.execute("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES"
           + " ('rt-a', 'teapot', 'kitchen', 10, 50, 0, [], 't', now64(3)),"
