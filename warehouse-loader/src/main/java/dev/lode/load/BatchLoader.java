@@ -508,6 +508,7 @@ public final class BatchLoader {
         if (it == null) {
           it = TargetTable.ITEMS.emptyRow();
           it[0] = item;
+          it[TargetTable.ITEMS.index("stock")] = -1L; // sold lines say nothing about stock: -1 = unknown, never "out"
           it[10] = row[colSource];
           it[11] = run.loadedAt;
           run.items.put(item, it);

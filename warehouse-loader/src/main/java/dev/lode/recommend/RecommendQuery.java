@@ -148,7 +148,7 @@ final class RecommendQuery {
                %s AS reason
         FROM blended b
         LEFT ANTI JOIN excluded e ON e.person_id = b.person_id AND e.item_id = b.item_id
-        WHERE b.item_id != p_item AND b.item_id NOT IN (SELECT item_id FROM catalog WHERE stock <= 0)
+        WHERE b.item_id != p_item AND b.item_id NOT IN (SELECT item_id FROM catalog WHERE stock = 0)
         QUALIFY item_rank <= p_k
         ORDER BY person_id, item_rank
         """.formatted(weightCases, REASON));
@@ -252,7 +252,7 @@ final class RecommendQuery {
           GROUP BY item_id
           UNION ALL
           SELECT item_id, 'seasonal', 1.0, concat(arrayFirst(x -> has(p_season_names, x), seasons), '|catalog|')
-          FROM items FINAL WHERE stock > 0 AND hasAny(seasons, p_season_names)
+          FROM items FINAL WHERE stock != 0 AND hasAny(seasons, p_season_names)
           UNION ALL
           SELECT item_id, 'trending', score, toString(recent) FROM rec_item_trending
           WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200),
@@ -270,7 +270,7 @@ final class RecommendQuery {
                %s AS reason
         FROM blended
         WHERE cand NOT IN (SELECT arrayJoin(p_excluded)) AND cand != p_item
-          AND cand NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0)
+          AND cand NOT IN (SELECT item_id FROM items FINAL WHERE stock = 0)
         ORDER BY score DESC, cand
         LIMIT p_k
         """.formatted(weightCases, REASON.strip()));
@@ -319,7 +319,7 @@ final class RecommendQuery {
       Map.entry(List.of(Source.SEASONAL), """
           SELECT k.person_id, c.item_id, 'seasonal', 1.0, concat(k.sea, '|catalog|')
           FROM (SELECT DISTINCT person_id, sea FROM context_keys WHERE sea != '*') k
-          INNER JOIN (SELECT item_id, arrayJoin(seasons) AS season FROM catalog WHERE stock > 0) c ON c.season = k.sea
+          INNER JOIN (SELECT item_id, arrayJoin(seasons) AS season FROM catalog WHERE stock != 0) c ON c.season = k.sea
           """),
       Map.entry(List.of(Source.TRENDING), """
           SELECT t.person_id, tr.item_id, 'trending', tr.score, toString(tr.recent)

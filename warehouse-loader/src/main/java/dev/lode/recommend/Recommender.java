@@ -96,7 +96,7 @@ public final class Recommender {
                        source = 'session', concat('viewed together in ', toString(together), ' sessions'),
                        concat(toString(together), ' customers bought both')) AS reason
         FROM scored
-        WHERE candidate NOT IN (SELECT item_id FROM items FINAL WHERE stock <= 0) AND score > 0
+        WHERE candidate NOT IN (SELECT item_id FROM items FINAL WHERE stock = 0) AND score > 0
         QUALIFY item_rank <= p_k
         ORDER BY item_rank
         """;

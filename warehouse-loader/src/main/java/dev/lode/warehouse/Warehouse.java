@@ -33,9 +33,16 @@ public final class Warehouse implements AutoCloseable {
   private final Properties credentials;
   private final EmbeddedEngine engine;
   private final ClickHouseHttpEndpoint endpoint;
+  private final boolean ownsEngine;
 
   private Warehouse(String jdbcUrl, String database, Properties credentials, EmbeddedEngine engine,
                     ClickHouseHttpEndpoint endpoint) {
+    this(jdbcUrl, database, credentials, engine, endpoint, true);
+  }
+
+  private Warehouse(String jdbcUrl, String database, Properties credentials, EmbeddedEngine engine,
+                    ClickHouseHttpEndpoint endpoint, boolean ownsEngine) {
+    this.ownsEngine = ownsEngine;
     this.jdbcUrl = jdbcUrl;
     this.database = database;
     this.credentials = credentials;
@@ -116,6 +123,20 @@ public final class Warehouse implements AutoCloseable {
     }
   }
 
+  /**
+   * The same engine or server with Lode's tables in another database, migrated; it shares
+   * this warehouse's engine and closing it closes nothing. Tests use it to keep one
+   * suite's fixtures out of another's answers.
+   */
+  public Warehouse inDatabase(String otherDatabase) {
+    if (!otherDatabase.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException("not a database name: " + otherDatabase);
+    }
+    Warehouse w = new Warehouse(jdbcUrl, otherDatabase, credentials, engine, endpoint, false);
+    new SchemaMigrator(w).migrate();
+    return w;
+  }
+
   /** A new clickhouse-jdbc connection to Lode's database. */
   public Connection connect() throws SQLException {
     return connect(database);
@@ -172,6 +193,9 @@ public final class Warehouse implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!ownsEngine) {
+      return;
+    }
     if (endpoint != null) {
       endpoint.close();
     }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class RecEvaluatorTest {
   @Test
   void scoresEveryMethodOnTheSplitAndCleansUp() throws Exception {
-    Warehouse w = TestWarehouse.get();
+    Warehouse w = TestWarehouse.isolated("recs");
     StringBuilder v = new StringBuilder();
     for (int i = 1; i <= 8; i++) {
       line(v, "ev-o" + i, "ev-c" + i, "2019-03-0" + i, "ev-a", 1);

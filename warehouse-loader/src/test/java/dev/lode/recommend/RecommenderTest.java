@@ -30,7 +30,7 @@ class RecommenderTest {
 
   @BeforeAll
   static void shop() throws Exception {
-    warehouse = TestWarehouse.get();
+    warehouse = TestWarehouse.isolated("recs");
     try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
       st.execute("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES"
           + " ('rt-a', 'teapot', 'kitchen', 10, 50, 0, [], 't', now64(3)),"
@@ -157,7 +157,8 @@ class RecommenderTest {
     assertFalse(items(uk).contains("rt-mold"), "no spring festival outside its season: " + uk);
     List<Recommendation> summer = recommender.recommend("rt-nobody", 5,
         RecContext.parse("region=United Kingdom;date=2027-07-01"));
-    assertFalse(items(summer).subList(0, 2).contains("rt-xmas"), "no christmas in July: " + summer);
+    assertFalse(summer.isEmpty(), "a cold-start visitor in July still gets suggestions");
+    assertFalse(items(summer).stream().limit(2).toList().contains("rt-xmas"), "no christmas in July: " + summer);
   }
 
   @Test

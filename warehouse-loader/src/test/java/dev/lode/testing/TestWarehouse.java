@@ -32,6 +32,14 @@ public final class TestWarehouse {
   }
 
   /**
+   * Lode's tables in a database of their own on the shared engine, for a suite whose
+   * answers depend on every row in the warehouse (recommendations, evaluations).
+   */
+  public static Warehouse isolated(String name) {
+    return get().inDatabase(get().database() + "_" + name);
+  }
+
+  /**
    * The configuration tests use, the same for the whole JVM: external if configured, else
    * embedded over a fresh directory under target/.
    */
