@@ -51,7 +51,9 @@ final class Flusher implements Runnable {
         }
         // let a batch fill up for the rest of the interval: fewer, larger inserts
         long wait = lastFlush + settings.flushIntervalMs() - System.currentTimeMillis();
-        if (running && wait > 0 && batch.size() < settings.flushMaxRows()) {
+        // except for what a restart replayed from the spool: that is stored at once
+        boolean replay = batch.stream().anyMatch(Spool.Entry::replayed);
+        if (running && !replay && wait > 0 && batch.size() < settings.flushMaxRows()) {
           synchronized (this) {
             wait(wait); // stop() cuts the wait short
           }
