@@ -89,27 +89,8 @@ public abstract sealed class SqlBinder {
     }
   }
 
-  /** A ClickHouse string literal: backslash, quote and control characters escaped. */
+  /** A ClickHouse string literal; the one escaping rule is {@link dev.lode.warehouse.SqlLiteral#string}. */
   public static String quote(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 2).append('\'');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\\' -> b.append("\\\\");
-        case '\'' -> b.append("\\'");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        case '\0' -> b.append("\\0");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\x%02X", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('\'').toString();
+    return dev.lode.warehouse.SqlLiteral.string(s);
   }
 }

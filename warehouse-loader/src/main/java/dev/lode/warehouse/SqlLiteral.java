@@ -25,7 +25,7 @@ public final class SqlLiteral {
     return "toFloat64(" + x + ")";
   }
 
-  /** {@code 'value'} with backslashes, quotes and control characters escaped as ClickHouse reads them. */
+  /** {@code 'value'} with backslashes, quotes and every control character escaped as ClickHouse reads them. */
   public static String string(String value) {
     StringBuilder b = new StringBuilder(value.length() + 2).append('\'');
     for (int i = 0; i < value.length(); i++) {
@@ -37,7 +37,13 @@ public final class SqlLiteral {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         case '\0' -> b.append("\\0");
-        default -> b.append(c);
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\x%02X", (int) c)); // other control characters never appear raw
+          } else {
+            b.append(c);
+          }
+        }
       }
     }
     return b.append('\'').toString();
