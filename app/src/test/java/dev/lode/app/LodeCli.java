@@ -1,0 +1,101 @@
+package dev.lode.app;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code lode} command line run as a user runs it — a separate JVM per command, with
+ * its own {@code LODE_HOME} — for tests that drive the CLI from outside the process.
+ */
+public final class LodeCli {
+  private final Path home;
+
+  public LodeCli(Path home) {
+    this.home = home;
+  }
+
+  /** What one command printed (engine and driver log lines dropped) and its exit code. */
+  public record Result(int code, String out) {
+  }
+
+  /** Runs one command to its end. */
+  public Result run(String... args) throws Exception {
+    Process p = command(args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    // keep what the user reads, not the engine's or the driver's log lines
+    StringBuilder kept = new StringBuilder();
+    for (String l : out.split("\n", -1)) {
+      if (!l.startsWith("[") && !l.startsWith("WARNING") && !l.startsWith("SLF4J")) {
+        kept.append(l).append('\n');
+      }
+    }
+    return new Result(p.exitValue(), kept.toString().replaceAll("\n+$", "\n"));
+  }
+
+  /** A {@code lode serve} started in the background; closing it stops the server. */
+  public static final class Server implements AutoCloseable {
+    private final Process process;
+    private final List<String> banner;
+
+    private Server(Process process, List<String> banner) {
+      this.process = process;
+      this.banner = banner;
+    }
+
+    /** The lines the server printed up to and including the one naming the credentials file. */
+    public String banner() {
+      return String.join("\n", banner);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Starts {@code lode serve} and returns once its banner (which ends with the credentials line) is out. */
+  public Server serve() throws IOException {
+    Process server = command("serve").redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+    List<String> banner = new ArrayList<>();
+    String line;
+    while ((line = out.readLine()) != null) {
+      banner.add(line);
+      if (line.contains("credentials")) {
+        break;
+      }
+    }
+    // the server keeps logging; a full pipe would block it
+    Thread drain = new Thread(() -> {
+      try {
+        out.transferTo(java.io.Writer.nullWriter());
+      } catch (IOException ignored) {
+        // the server was stopped
+      }
+    });
+    drain.setDaemon(true);
+    drain.start();
+    return new Server(server, banner);
+  }
+
+  private ProcessBuilder command(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-Dlode.http.port=0", "-Dlode.demo.enabled=false",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-cp", System.getProperty("java.class.path"), "dev.lode.cli.Lode"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("LODE_HOME", home.toString());
+    return pb;
+  }
+}
