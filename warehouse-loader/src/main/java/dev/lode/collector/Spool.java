@@ -20,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector's write-ahead log: accepted events are appended to segment files and a
- * request is answered only once a background thread has fsync'd past its records — one
- * fsync covers every request that appended meanwhile (group commit). Records stay in
+ * The collector's write-ahead log: a request encodes its records into one framed buffer and
+ * queues it; a single background thread writes everything queued to the segment file and
+ * fsyncs once for all of it (group commit), and the request is answered only once that fsync
+ * covers its records. Request threads never touch the file, so they neither contend on it nor
+ * wait on each other's writes. Records stay in
  * memory until the flusher has inserted them into the warehouse and moved the
  * checkpoint; at start, records after the checkpoint are read back (a torn tail, never
  * acknowledged, is cut off). Frames are {@code [length][crc32c][payload]}.
@@ -40,8 +42,12 @@ final class Spool implements AutoCloseable {
   private final CollectorMetrics metrics;
   /** Guards the segment file and the pending queue; nobody waits on it. */
   private final Object lock = new Object();
-  /** The fsync thread waits here for appends. */
+  /** Guards {@link #queued} and {@link #appendSeq}; the fsync thread waits here for appends. */
   private final Object syncSignal = new Object();
+  /** Framed buffers appended but not yet written, in sequence order. */
+  private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+  /** The highest sequence written to a segment file (guarded by {@link #lock}). */
+  private long writtenSeq;
   /** Requests and the flusher wait here for fsyncs (one wake-up per fsync, not per append). */
   private final Object durableSignal = new Object();
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
@@ -159,54 +165,75 @@ final class Spool implements AutoCloseable {
     return (int) c.getValue();
   }
 
+  /** One request's records framed in one buffer, waiting for the fsync thread to write it. */
+  private record Batch(long seq, byte[] frames, int size, List<Object> records, int[] lengths) {
+  }
+
   /** Appends records; returns the sequence to wait for with {@link #awaitDurable}. */
   long append(List<Object> records) throws IOException {
     if (records.isEmpty()) {
       return 0;
     }
-    List<byte[]> payloads = new ArrayList<>(records.size());
-    int total = 0;
-    for (Object r : records) {
-      byte[] p = SpoolCodec.encode(r);
-      payloads.add(p);
-      total += 8 + p.length;
+    SpoolCodec.Out o = new SpoolCodec.Out(records.size() * 640);
+    int[] lengths = new int[records.size()];
+    CRC32C crc = new CRC32C();
+    for (int i = 0; i < lengths.length; i++) {
+      int start = o.size();
+      o.i(0).i(0); // length and checksum, filled in below
+      SpoolCodec.encode(records.get(i), o);
+      int len = o.size() - start - 8;
+      crc.reset();
+      crc.update(o.array(), start + 8, len);
+      o.putInt(start, len);
+      o.putInt(start + 4, (int) crc.getValue());
+      lengths[i] = len;
     }
-    ByteBuffer buf = ByteBuffer.allocate(total);
-    for (byte[] p : payloads) {
-      CRC32C c = new CRC32C();
-      c.update(p);
-      buf.putInt(p.length).putInt((int) c.getValue()).put(p);
-    }
-    buf.flip();
     long seq;
-    synchronized (lock) {
+    synchronized (syncSignal) {
       if (failure != null) {
         throw failure;
       }
       if (!running) {
         throw new IOException("the collector spool is closed");
       }
+      seq = ++appendSeq;
+      queued.add(new Batch(seq, o.array(), o.size(), records, lengths));
+      syncSignal.notify();
+    }
+    return seq;
+  }
+
+  /**
+   * Writes every queued batch to the segment file (rotating when it is full) and adds its
+   * records to the pending queue; called with {@link #lock} held, by the fsync thread and
+   * before an erasure seals the segment.
+   */
+  private void writeQueued() throws IOException {
+    while (true) {
+      Batch b;
+      synchronized (syncSignal) {
+        b = queued.poll();
+      }
+      if (b == null) {
+        return;
+      }
       if (currentOffset > segmentBytes) {
         rotate();
       }
-      seq = ++appendSeq;
+      ByteBuffer buf = ByteBuffer.wrap(b.frames(), 0, b.size());
       while (buf.hasRemaining()) {
         current.write(buf);
       }
       long pos = currentOffset;
-      for (int i = 0; i < payloads.size(); i++) {
-        int len = payloads.get(i).length;
-        pos += 8 + len;
-        pending.add(new Entry(seq, currentSegment, pos, records.get(i), len, false));
+      for (int i = 0; i < b.lengths().length; i++) {
+        pos += 8 + b.lengths()[i];
+        pending.add(new Entry(b.seq(), currentSegment, pos, b.records().get(i), b.lengths()[i], false));
       }
       currentOffset = pos;
-      pendingBytes += total;
-      metrics.spooledBytes.add(total);
+      pendingBytes += b.size();
+      writtenSeq = b.seq();
+      metrics.spooledBytes.add(b.size());
     }
-    synchronized (syncSignal) {
-      syncSignal.notify();
-    }
-    return seq;
   }
 
   private void rotate() throws IOException {
@@ -247,17 +274,18 @@ final class Spool implements AutoCloseable {
       }
       long target;
       FileChannel ch;
-      synchronized (lock) {
-        target = appendSeq;
-        ch = current;
-      }
-      if (target == durableSeq) {
-        if (!running) {
-          return;
-        }
-        continue;
-      }
       try {
+        synchronized (lock) {
+          writeQueued();
+          target = writtenSeq;
+          ch = current;
+        }
+        if (target == durableSeq) {
+          if (!running) {
+            return;
+          }
+          continue;
+        }
         ch.force(false);
       } catch (ClosedChannelException rotated) {
         continue; // rotation forced the old segment; force the new one
@@ -343,10 +371,11 @@ final class Spool implements AutoCloseable {
     long sealedSeq;
     long firstOpen;
     synchronized (lock) {
+      writeQueued(); // what was appended before the erasure belongs to the segments it seals
       if (currentOffset > 0) {
         rotate();
       }
-      sealedSeq = appendSeq;
+      sealedSeq = writtenSeq;
       firstOpen = currentSegment;
       long deadline = System.currentTimeMillis() + timeoutMs;
       while (checkpointedSeq < sealedSeq || pending.stream().anyMatch(e -> e.segment() < firstOpen)) {
