@@ -87,14 +87,14 @@ public final class CollectorBenchmark implements Benchmark {
           server.url(),
           server.context().warehouse().engine().map(e -> e.version()).orElse("external"));
       // warm up (JIT, connections, first parts): rounds of a tenth as many events, posted the same way,
-      // until the JIT compiler has settled (a round added under 5 % to the compile time), 12 rounds at most;
+      // until the JIT compiler has settled (a round cost it under 200 ms), 15 rounds at most;
       // the timed part then measures the steady state a long-running server is in
       int warmBatches = Math.max(20, batches / 10);
       var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
       AtomicInteger retries = new AtomicInteger();
       long warm = 0;
       int rounds = 0;
-      for (long compiled = -1; rounds < 12; rounds++) {
+      for (long compiled = -1; rounds < 15; rounds++) {
         List<byte[]> warmRequests = new ArrayList<>();
         for (int i = 0; i < warmBatches; i++) {
           warmRequests.add(RawHttpClient.post(base, "/v1/batch", auth,
@@ -104,7 +104,7 @@ public final class CollectorBenchmark implements Benchmark {
         warm += (long) warmBatches * batch;
         awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", warm, 120_000);
         long now = jit.getTotalCompilationTime();
-        if (compiled >= 0 && now - compiled < now / 20) {
+        if (compiled >= 0 && now - compiled < 200) {
           rounds++;
           break;
         }
@@ -115,6 +115,7 @@ public final class CollectorBenchmark implements Benchmark {
 
       Probe probe = new Probe(server, http, server.url() + "/v1/track", auth);
       double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+      long cpu0 = ProcessCpu.nanos();
       long t0 = System.nanoTime();
       probe.start();
       postAll(base, clients, requests, retries);
@@ -123,6 +124,7 @@ public final class CollectorBenchmark implements Benchmark {
       long expected = warm + events;
       long visible = awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", expected, 300_000);
       long tVisible = System.nanoTime();
+      double cpu = (ProcessCpu.nanos() - cpu0) / 1e9;
       probe.stop();
       if (visible != expected) {
         try (Connection c = server.context().warehouse().connect(); Statement st = c.createStatement();
@@ -164,6 +166,10 @@ public final class CollectorBenchmark implements Benchmark {
           ackRate, (tAck - t0) / 1e9, events, retries.get());
       System.out.printf("  end to end (visible in query) %,10.0f events/s   (%.2f s until count() = %,d)%n", e2eRate,
           (tVisible - t0) / 1e9, expected);
+      System.out.printf("  CPU used until visible         %,9.1f s      (this whole process: clients, server, engine, JIT, GC;"
+          + " %.1f µs per event; %,.0f events per CPU-second, %,.0f per %d-core second if nothing else ran)%n", cpu,
+          cpu * 1e6 / events, events / cpu, Runtime.getRuntime().availableProcessors() * events / cpu,
+          Runtime.getRuntime().availableProcessors());
       System.out.printf("  raw jdbc insert, same rows    %,10.0f rows/s     (EventWriter into a copy of events, 50k-row"
           + " batches, after the run)%n", raw);
       System.out.printf("  ratio end-to-end / raw        %10.2f%n", e2eRate / raw);

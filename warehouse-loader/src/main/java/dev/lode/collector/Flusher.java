@@ -76,7 +76,8 @@ final class Flusher implements Runnable {
     long bytes = 0;
     for (Spool.Entry e : batch) {
       bytes += 8 + e.bytes();
-      if (e.record() instanceof CollectedEvent ce) {
+      Object record = e.record(); // decodes the spooled bytes
+      if (record instanceof CollectedEvent ce) {
         // a dwell update in the same batch replaces its page view: one row, not two
         events.remove(ce.rowKey());
         events.put(ce.rowKey(), ce);
@@ -84,7 +85,7 @@ final class Flusher implements Runnable {
           replayed.add(ce);
         }
       } else {
-        quarantine.add((QuarantinedEvent) e.record());
+        quarantine.add((QuarantinedEvent) record);
       }
     }
     long backoff = 100;

@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -33,8 +34,76 @@ final class Spool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
   private static final String SUFFIX = ".seg";
 
-  /** One spooled record and where it ends in the spool (for the checkpoint). */
-  record Entry(long seq, long segment, long endOffset, Object record, int bytes, boolean replayed) {
+  /**
+   * One spooled record and where it ends in the spool (for the checkpoint). A record appended
+   * by this process waits in its encoded form, a slice of its request's frame buffer, and is
+   * decoded only when the flusher takes it: holding tens of thousands of decoded events (each
+   * a graph of strings and a map) until the next insert made every young collection copy them.
+   */
+  static final class Entry {
+    private final long seq;
+    private final long segment;
+    private final long endOffset;
+    private final int bytes;
+    private final boolean replayed;
+    private final long received;
+    private final byte[] frames;
+    private final int offset;
+    private final Object decoded;
+
+    private Entry(long seq, long segment, long endOffset, int bytes, boolean replayed, long received, byte[] frames,
+                  int offset, Object decoded) {
+      this.seq = seq;
+      this.segment = segment;
+      this.endOffset = endOffset;
+      this.bytes = bytes;
+      this.replayed = replayed;
+      this.received = received;
+      this.frames = frames;
+      this.offset = offset;
+      this.decoded = decoded;
+    }
+
+    /** A record read back at start, kept decoded. */
+    static Entry replayed(long segment, long endOffset, Object record, int bytes) {
+      return new Entry(0, segment, endOffset, bytes, true, receivedTime(record), null, 0, record);
+    }
+
+    long seq() {
+      return seq;
+    }
+
+    long segment() {
+      return segment;
+    }
+
+    long endOffset() {
+      return endOffset;
+    }
+
+    /** The payload's size in bytes (its frame adds 8). */
+    int bytes() {
+      return bytes;
+    }
+
+    /** Whether it was read back from the spool at start rather than appended by this process. */
+    boolean replayed() {
+      return replayed;
+    }
+
+    /** The record: a {@link CollectedEvent} or a {@link QuarantinedEvent}. */
+    Object record() {
+      return decoded != null ? decoded : SpoolCodec.decode(ByteBuffer.wrap(frames, offset, bytes).slice());
+    }
+
+    /** When the record was received (for the flush-lag gauge). */
+    long received() {
+      return received;
+    }
+  }
+
+  private static long receivedTime(Object record) {
+    return record instanceof CollectedEvent ce ? ce.receivedTime() : ((QuarantinedEvent) record).receivedTime();
   }
 
   private final Path dir;
@@ -48,8 +117,10 @@ final class Spool implements AutoCloseable {
   private final ArrayDeque<Batch> queued = new ArrayDeque<>();
   /** The highest sequence written to a segment file (guarded by {@link #lock}). */
   private long writtenSeq;
-  /** Requests and the flusher wait here for fsyncs (one wake-up per fsync, not per append). */
+  /** The flusher waits here for fsyncs (one wake-up per fsync, not per append). */
   private final Object durableSignal = new Object();
+  /** Requests parked in {@link #awaitDurable}. */
+  private final java.util.Set<Thread> durableWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
   private FileChannel current;
   private long currentSegment;
@@ -139,7 +210,7 @@ final class Spool implements AutoCloseable {
         }
         Object record = SpoolCodec.decode(ByteBuffer.wrap(all, (int) pos + 8, len).slice());
         pos += 8 + len;
-        pending.add(new Entry(0, seg, pos, record, len, true));
+        pending.add(Entry.replayed(seg, pos, record, len));
         pendingBytes += len;
         replayed++;
       }
@@ -225,9 +296,13 @@ final class Spool implements AutoCloseable {
         current.write(buf);
       }
       long pos = currentOffset;
+      int at = 0;
       for (int i = 0; i < b.lengths().length; i++) {
-        pos += 8 + b.lengths()[i];
-        pending.add(new Entry(b.seq(), currentSegment, pos, b.records().get(i), b.lengths()[i], false));
+        int len = b.lengths()[i];
+        pos += 8 + len;
+        pending.add(new Entry(b.seq(), currentSegment, pos, len, false, receivedTime(b.records().get(i)), b.frames(),
+            at + 8, null));
+        at += 8 + len;
       }
       currentOffset = pos;
       pendingBytes += b.size();
@@ -244,20 +319,44 @@ final class Spool implements AutoCloseable {
     current = FileChannel.open(segmentPath(currentSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  /** Blocks until every append up to {@code seq} is fsync'd. */
+  /**
+   * Blocks until every append up to {@code seq} is fsync'd. Requests park on their own and
+   * are unparked by the fsync thread, rather than all waking on one monitor and queueing to
+   * re-enter it after every fsync.
+   */
   void awaitDurable(long seq, long timeoutMs) throws IOException, InterruptedException {
+    if (durableSeq >= seq) {
+      return;
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    synchronized (durableSignal) {
+    Thread me = Thread.currentThread();
+    durableWaiters.add(me);
+    try {
       while (durableSeq < seq) {
         if (failure != null) {
           throw failure;
         }
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IOException("the spool did not become durable within " + timeoutMs + " ms");
         }
-        durableSignal.wait(left);
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
       }
+    } finally {
+      durableWaiters.remove(me);
+    }
+  }
+
+  /** Wakes every request waiting for durability (each checks whether the fsync covered it). */
+  private void wakeDurableWaiters() {
+    for (Thread t : durableWaiters) {
+      LockSupport.unpark(t);
+    }
+    synchronized (durableSignal) {
+      durableSignal.notifyAll(); // the flusher
     }
   }
 
@@ -292,16 +391,12 @@ final class Spool implements AutoCloseable {
       } catch (IOException e) {
         LOG.error("collector spool: fsync failed; refusing new events", e);
         failure = e;
-        synchronized (durableSignal) {
-          durableSignal.notifyAll();
-        }
+        wakeDurableWaiters();
         return;
       }
       metrics.fsyncs.increment();
       durableSeq = target;
-      synchronized (durableSignal) {
-        durableSignal.notifyAll();
-      }
+      wakeDurableWaiters();
     }
   }
 
@@ -434,10 +529,7 @@ final class Spool implements AutoCloseable {
   long oldestQueuedReceived() {
     synchronized (lock) {
       Entry e = pending.peek();
-      if (e == null) {
-        return -1;
-      }
-      return e.record() instanceof CollectedEvent ce ? ce.receivedTime() : ((QuarantinedEvent) e.record()).receivedTime();
+      return e == null ? -1 : e.received();
     }
   }
 
