@@ -87,14 +87,15 @@ public final class CollectorBenchmark implements Benchmark {
           server.url(),
           server.context().warehouse().engine().map(e -> e.version()).orElse("external"));
       // warm up (JIT, connections, first parts): rounds of a tenth as many events, posted the same way,
-      // until the JIT compiler has settled (a round cost it under 200 ms), 15 rounds at most;
+      // until the JIT compiler has settled (a round cost it under 200 ms), 8 rounds at most;
       // the timed part then measures the steady state a long-running server is in
       int warmBatches = Math.max(20, batches / 10);
       var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
       AtomicInteger retries = new AtomicInteger();
       long warm = 0;
       int rounds = 0;
-      for (long compiled = -1; rounds < 15; rounds++) {
+      boolean settled = false;
+      for (long compiled = -1; rounds < 8; rounds++) {
         List<byte[]> warmRequests = new ArrayList<>();
         for (int i = 0; i < warmBatches; i++) {
           warmRequests.add(RawHttpClient.post(base, "/v1/batch", auth,
@@ -105,13 +106,15 @@ public final class CollectorBenchmark implements Benchmark {
         awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", warm, 120_000);
         long now = jit.getTotalCompilationTime();
         if (compiled >= 0 && now - compiled < 200) {
+          settled = true;
           rounds++;
           break;
         }
         compiled = now;
       }
-      System.out.printf("  warm-up: %d rounds of %,d events until the JIT settled (%,d ms compiling so far)%n", rounds,
-          (long) warmBatches * batch, jit.getTotalCompilationTime());
+      System.out.printf("  warm-up: %d rounds of %,d events, %s (%,d ms compiling so far)%n", rounds,
+          (long) warmBatches * batch, settled ? "the JIT settled" : "the cap; the JIT was still compiling",
+          jit.getTotalCompilationTime());
 
       Probe probe = new Probe(server, http, server.url() + "/v1/track", auth);
       double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
