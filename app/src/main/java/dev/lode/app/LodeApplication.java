@@ -12,11 +12,12 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
  * endpoint and the admin API. The same class serves the standalone launcher and the WAR.
  */
 public class LodeApplication extends ResourceConfig {
+  private final Collector collector;
 
   public LodeApplication(LodeContext context) {
     register(new StatusResource(context));
     register(new SqlUserAuthFilter(context.credentials()));
-    Collector collector = Collector.start(context.config(), context.credentials(), context.warehouse());
+    collector = Collector.start(context.config(), context.credentials(), context.warehouse());
     register(new CollectorResource(collector));
     register(new MetricsResource(collector));
     register(new ContainerLifecycleListener() { // flush what is spooled before the warehouse closes
@@ -35,5 +36,10 @@ public class LodeApplication extends ResourceConfig {
     });
     register(new AvaticaResource(context));
     register(new AdminResource(context));
+  }
+
+  /** The collector this application serves (the standalone server also maps it to a plain servlet). */
+  public Collector collector() {
+    return collector;
   }
 }

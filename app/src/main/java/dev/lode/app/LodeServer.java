@@ -61,7 +61,13 @@ public final class LodeServer implements AutoCloseable {
       jetty.addConnector(connector);
       ServletContextHandler handler = new ServletContextHandler();
       handler.setContextPath("/");
-      handler.addServlet(new ServletHolder(new ServletContainer(new LodeApplication(context))), "/*");
+      LodeApplication application = new LodeApplication(context);
+      handler.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
+      // the collector's hot POST paths skip Jersey (same Collector, same answers)
+      ServletHolder collector = new ServletHolder(new CollectorServlet(application.collector()));
+      for (String path : CollectorServlet.PATHS) {
+        handler.getServletHandler().addServletWithMapping(collector, path);
+      }
       jetty.setHandler(handler);
       jetty.start();
       LodeServer server = new LodeServer(context, jetty,

@@ -50,7 +50,7 @@ final class BodyDecoder {
       drain(in);
       throw tooLarge(tooLarge, "body of " + contentLength + " bytes exceeds the limit of " + limit + " bytes");
     }
-    byte[] raw = readBounded(in, limit);
+    byte[] raw = contentLength >= 0 ? readExactly(in, (int) contentLength, limit) : readBounded(in, limit);
     if (raw == null) {
       drain(in);
       throw tooLarge(tooLarge, "body exceeds the limit of " + limit + " bytes");
@@ -80,6 +80,29 @@ final class BodyDecoder {
     return new CollectorException(413, reason, msg);
   }
 
+  /**
+   * A body of announced length read straight into an array of that size (no buffer
+   * growing and copying); null if the stream has more than {@code limit} bytes after all.
+   */
+  private static byte[] readExactly(InputStream in, int length, int limit) throws IOException {
+    byte[] b = in.readNBytes(length);
+    if (b.length < length) {
+      return b; // the client sent less than it announced: what arrived is the body
+    }
+    int more = in.read();
+    if (more < 0) {
+      return b;
+    }
+    byte[] rest = readBounded(in, limit - length - 1);
+    if (rest == null) {
+      return null;
+    }
+    byte[] all = Arrays.copyOf(b, length + 1 + rest.length);
+    all[length] = (byte) more;
+    System.arraycopy(rest, 0, all, length + 1, rest.length);
+    return all;
+  }
+
   /** The stream's bytes, or null if there are more than {@code limit}. */
   private static byte[] readBounded(InputStream in, int limit) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 64 * 1024));
@@ -107,10 +130,23 @@ final class BodyDecoder {
     }
   }
 
+  private static boolean ascii(byte[] b, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Decodes UTF-8, replacing each invalid sequence with U+FFFD and recording where; a leading BOM is dropped. */
   static Text decode(byte[] bytes) {
     int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb && (bytes[2] & 0xff) == 0xbf
         ? 3 : 0;
+    if (ascii(bytes, start)) {
+      // most bodies: one compact copy, no decoder, no char buffer
+      return new Text(new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1), new int[0]);
+    }
     CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);

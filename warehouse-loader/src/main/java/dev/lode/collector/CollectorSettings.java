@@ -37,7 +37,7 @@ public record CollectorSettings(
         c.getInt("lode.collector.max-age-days", 3650) * 86_400_000L,
         c.getInt("lode.collector.max-pending-mb", 256) * 1024L * 1024L,
         c.getInt("lode.collector.spool.segment-mb", 64) * 1024L * 1024L,
-        c.getInt("lode.collector.flush-interval-ms", 200),
+        c.getInt("lode.collector.flush-interval-ms", 500),
         c.getInt("lode.collector.flush-max-rows", 50_000),
         c.getInt("lode.collector.dedup.capacity", 1_000_000),
         c.getInt("lode.collector.dedup.window-hours", 24) * 3_600_000L,

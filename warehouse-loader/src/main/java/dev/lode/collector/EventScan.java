@@ -18,50 +18,60 @@ final class EventScan {
   }
 
   void check(JsonNode event) throws RejectedEvent {
-    walk(event, "", 1);
+    walk(event, null, 1);
   }
 
-  private void walk(JsonNode n, String path, int depth) throws RejectedEvent {
+  /** Where a value sits in the event ({@code context.page.url}, {@code items[2]}); spelled out only for an error. */
+  private record Where(Where parent, String key, int index) {
+    @Override
+    public String toString() {
+      String up = parent == null ? "" : parent.toString();
+      return key == null ? up + "[" + index + "]" : up.isEmpty() ? key : up + "." + key;
+    }
+  }
+
+  private void walk(JsonNode n, Where path, int depth) throws RejectedEvent {
     if (depth > maxDepth) {
-      throw new RejectedEvent(ReasonCode.TOO_DEEP, "nesting deeper than " + maxDepth + " levels at " + path);
+      throw new RejectedEvent(ReasonCode.TOO_DEEP, "nesting deeper than " + maxDepth + " levels at "
+          + (path == null ? "" : path));
     }
     if (n.isObject()) {
       for (Map.Entry<String, JsonNode> e : n.properties()) {
-        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
-        checkString(e.getKey(), "key " + p);
+        Where p = new Where(path, e.getKey(), 0);
+        checkString(e.getKey(), "key ", p);
         walk(e.getValue(), p, depth + 1);
       }
     } else if (n.isArray()) {
       int i = 0;
       for (JsonNode c : n) {
-        walk(c, path + "[" + i++ + "]", depth + 1);
+        walk(c, new Where(path, null, i++), depth + 1);
       }
     } else if (n.isTextual()) {
       String s = n.textValue();
-      checkString(s, path);
+      checkString(s, "", path);
       // UTF-8 length is at most 3 bytes per char; only count when it might exceed the limit
       if ((long) s.length() * 3 > maxPropertyBytes && utf8Length(s) > maxPropertyBytes) {
-        throw new RejectedEvent(ReasonCode.OVERSIZE_PROPERTY, path + " is " + utf8Length(s)
+        throw new RejectedEvent(ReasonCode.OVERSIZE_PROPERTY, (path == null ? "" : path) + " is " + utf8Length(s)
             + " bytes; the limit per value is " + maxPropertyBytes);
       }
     }
   }
 
-  private static void checkString(String s, String where) throws RejectedEvent {
+  private static void checkString(String s, String what, Where path) throws RejectedEvent {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == 0) {
-        throw new RejectedEvent(ReasonCode.NUL_BYTE, where + " contains a NUL character");
+        throw new RejectedEvent(ReasonCode.NUL_BYTE, what + (path == null ? "" : path) + " contains a NUL character");
       }
       if (Character.isHighSurrogate(c)) {
         if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
           continue;
         }
-        throw new RejectedEvent(ReasonCode.INVALID_UTF8, where + " contains a lone surrogate (not valid Unicode)");
+        throw new RejectedEvent(ReasonCode.INVALID_UTF8, what + (path == null ? "" : path) + " contains a lone surrogate (not valid Unicode)");
       }
       if (Character.isLowSurrogate(c)) {
-        throw new RejectedEvent(ReasonCode.INVALID_UTF8, where + " contains a lone surrogate (not valid Unicode)");
+        throw new RejectedEvent(ReasonCode.INVALID_UTF8, what + (path == null ? "" : path) + " contains a lone surrogate (not valid Unicode)");
       }
     }
   }

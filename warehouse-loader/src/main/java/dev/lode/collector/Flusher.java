@@ -49,7 +49,9 @@ final class Flusher implements Runnable {
           }
           continue;
         }
-        // let a batch fill up for the rest of the interval: fewer, larger inserts
+        // let a batch fill up for the rest of the interval: fewer, larger inserts. The interval
+        // counts from the start of the previous insert, so under load inserts follow each other
+        // back to back, each taking what arrived while the previous one ran
         long wait = lastFlush + settings.flushIntervalMs() - System.currentTimeMillis();
         // except for what a restart replayed from the spool: that is stored at once
         boolean replay = batch.stream().anyMatch(Spool.Entry::replayed);
@@ -59,8 +61,8 @@ final class Flusher implements Runnable {
           }
           batch.addAll(spool.takeDurable(settings.flushMaxRows() - batch.size(), 0));
         }
-        store(batch);
         lastFlush = System.currentTimeMillis();
+        store(batch);
       } catch (InterruptedException e) {
         return;
       }
@@ -74,7 +76,8 @@ final class Flusher implements Runnable {
     long bytes = 0;
     for (Spool.Entry e : batch) {
       bytes += 8 + e.bytes();
-      if (e.record() instanceof CollectedEvent ce) {
+      Object record = e.record(); // decodes the spooled bytes
+      if (record instanceof CollectedEvent ce) {
         // a dwell update in the same batch replaces its page view: one row, not two
         events.remove(ce.rowKey());
         events.put(ce.rowKey(), ce);
@@ -82,7 +85,7 @@ final class Flusher implements Runnable {
           replayed.add(ce);
         }
       } else {
-        quarantine.add((QuarantinedEvent) e.record());
+        quarantine.add((QuarantinedEvent) record);
       }
     }
     long backoff = 100;

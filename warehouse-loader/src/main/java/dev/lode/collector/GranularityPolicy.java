@@ -40,7 +40,10 @@ public final class GranularityPolicy {
     }
   }
 
+  private static final int MAX_CACHED_NAMES = 10_000;
   private final List<Rule> rules;
+  /** The rule each seen event name resolved to: names repeat, so the patterns run once per name. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Rule> byName = new java.util.concurrent.ConcurrentHashMap<>();
 
   GranularityPolicy(List<Rule> rules) {
     this.rules = List.copyOf(rules);
@@ -104,6 +107,18 @@ public final class GranularityPolicy {
 
   /** The first rule matching the event name (the default rule matches everything). */
   public Rule ruleFor(String eventName) {
+    Rule known = byName.get(eventName);
+    if (known != null) {
+      return known;
+    }
+    Rule r = firstMatch(eventName);
+    if (byName.size() < MAX_CACHED_NAMES) { // bounded: a client sending random names cannot grow it
+      byName.put(eventName, r);
+    }
+    return r;
+  }
+
+  private Rule firstMatch(String eventName) {
     for (Rule r : rules) {
       if (r.matches(eventName)) {
         return r;

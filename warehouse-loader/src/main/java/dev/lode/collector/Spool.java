@@ -14,15 +14,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The collector's write-ahead log: accepted events are appended to segment files and a
- * request is answered only once a background thread has fsync'd past its records — one
- * fsync covers every request that appended meanwhile (group commit). Records stay in
+ * The collector's write-ahead log: a request encodes its records into one framed buffer and
+ * queues it; a single background thread writes everything queued to the segment file and
+ * fsyncs once for all of it (group commit), and the request is answered only once that fsync
+ * covers its records. Request threads never touch the file, so they neither contend on it nor
+ * wait on each other's writes. Records stay in
  * memory until the flusher has inserted them into the warehouse and moved the
  * checkpoint; at start, records after the checkpoint are read back (a torn tail, never
  * acknowledged, is cut off). Frames are {@code [length][crc32c][payload]}.
@@ -31,8 +34,76 @@ final class Spool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
   private static final String SUFFIX = ".seg";
 
-  /** One spooled record and where it ends in the spool (for the checkpoint). */
-  record Entry(long seq, long segment, long endOffset, Object record, int bytes, boolean replayed) {
+  /**
+   * One spooled record and where it ends in the spool (for the checkpoint). A record appended
+   * by this process waits in its encoded form, a slice of its request's frame buffer, and is
+   * decoded only when the flusher takes it: holding tens of thousands of decoded events (each
+   * a graph of strings and a map) until the next insert made every young collection copy them.
+   */
+  static final class Entry {
+    private final long seq;
+    private final long segment;
+    private final long endOffset;
+    private final int bytes;
+    private final boolean replayed;
+    private final long received;
+    private final byte[] frames;
+    private final int offset;
+    private final Object decoded;
+
+    private Entry(long seq, long segment, long endOffset, int bytes, boolean replayed, long received, byte[] frames,
+                  int offset, Object decoded) {
+      this.seq = seq;
+      this.segment = segment;
+      this.endOffset = endOffset;
+      this.bytes = bytes;
+      this.replayed = replayed;
+      this.received = received;
+      this.frames = frames;
+      this.offset = offset;
+      this.decoded = decoded;
+    }
+
+    /** A record read back at start, kept decoded. */
+    static Entry replayed(long segment, long endOffset, Object record, int bytes) {
+      return new Entry(0, segment, endOffset, bytes, true, receivedTime(record), null, 0, record);
+    }
+
+    long seq() {
+      return seq;
+    }
+
+    long segment() {
+      return segment;
+    }
+
+    long endOffset() {
+      return endOffset;
+    }
+
+    /** The payload's size in bytes (its frame adds 8). */
+    int bytes() {
+      return bytes;
+    }
+
+    /** Whether it was read back from the spool at start rather than appended by this process. */
+    boolean replayed() {
+      return replayed;
+    }
+
+    /** The record: a {@link CollectedEvent} or a {@link QuarantinedEvent}. */
+    Object record() {
+      return decoded != null ? decoded : SpoolCodec.decode(ByteBuffer.wrap(frames, offset, bytes).slice());
+    }
+
+    /** When the record was received (for the flush-lag gauge). */
+    long received() {
+      return received;
+    }
+  }
+
+  private static long receivedTime(Object record) {
+    return record instanceof CollectedEvent ce ? ce.receivedTime() : ((QuarantinedEvent) record).receivedTime();
   }
 
   private final Path dir;
@@ -40,10 +111,16 @@ final class Spool implements AutoCloseable {
   private final CollectorMetrics metrics;
   /** Guards the segment file and the pending queue; nobody waits on it. */
   private final Object lock = new Object();
-  /** The fsync thread waits here for appends. */
+  /** Guards {@link #queued} and {@link #appendSeq}; the fsync thread waits here for appends. */
   private final Object syncSignal = new Object();
-  /** Requests and the flusher wait here for fsyncs (one wake-up per fsync, not per append). */
+  /** Framed buffers appended but not yet written, in sequence order. */
+  private final ArrayDeque<Batch> queued = new ArrayDeque<>();
+  /** The highest sequence written to a segment file (guarded by {@link #lock}). */
+  private long writtenSeq;
+  /** The flusher waits here for fsyncs (one wake-up per fsync, not per append). */
   private final Object durableSignal = new Object();
+  /** Requests parked in {@link #awaitDurable}. */
+  private final java.util.Set<Thread> durableWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
   private FileChannel current;
   private long currentSegment;
@@ -133,7 +210,7 @@ final class Spool implements AutoCloseable {
         }
         Object record = SpoolCodec.decode(ByteBuffer.wrap(all, (int) pos + 8, len).slice());
         pos += 8 + len;
-        pending.add(new Entry(0, seg, pos, record, len, true));
+        pending.add(Entry.replayed(seg, pos, record, len));
         pendingBytes += len;
         replayed++;
       }
@@ -159,54 +236,79 @@ final class Spool implements AutoCloseable {
     return (int) c.getValue();
   }
 
+  /** One request's records framed in one buffer, waiting for the fsync thread to write it. */
+  private record Batch(long seq, byte[] frames, int size, List<Object> records, int[] lengths) {
+  }
+
   /** Appends records; returns the sequence to wait for with {@link #awaitDurable}. */
   long append(List<Object> records) throws IOException {
     if (records.isEmpty()) {
       return 0;
     }
-    List<byte[]> payloads = new ArrayList<>(records.size());
-    int total = 0;
-    for (Object r : records) {
-      byte[] p = SpoolCodec.encode(r);
-      payloads.add(p);
-      total += 8 + p.length;
+    SpoolCodec.Out o = new SpoolCodec.Out(records.size() * 640);
+    int[] lengths = new int[records.size()];
+    CRC32C crc = new CRC32C();
+    for (int i = 0; i < lengths.length; i++) {
+      int start = o.size();
+      o.i(0).i(0); // length and checksum, filled in below
+      SpoolCodec.encode(records.get(i), o);
+      int len = o.size() - start - 8;
+      crc.reset();
+      crc.update(o.array(), start + 8, len);
+      o.putInt(start, len);
+      o.putInt(start + 4, (int) crc.getValue());
+      lengths[i] = len;
     }
-    ByteBuffer buf = ByteBuffer.allocate(total);
-    for (byte[] p : payloads) {
-      CRC32C c = new CRC32C();
-      c.update(p);
-      buf.putInt(p.length).putInt((int) c.getValue()).put(p);
-    }
-    buf.flip();
     long seq;
-    synchronized (lock) {
+    synchronized (syncSignal) {
       if (failure != null) {
         throw failure;
       }
       if (!running) {
         throw new IOException("the collector spool is closed");
       }
+      seq = ++appendSeq;
+      queued.add(new Batch(seq, o.array(), o.size(), records, lengths));
+      syncSignal.notify();
+    }
+    return seq;
+  }
+
+  /**
+   * Writes every queued batch to the segment file (rotating when it is full) and adds its
+   * records to the pending queue; called with {@link #lock} held, by the fsync thread and
+   * before an erasure seals the segment.
+   */
+  private void writeQueued() throws IOException {
+    while (true) {
+      Batch b;
+      synchronized (syncSignal) {
+        b = queued.poll();
+      }
+      if (b == null) {
+        return;
+      }
       if (currentOffset > segmentBytes) {
         rotate();
       }
-      seq = ++appendSeq;
+      ByteBuffer buf = ByteBuffer.wrap(b.frames(), 0, b.size());
       while (buf.hasRemaining()) {
         current.write(buf);
       }
       long pos = currentOffset;
-      for (int i = 0; i < payloads.size(); i++) {
-        int len = payloads.get(i).length;
+      int at = 0;
+      for (int i = 0; i < b.lengths().length; i++) {
+        int len = b.lengths()[i];
         pos += 8 + len;
-        pending.add(new Entry(seq, currentSegment, pos, records.get(i), len, false));
+        pending.add(new Entry(b.seq(), currentSegment, pos, len, false, receivedTime(b.records().get(i)), b.frames(),
+            at + 8, null));
+        at += 8 + len;
       }
       currentOffset = pos;
-      pendingBytes += total;
-      metrics.spooledBytes.add(total);
+      pendingBytes += b.size();
+      writtenSeq = b.seq();
+      metrics.spooledBytes.add(b.size());
     }
-    synchronized (syncSignal) {
-      syncSignal.notify();
-    }
-    return seq;
   }
 
   private void rotate() throws IOException {
@@ -217,20 +319,44 @@ final class Spool implements AutoCloseable {
     current = FileChannel.open(segmentPath(currentSegment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
-  /** Blocks until every append up to {@code seq} is fsync'd. */
+  /**
+   * Blocks until every append up to {@code seq} is fsync'd. Requests park on their own and
+   * are unparked by the fsync thread, rather than all waking on one monitor and queueing to
+   * re-enter it after every fsync.
+   */
   void awaitDurable(long seq, long timeoutMs) throws IOException, InterruptedException {
+    if (durableSeq >= seq) {
+      return;
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-    synchronized (durableSignal) {
+    Thread me = Thread.currentThread();
+    durableWaiters.add(me);
+    try {
       while (durableSeq < seq) {
         if (failure != null) {
           throw failure;
         }
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IOException("the spool did not become durable within " + timeoutMs + " ms");
         }
-        durableSignal.wait(left);
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
       }
+    } finally {
+      durableWaiters.remove(me);
+    }
+  }
+
+  /** Wakes every request waiting for durability (each checks whether the fsync covered it). */
+  private void wakeDurableWaiters() {
+    for (Thread t : durableWaiters) {
+      LockSupport.unpark(t);
+    }
+    synchronized (durableSignal) {
+      durableSignal.notifyAll(); // the flusher
     }
   }
 
@@ -247,33 +373,30 @@ final class Spool implements AutoCloseable {
       }
       long target;
       FileChannel ch;
-      synchronized (lock) {
-        target = appendSeq;
-        ch = current;
-      }
-      if (target == durableSeq) {
-        if (!running) {
-          return;
-        }
-        continue;
-      }
       try {
+        synchronized (lock) {
+          writeQueued();
+          target = writtenSeq;
+          ch = current;
+        }
+        if (target == durableSeq) {
+          if (!running) {
+            return;
+          }
+          continue;
+        }
         ch.force(false);
       } catch (ClosedChannelException rotated) {
         continue; // rotation forced the old segment; force the new one
       } catch (IOException e) {
         LOG.error("collector spool: fsync failed; refusing new events", e);
         failure = e;
-        synchronized (durableSignal) {
-          durableSignal.notifyAll();
-        }
+        wakeDurableWaiters();
         return;
       }
       metrics.fsyncs.increment();
       durableSeq = target;
-      synchronized (durableSignal) {
-        durableSignal.notifyAll();
-      }
+      wakeDurableWaiters();
     }
   }
 
@@ -343,10 +466,11 @@ final class Spool implements AutoCloseable {
     long sealedSeq;
     long firstOpen;
     synchronized (lock) {
+      writeQueued(); // what was appended before the erasure belongs to the segments it seals
       if (currentOffset > 0) {
         rotate();
       }
-      sealedSeq = appendSeq;
+      sealedSeq = writtenSeq;
       firstOpen = currentSegment;
       long deadline = System.currentTimeMillis() + timeoutMs;
       while (checkpointedSeq < sealedSeq || pending.stream().anyMatch(e -> e.segment() < firstOpen)) {
@@ -405,10 +529,7 @@ final class Spool implements AutoCloseable {
   long oldestQueuedReceived() {
     synchronized (lock) {
       Entry e = pending.peek();
-      if (e == null) {
-        return -1;
-      }
-      return e.record() instanceof CollectedEvent ce ? ce.receivedTime() : ((QuarantinedEvent) e.record()).receivedTime();
+      return e == null ? -1 : e.received();
     }
   }
 

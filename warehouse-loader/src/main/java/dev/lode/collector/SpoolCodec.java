@@ -16,7 +16,13 @@ final class SpoolCodec {
   }
 
   static byte[] encode(Object record) {
-    Out o = new Out();
+    Out o = new Out(1024);
+    encode(record, o);
+    return o.toByteArray();
+  }
+
+  /** Appends the record's binary form to {@code o} (the spool frames a request's records in one buffer). */
+  static void encode(Object record, Out o) {
     if (record instanceof CollectedEvent e) {
       o.b(EVENT);
       o.s(e.eventId()).l(e.eventTime()).l(e.receivedTime()).l(e.sentTime() == null ? Long.MIN_VALUE : e.sentTime());
@@ -34,7 +40,6 @@ final class SpoolCodec {
     } else {
       throw new IllegalArgumentException(String.valueOf(record));
     }
-    return o.toByteArray();
   }
 
   static Object decode(ByteBuffer b) {
@@ -91,9 +96,29 @@ final class SpoolCodec {
   }
 
   /** A growable big-endian writer (unsynchronized, unlike ByteArrayOutputStream). */
-  private static final class Out {
-    private byte[] buf = new byte[1024];
+  static final class Out {
+    private byte[] buf;
     private int n;
+
+    Out(int capacity) {
+      buf = new byte[Math.max(64, capacity)];
+    }
+
+    int size() {
+      return n;
+    }
+
+    byte[] array() {
+      return buf;
+    }
+
+    /** Overwrites the int at {@code at} (a frame's length or checksum, known once its record is written). */
+    void putInt(int at, int v) {
+      buf[at] = (byte) (v >>> 24);
+      buf[at + 1] = (byte) (v >>> 16);
+      buf[at + 2] = (byte) (v >>> 8);
+      buf[at + 3] = (byte) v;
+    }
 
     private void ensure(int more) {
       if (n + more > buf.length) {
@@ -122,6 +147,24 @@ final class SpoolCodec {
     }
 
     Out s(String v) {
+      // ASCII (almost every tracked value) is copied char by char, without an intermediate byte[]
+      int len = v.length();
+      ensure(4 + len);
+      int at = n + 4;
+      int i = 0;
+      while (i < len) {
+        char c = v.charAt(i);
+        if (c >= 0x80) {
+          break;
+        }
+        buf[at + i] = (byte) c;
+        i++;
+      }
+      if (i == len) {
+        i(len);
+        n += len;
+        return this;
+      }
       byte[] u = v.getBytes(StandardCharsets.UTF_8);
       i(u.length);
       ensure(u.length);
