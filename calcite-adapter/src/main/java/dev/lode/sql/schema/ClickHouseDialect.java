@@ -30,7 +30,8 @@ import org.apache.calcite.sql.dialect.ClickHouseSqlDialect;
  * Interval arithmetic the BI tools' {@code TIMESTAMPADD}/{@code TIMESTAMPDIFF} expand to is
  * written with ClickHouse's interval functions and {@code dateDiff}/{@code age}, which ClickHouse
  * accepts where Calcite's standard forms ({@code INTERVAL '1' DAY * n}, {@code INTERVAL -'7' DAY},
- * reinterpreted date differences, {@code /INT}) fail.
+ * reinterpreted date differences, {@code /INT}) fail; integer division is {@code intDiv}, as
+ * ClickHouse's {@code /} always returns a float.
  */
 public class ClickHouseDialect extends ClickHouseSqlDialect {
   public static final ClickHouseDialect INSTANCE = new ClickHouseDialect();
@@ -119,8 +120,11 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
           List.of(REX.makeLiteral(months ? "month" : "millisecond"), diff.getOperands().get(1),
               diff.getOperands().get(0)));
     }
-    if (call.getOperator().getName().equals("/INT") && call.getOperands().size() == 2) {
-      // Calcite's integer division truncates toward zero, as ClickHouse's intDiv does; "/INT" is not SQL
+    if (call.getOperands().size() == 2 && (call.getOperator().getName().equals("/INT")
+        || (call.getKind() == SqlKind.DIVIDE || call.getKind() == SqlKind.CHECKED_DIVIDE)
+        && SqlTypeUtil.isIntType(call.getType()))) {
+      // Calcite divides integers with truncation toward zero, as ClickHouse's intDiv does;
+      // ClickHouse's "/" always divides as floating point (and "/INT" is not SQL)
       return REX.makeCall(call.getType(), ClickHouseFunction.INT_DIV, call.getOperands());
     }
     if ((call.getKind() == SqlKind.TIMES || call.getKind() == SqlKind.CHECKED_TIMES) && SqlTypeUtil.isInterval(call.getType()) && call.getOperands().size() == 2) {
@@ -133,9 +137,11 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
             return r;
           }
           String[] unit = IntervalUnit.of(value.longValueExact(), months);
-          RexNode count = unit[1].equals("1") ? n
-              : REX.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.MULTIPLY,
-                  REX.makeBigintLiteral(new java.math.BigDecimal(unit[1])), n);
+          java.math.BigDecimal k = new java.math.BigDecimal(unit[1]);
+          RexNode count = k.equals(java.math.BigDecimal.ONE) ? n
+              : n instanceof RexLiteral nl && nl.getValueAs(java.math.BigDecimal.class) != null
+                  ? REX.makeBigintLiteral(k.multiply(nl.getValueAs(java.math.BigDecimal.class)))
+                  : REX.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.MULTIPLY, REX.makeBigintLiteral(k), n);
           return REX.makeCall(call.getType(), ClickHouseFunction.toInterval(unit[0]), List.of(count));
         }
       }
