@@ -9,7 +9,8 @@ import org.apache.calcite.runtime.Hook;
  * a GROUP BY over a GROUP BY; ClickHouse answers it directly (and exactly) with
  * {@code uniqExact}, so the rewrite is removed and the distinct aggregate is pushed as is.
  * Merge joins in the JVM and semi-join rewrites (which Calcite cannot express in JDBC SQL) are
- * removed too, so joins of warehouse relations stay in ClickHouse,
+ * removed too, so joins of warehouse relations stay in ClickHouse (in the order the statement
+ * writes them: join reordering rules are removed),
  * and every plan gets the {@link NestedJoinProgram} pass, so bushy joins can be written as
  * ClickHouse SQL.
  */
@@ -39,6 +40,13 @@ final class PlannerRules {
       p.removeRule(CoreRules.PROJECT_TO_SEMI_JOIN);
       p.removeRule(CoreRules.JOIN_ON_UNIQUE_TO_SEMI_JOIN);
       p.removeRule(CoreRules.JOIN_TO_SEMI_JOIN);
+      // without table statistics (every JDBC table is estimated at 100 rows) reordering joins
+      // is guesswork, and enumerating the orders of five joined tables took seconds per query:
+      // joins run in ClickHouse in the order the statement writes them
+      p.removeRule(CoreRules.JOIN_COMMUTE);
+      p.removeRule(org.apache.calcite.rel.rules.JoinPushThroughJoinRule.LEFT);
+      p.removeRule(org.apache.calcite.rel.rules.JoinPushThroughJoinRule.RIGHT);
+      p.removeRule(CoreRules.JOIN_ASSOCIATE);
     });
     Hook.PROGRAM.add((java.util.function.Consumer<org.apache.calcite.util.Holder<org.apache.calcite.tools.Program>>)
         holder -> holder.set(org.apache.calcite.tools.Programs.sequence(
