@@ -183,4 +183,20 @@ class ManyJoinsTest {
     assertEquals(expected.entrySet().stream().map(e -> List.of(e.getKey().split("/")[0], e.getKey().split("/")[1],
         Long.toString(e.getValue()))).toList(), rows);
   }
+
+  @Test
+  void inAndExistsSubQueriesRunInClickHouse() throws SQLException {
+    long withCompletedOrder = EVENTS.stream().filter(e -> ORDERS.stream()
+        .anyMatch(o -> o.person().equals(e) && o.status().equals("completed"))).count();
+    List<List<String>> rows = new ArrayList<>();
+    String sql = run("SELECT COUNT(*) FROM events WHERE event_name = 'mj_event'"
+        + " AND person_id IN (SELECT person_id FROM orders WHERE status = 'completed')", rows);
+    assertTrue(sql.contains("JOIN"), sql);
+    assertEquals(List.of(List.of(Long.toString(withCompletedOrder))), rows);
+    long withAnyOrder = EVENTS.stream().filter(e -> ORDERS.stream().anyMatch(o -> o.person().equals(e))).count();
+    rows.clear();
+    run("SELECT COUNT(*) FROM events e WHERE e.event_name = 'mj_event'"
+        + " AND EXISTS (SELECT 1 FROM orders o WHERE o.person_id = e.person_id)", rows);
+    assertEquals(List.of(List.of(Long.toString(withAnyOrder))), rows);
+  }
 }
