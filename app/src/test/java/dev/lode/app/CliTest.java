@@ -56,7 +56,7 @@ class CliTest {
 
       Result bad = run("sql", "SELEC 1");
       assertEquals(1, bad.code, bad.out);
-      assertEquals("error: Non-query expression encountered in illegal context\n", bad.out);
+      assertEquals("error: SQL syntax error: Non-query expression encountered in illegal context\n", bad.out);
 
       Result still = run("sql", "SELECT count(*) AS events FROM events");
       assertEquals(0, still.code, still.out);
