@@ -91,12 +91,19 @@ final class SqlCommand implements Command {
   }
 
   /**
-   * The part of a remote error a user needs: Avatica wraps the server's exception chain
-   * as {@code … Remote driver error: A -> B -> C}; the last link says what was wrong.
+   * The part of a remote error a user needs: the server's message after Avatica's
+   * {@code … Remote driver error: } (without the causes listed to admins), or, where Avatica
+   * wrapped an exception chain as {@code A -> B -> C}, the last link, which says what was wrong.
    */
   static String reason(String message) {
     if (message == null) {
       return "unknown error";
+    }
+    int remote = message.indexOf("Remote driver error: ");
+    if (remote >= 0 && !message.contains(" -> ")) {
+      String m = message.substring(remote + "Remote driver error: ".length());
+      int caused = m.indexOf("\n  caused by ");
+      return caused < 0 ? m : m.substring(0, caused);
     }
     int arrow = message.lastIndexOf(" -> ");
     String last = arrow < 0 ? message : message.substring(arrow + 4);

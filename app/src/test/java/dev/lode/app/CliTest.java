@@ -31,7 +31,7 @@ class CliTest {
 
       LodeCli.Result bad = cli.run("sql", "SELEC 1");
       assertEquals(1, bad.code(), bad.out());
-      assertEquals("error: Non-query expression encountered in illegal context\n", bad.out());
+      assertEquals("error: SQL syntax error: Non-query expression encountered in illegal context\n", bad.out());
 
       LodeCli.Result still = cli.run("sql", "SELECT count(*) AS events FROM events");
       assertEquals(0, still.code(), still.out());

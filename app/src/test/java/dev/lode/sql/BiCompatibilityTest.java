@@ -101,8 +101,8 @@ class BiCompatibilityTest {
   @Test
   void timeGrainSqlOfBiTools() throws SQLException {
     String where = " FROM events WHERE event_name = 'bi_event'";
-    // Superset / Metabase: DATE_TRUNC; Tableau and the standard: FLOOR, EXTRACT, CAST (TIMESTAMPADD and
-    // TIMESTAMPDIFF do not yet generate valid ClickHouse SQL: see docs/sql.md)
+    // Superset / Metabase: DATE_TRUNC; Tableau and the standard: FLOOR, EXTRACT, CAST (TIMESTAMPADD,
+    // TIMESTAMPDIFF and interval arithmetic: TimeArithmeticTest)
     assertEquals(List.of(List.of("2032-02-03 00:00:00.0", "2"), List.of("2032-02-04 00:00:00.0", "1")),
         str(rows("protobuf", "/avatica", "SELECT DATE_TRUNC('day', event_time) AS d, COUNT(*)" + where
             + " GROUP BY DATE_TRUNC('day', event_time) ORDER BY d")));

@@ -129,6 +129,7 @@ class SqlEndpointSecurityTest {
       double seconds = (System.nanoTime() - t0) / 1e9;
       assertTrue(message(e).contains("statement timeout: the query ran longer than lode.sql.timeout-seconds="
           + SqlClient.TIMEOUT_SECONDS), message(e));
+      assertEquals("57014", e.getSQLState());
       assertTrue(seconds < SqlClient.TIMEOUT_SECONDS + 8, "stopped after " + seconds + " s");
       assertEquals(1, SqlClient.rows(st, "SELECT 1").size()); // the statement is usable again
     }
@@ -137,13 +138,41 @@ class SqlEndpointSecurityTest {
   @Test
   void resultSizeLimitIsAClearError() throws SQLException {
     try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
-      // rows past the limit fail while fetching, which the Avatica client raises as a runtime exception
-      Exception e = assertThrows(Exception.class, () -> SqlClient.rows(st,
+      // the server reads the result before answering the execute call, so the overrun fails the
+      // statement (a SQLException), not a later fetch (which the Avatica client raises unchecked)
+      SQLException e = assertThrows(SQLException.class, () -> st.executeQuery(
           "SELECT a.event_id, b.event_id FROM events a, events b WHERE a.event_id LIKE 'sec-%' AND b.event_id LIKE 'sec-%'"));
       assertTrue(message(e).contains("result too large: more than lode.sql.max-rows=" + SqlClient.MAX_ROWS), message(e));
+      assertEquals("54000", e.getSQLState());
+      // exactly at the limit is fine, and is fetched in many frames
+      assertEquals((int) SqlClient.MAX_ROWS, SqlClient.rows(st, "SELECT a.event_id FROM events a, events b"
+          + " WHERE a.event_id LIKE 'sec-%' AND b.event_id LIKE 'sec-%' LIMIT " + SqlClient.MAX_ROWS).size());
       List<List<Object>> limited = SqlClient.rows(st, "SELECT a.event_id FROM events a WHERE a.event_id LIKE 'sec-%'"
           + " ORDER BY a.event_id LIMIT 10");
       assertEquals(10, limited.size());
+    }
+  }
+
+  /** Bad SQL fails the statement with a SQLException that says what was wrong, for every role. */
+  @Test
+  void badSqlIsASqlExceptionNamingTheProblem() throws SQLException {
+    for (Credentials.Role role : List.of(Credentials.Role.ADMIN, Credentials.Role.ANALYST)) {
+      try (Connection c = SqlClient.connect(role); Statement st = c.createStatement()) {
+        SQLException syntax = assertThrows(SQLException.class, () -> st.executeQuery("SELECT FROM WHERE"));
+        assertTrue(message(syntax).contains("SQL syntax error"), message(syntax));
+        assertEquals("42601", syntax.getSQLState());
+        SQLException table = assertThrows(SQLException.class, () -> st.executeQuery("SELECT * FROM no_such_table"));
+        assertTrue(message(table).contains("Object 'no_such_table' not found"), message(table));
+        assertEquals("42000", table.getSQLState());
+        SQLException column = assertThrows(SQLException.class, () -> st.executeQuery("SELECT no_such_column FROM events"));
+        assertTrue(message(column).contains("Column 'no_such_column' not found"), message(column));
+        // an error only ClickHouse finds: its own reason reaches the client
+        SQLException engine = assertThrows(SQLException.class,
+            () -> st.executeQuery("SELECT CAST(event_id AS INTEGER) FROM events WHERE event_id LIKE 'sec-%'"));
+        assertTrue(message(engine).contains("ClickHouse could not run the query: Code: 6. DB::Exception: Cannot parse"
+            + " string 'sec-"), message(engine));
+        assertEquals(1, SqlClient.rows(st, "SELECT 1").size()); // the connection still works
+      }
     }
   }
 
@@ -153,6 +182,7 @@ class SqlEndpointSecurityTest {
       SQLException e = assertThrows(SQLException.class,
           () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a,b', 60, 'sideways'))"));
       assertTrue(message(e).contains("funnel(mode) must be one of ordered, strict, unordered, got 'sideways'"), message(e));
+      assertEquals("22023", e.getSQLState());
       SQLException f = assertThrows(SQLException.class,
           () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a,b[nope=1]', 60))"));
       assertTrue(message(f).contains("unknown event field 'nope'"), message(f));

@@ -1,6 +1,18 @@
 package dev.lode.sql.schema;
 
+import java.util.List;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataTypeSystem;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlIntervalLiteral;
+import org.apache.calcite.sql.parser.SqlParserUtil;
+import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
@@ -15,9 +27,16 @@ import org.apache.calcite.sql.dialect.ClickHouseSqlDialect;
  * never depend on the server's {@code count_distinct_implementation} setting. String literals
  * and identifiers escape backslashes, which ClickHouse (unlike standard SQL) reads as escapes:
  * otherwise a literal ending in a backslash would run on into the rest of the generated query.
+ * Interval arithmetic the BI tools' {@code TIMESTAMPADD}/{@code TIMESTAMPDIFF} expand to is
+ * written with ClickHouse's interval functions and {@code dateDiff}/{@code age}, which ClickHouse
+ * accepts where Calcite's standard forms ({@code INTERVAL '1' DAY * n}, {@code INTERVAL -'7' DAY},
+ * reinterpreted date differences, {@code /INT}) fail; integer division is {@code intDiv}, as
+ * ClickHouse's {@code /} always returns a float.
  */
 public class ClickHouseDialect extends ClickHouseSqlDialect {
   public static final ClickHouseDialect INSTANCE = new ClickHouseDialect();
+  /** Builds the substituted expressions; they exist only until SQL is generated from them. */
+  private static final RexBuilder REX = new RexBuilder(new SqlTypeFactoryImpl(RelDataTypeSystem.DEFAULT));
 
   private ClickHouseDialect() {
     super(ClickHouseSqlDialect.DEFAULT_CONTEXT);
@@ -45,6 +64,89 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
       }
       buf.append(ch);
     }
+  }
+
+  @Override
+  public void unparseSqlIntervalLiteral(SqlWriter writer, SqlIntervalLiteral literal, int leftPrec, int rightPrec) {
+    SqlIntervalLiteral.IntervalValue v = literal.getValueAs(SqlIntervalLiteral.IntervalValue.class);
+    boolean months = v.getIntervalQualifier().isYearMonth();
+    long value = v.getSign() * (months ? SqlParserUtil.intervalToMonths(v) : SqlParserUtil.intervalToMillis(v));
+    String[] unit = IntervalUnit.of(value, months);
+    writer.keyword("INTERVAL");
+    writer.print(unit[1]);
+    writer.setNeedWhitespace(true);
+    writer.keyword(unit[0]);
+  }
+
+  /**
+   * Calcite's own wrapping of a join's right-hand join (1.42) reads column names from a
+   * {@code SELECT *} and can reuse an alias of the left side; {@link NestedJoinProgram} puts a
+   * projection over such inputs instead, which becomes an ordinary aliased sub-query.
+   */
+  @Override
+  public boolean shouldWrapNestedJoin(RelNode rel) {
+    return false;
+  }
+
+  /**
+   * A JOIN that {@link NestedJoinProgram} marked as the right input of another join lists its
+   * columns, so the aliased sub-query around it names each one.
+   */
+  @Override
+  public boolean supportGenerateSelectStar(RelNode input) {
+    return !NestedJoinProgram.endsInNestedJoin(input) && super.supportGenerateSelectStar(input);
+  }
+
+  /**
+   * Rewrites, before SQL is generated, what Calcite expands {@code TIMESTAMPDIFF} and
+   * {@code TIMESTAMPADD} to: the reinterpreted difference of two datetimes (milliseconds, or
+   * months for year-month units) becomes {@code dateDiff('millisecond', a, b)} or
+   * {@code age('month', a, b)}; an interval literal times a number becomes
+   * {@code toIntervalDay(n)} and friends. Calcite's own integer division and cast around the
+   * difference stay, so results equal Calcite's evaluation of the same expression.
+   */
+  @Override
+  public RexNode prepareUnparse(RexNode rex) {
+    RexNode r = super.prepareUnparse(rex);
+    if (!(r instanceof RexCall call)) {
+      return r;
+    }
+    if (call.getKind() == SqlKind.REINTERPRET && call.getOperands().size() == 1
+        && call.getOperands().get(0) instanceof RexCall diff && diff.getKind() == SqlKind.MINUS
+        && SqlTypeUtil.isInterval(diff.getType()) && diff.getOperands().size() == 2
+        && SqlTypeUtil.isDatetime(diff.getOperands().get(0).getType())) {
+      boolean months = diff.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH;
+      return REX.makeCall(call.getType(), months ? ClickHouseFunction.AGE : ClickHouseFunction.DATE_DIFF,
+          List.of(REX.makeLiteral(months ? "month" : "millisecond"), diff.getOperands().get(1),
+              diff.getOperands().get(0)));
+    }
+    if (call.getOperands().size() == 2 && (call.getOperator().getName().equals("/INT")
+        || (call.getKind() == SqlKind.DIVIDE || call.getKind() == SqlKind.CHECKED_DIVIDE)
+        && SqlTypeUtil.isIntType(call.getType()))) {
+      // Calcite divides integers with truncation toward zero, as ClickHouse's intDiv does;
+      // ClickHouse's "/" always divides as floating point (and "/INT" is not SQL)
+      return REX.makeCall(call.getType(), ClickHouseFunction.INT_DIV, call.getOperands());
+    }
+    if ((call.getKind() == SqlKind.TIMES || call.getKind() == SqlKind.CHECKED_TIMES) && SqlTypeUtil.isInterval(call.getType()) && call.getOperands().size() == 2) {
+      for (int i = 0; i < 2; i++) {
+        if (call.getOperands().get(i) instanceof RexLiteral lit && SqlTypeUtil.isInterval(lit.getType())) {
+          RexNode n = call.getOperands().get(1 - i);
+          boolean months = lit.getType().getSqlTypeName().getFamily() == SqlTypeFamily.INTERVAL_YEAR_MONTH;
+          java.math.BigDecimal value = lit.getValueAs(java.math.BigDecimal.class);
+          if (value == null) {
+            return r;
+          }
+          String[] unit = IntervalUnit.of(value.longValueExact(), months);
+          java.math.BigDecimal k = new java.math.BigDecimal(unit[1]);
+          RexNode count = k.equals(java.math.BigDecimal.ONE) ? n
+              : n instanceof RexLiteral nl && nl.getValueAs(java.math.BigDecimal.class) != null
+                  ? REX.makeBigintLiteral(k.multiply(nl.getValueAs(java.math.BigDecimal.class)))
+                  : REX.makeCall(org.apache.calcite.sql.fun.SqlStdOperatorTable.MULTIPLY, REX.makeBigintLiteral(k), n);
+          return REX.makeCall(call.getType(), ClickHouseFunction.toInterval(unit[0]), List.of(count));
+        }
+      }
+    }
+    return r;
   }
 
   @Override

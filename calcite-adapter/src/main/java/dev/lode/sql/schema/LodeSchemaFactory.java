@@ -72,7 +72,7 @@ public final class LodeSchemaFactory {
     SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
     Expression expression = Schemas.subSchemaExpression(scratchRoot, name, JdbcSchema.class);
     // one convention per database: plans over different databases must never be mistaken for each other
-    this.convention = JdbcConvention.of(ClickHouseDialect.INSTANCE, expression, database);
+    this.convention = new ClickHouseConvention(expression, database);
     this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, functionDatabase, timeoutSeconds),
         ClickHouseDialect.INSTANCE, convention, database);
     RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());

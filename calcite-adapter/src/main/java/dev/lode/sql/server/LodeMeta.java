@@ -26,6 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.AvaticaParameter;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.Service.ErrorResponse;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
 import org.apache.calcite.avatica.MetaImpl;
@@ -53,6 +56,10 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
   private static final ThreadLocal<Credentials.User> CALLER = new ThreadLocal<>();
   private static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
   private static final int FRAME_ROWS = 100;
+  /** SQLSTATE of a result over {@code lode.sql.max-rows} (program limit exceeded). */
+  static final String RESULT_TOO_LARGE = "54000";
+  /** SQLSTATE of a statement stopped at {@code lode.sql.timeout-seconds} (query canceled). */
+  static final String TIMEOUT = "57014";
 
   /** One remote connection. */
   private static final class Conn {
@@ -76,6 +83,8 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
     String sql;
     Signature signature;
     ResultSet resultSet;
+    /** The result, read in full when the statement ran; frames are served from it. */
+    List<Object> rows;
     long rowsSent;
     /** The statement being audited: set when it starts, cleared when its audit entry is written. */
     String auditSql;
@@ -336,6 +345,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
 
   private void closeQuietly(Stmt s) {
     endAudit(s, "ok", s.rowsSent, "");
+    s.rows = null;
     try {
       if (s.resultSet != null) {
         s.resultSet.close();
@@ -397,7 +407,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
         s.statement = c.calcite.createStatement();
       }
       String run = rewrite(sql);
-      boolean hasResult = timed(s.statement, () -> s.statement.execute(run));
+      boolean hasResult = timed(() -> s.statement.execute(run));
       if (!hasResult) {
         int count = s.statement.getUpdateCount();
         endAudit(s, "ok", count, "");
@@ -437,7 +447,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
           s.prepared.setObject(i + 1, v == null ? null : v.toJdbc(UTC));
         }
       }
-      boolean hasResult = timed(s.prepared, s.prepared::execute);
+      boolean hasResult = timed(s.prepared::execute);
       if (!hasResult) {
         int count = s.prepared.getUpdateCount();
         endAudit(s, "ok", count, "");
@@ -467,7 +477,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
           endAudit(s, "denied", -1, e.getMessage());
           throw e;
         }
-        counts[i] = timed(s.statement, () -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
+        counts[i] = timed(() -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
         endAudit(s, "ok", counts[i], "");
       }
     } catch (SQLException | RuntimeException e) {
@@ -514,7 +524,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
         for (int i = 0; i < row.size(); i++) {
           s.prepared.setObject(i + 1, row.get(i) == null ? null : row.get(i).toJdbc(UTC));
         }
-        counts[r] = timed(s.prepared, s.prepared::execute) ? -1 : s.prepared.getUpdateCount();
+        counts[r] = timed(s.prepared::execute) ? -1 : s.prepared.getUpdateCount();
         total += Math.max(0, counts[r]);
       }
       endAudit(s, "ok", total, "");
@@ -529,15 +539,10 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
     Stmt s = stmt(h);
-    if (s.resultSet == null) {
+    if (s.rows == null) {
       throw new MissingResultsException(h);
     }
-    try {
-      return frame(s, offset, fetchMaxRowCount <= 0 ? FRAME_ROWS : fetchMaxRowCount);
-    } catch (SQLException e) {
-      endAudit(s, "failed", s.rowsSent, e.getMessage());
-      throw userError(s.owner, e);
-    }
+    return frame(s, offset, fetchMaxRowCount <= 0 ? FRAME_ROWS : fetchMaxRowCount);
   }
 
   @Override
@@ -561,6 +566,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
       }
       s.resultSet = null;
     }
+    s.rows = null;
     s.rowsSent = 0;
   }
 
@@ -575,13 +581,13 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
    * (A JVM-side watchdog was tried and dropped: cancelling Calcite mid-plan on a loaded
    * machine failed healthy queries.)
    */
-  private <T> T timed(Statement statement, SqlAction<T> action) throws SQLException {
+  private <T> T timed(SqlAction<T> action) throws SQLException {
     try {
       return action.run();
     } catch (SQLException | RuntimeException e) {
       if (isTimeout(e)) {
         throw new SQLException("statement timeout: the query ran longer than lode.sql.timeout-seconds="
-            + limits.timeoutSeconds() + " s and was stopped; narrow the time range or aggregate more", "57014", e);
+            + limits.timeoutSeconds() + " s and was stopped; narrow the time range or aggregate more", TIMEOUT, e);
       }
       throw e;
     }
@@ -598,65 +604,126 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
   }
 
   /**
-   * The error a user receives: admins get {@link #clientError}; others get its message redacted
-   * and without the chain of causes (whose engine messages the client would otherwise see).
+   * The error a user receives, as an Avatica error carrying a SQLSTATE (the JDBC client raises
+   * it as a {@link SQLException}): the message names what was wrong — the limit that was hit,
+   * the syntax or validation error, the invalid argument, or ClickHouse's own reason. Admins
+   * also get the chain of causes (with the generated ClickHouse SQL); others get the message
+   * redacted, since engine errors can quote the masked views' definitions.
    */
   private RuntimeException userError(Conn c, Throwable e) {
-    RuntimeException ce = e instanceof SQLException se ? clientError(se) : (RuntimeException) e;
-    if (c.user.role() == Credentials.Role.ADMIN || e instanceof SecurityException) {
-      return ce;
+    if (e instanceof SecurityException se) {
+      return se;
     }
-    return new IllegalStateException(redactor.apply(String.valueOf(ce.getMessage())));
-  }
-
-  /** A client-facing error: the deepest meaningful message, without Java stack noise. */
-  private static RuntimeException clientError(SQLException e) {
     if (Boolean.getBoolean("lode.sql.trace")) {
       e.printStackTrace();
     }
-    if (e.getMessage() != null && e.getMessage().startsWith("statement timeout")) {
-      return new IllegalStateException(e.getMessage(), e);
+    String message = clientMessage(e);
+    if (c.user.role() == Credentials.Role.ADMIN) {
+      StringBuilder chain = new StringBuilder(message);
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        chain.append("\n  caused by ").append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+      }
+      message = chain.toString();
+    } else {
+      message = redactor.apply(message);
+    }
+    return new AvaticaRuntimeException(message, ErrorResponse.UNKNOWN_ERROR_CODE, sqlState(e), AvaticaSeverity.ERROR);
+  }
+
+  /** A metadata request's error (its message has no user data to redact). */
+  private static RuntimeException clientError(SQLException e) {
+    return new AvaticaRuntimeException(clientMessage(e), ErrorResponse.UNKNOWN_ERROR_CODE, sqlState(e),
+        AvaticaSeverity.ERROR);
+  }
+
+  /** The deepest meaningful message of {@code e}, without Java stack noise. */
+  static String clientMessage(Throwable e) {
+    if (e instanceof SQLException se && (TIMEOUT.equals(se.getSQLState()) || RESULT_TOO_LARGE.equals(se.getSQLState()))) {
+      return se.getMessage();
     }
     String message = e.getMessage();
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+    String engine = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
       if (t instanceof IllegalArgumentException || t instanceof SecurityException
           || t.getClass().getName().endsWith("CalciteContextException")) {
-        message = t.getMessage();
+        message = m;
+      } else if (t instanceof org.apache.calcite.sql.parser.SqlParseException) {
+        message = "SQL syntax error: " + m.lines().findFirst().orElse(m);
+      } else if (m.contains("DB::Exception:") && engine == null) {
+        engine = m;
       }
     }
-    return new IllegalStateException(message, e);
+    if (engine != null) {
+      // the engine's reason, without its query id and internal plan expressions
+      String reason = engine.replaceAll("\\s*\\(queryId=.*", "").replaceAll(": while executing '.*'(?=\\.\\s*\\([A-Z_]+\\))", "").trim();
+      return "ClickHouse could not run the query: " + reason;
+    }
+    return message;
+  }
+
+  /** The SQLSTATE of an error: limits and timeouts, syntax, validation, invalid argument, else a general error. */
+  static String sqlState(Throwable e) {
+    String state = "HY000";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException se && (TIMEOUT.equals(se.getSQLState()) || RESULT_TOO_LARGE.equals(se.getSQLState()))) {
+        return se.getSQLState();
+      }
+      if (t instanceof org.apache.calcite.sql.parser.SqlParseException) {
+        return "42601";
+      }
+      if (t.getClass().getName().endsWith("CalciteContextException")) {
+        state = "42000";
+      } else if (t instanceof IllegalArgumentException && state.equals("HY000")) {
+        state = "22023";
+      }
+    }
+    return state;
   }
 
   // ---- results -----------------------------------------------------------------------
 
+  /**
+   * Reads the whole result (at most {@code lode.sql.max-rows} rows) before answering the
+   * execute request, so a result over the limit — or a timeout or engine error while it is
+   * read — fails the execute call, which the JDBC client reports as a {@link SQLException};
+   * an error while the client fetches later frames would reach it as an unchecked exception.
+   * The connection to ClickHouse is released as soon as the result is read.
+   */
   private MetaResultSet firstFrame(StatementHandle h, Stmt s, int maxRowsInFirstFrame) throws SQLException {
     Signature sig = s.signature != null ? s.signature : signature(s.resultSet.getMetaData(), null, null);
     s.signature = sig;
+    timed(() -> spool(s));
     int n = maxRowsInFirstFrame <= 0 ? FRAME_ROWS : Math.min(maxRowsInFirstFrame, FRAME_ROWS);
     return MetaResultSet.create(h.connectionId, h.id, false, sig, frame(s, 0, n));
   }
 
-  private Frame frame(Stmt s, long offset, int maxRows) throws SQLException {
-    ResultSet rs = s.resultSet;
-    int[] types = types(rs.getMetaData());
-    List<Object> rows = new ArrayList<>();
-    boolean done = false;
-    while (rows.size() < maxRows) {
-      if (!rs.next()) {
-        done = true;
-        break;
-      }
-      if (++s.rowsSent > limits.maxRows()) {
-        rs.close();
-        endAudit(s, "failed", s.rowsSent - 1, "result larger than lode.sql.max-rows=" + limits.maxRows());
-        throw new SQLException("result too large: more than lode.sql.max-rows=" + limits.maxRows()
-            + " rows; add a LIMIT, a WHERE clause or aggregate", "54000");
-      }
-      rows.add(row(rs, types));
-    }
-    if (done) {
-      rs.close();
+  private Void spool(Stmt s) throws SQLException {
+    try (ResultSet rs = s.resultSet) {
       s.resultSet = null;
+      int[] types = types(rs.getMetaData());
+      List<Object> rows = new ArrayList<>();
+      while (rs.next()) {
+        if (rows.size() >= limits.maxRows()) {
+          throw new SQLException("result too large: more than lode.sql.max-rows=" + limits.maxRows()
+              + " rows; add a LIMIT, a WHERE clause or aggregate", RESULT_TOO_LARGE);
+        }
+        rows.add(row(rs, types));
+      }
+      s.rows = rows;
+      return null;
+    }
+  }
+
+  private Frame frame(Stmt s, long offset, int maxRows) {
+    List<Object> all = s.rows;
+    int from = (int) s.rowsSent;
+    int to = (int) Math.min(all.size(), from + (long) maxRows);
+    List<Object> rows = new ArrayList<>(all.subList(from, to));
+    s.rowsSent = to;
+    boolean done = to == all.size();
+    if (done) {
+      s.rows = null;
       endAudit(s, "ok", s.rowsSent, "");
     }
     return new Frame(offset, done, rows);
