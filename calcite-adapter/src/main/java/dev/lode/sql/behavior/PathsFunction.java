@@ -57,9 +57,8 @@ public final class PathsFunction extends BehaviorFunction {
         + " arrayMap(x -> x.2, arrayFill(x -> x.1 = 1, arrayMap((x, i) -> (toUInt8(i = 1 OR sess[i] != sess[i - 1]), before[i]),"
         + " ev, arrayEnumerate(ev)))) AS base,"
         + " arrayFilter(i -> f[i] = 1 AND before[i] = base[i], arrayEnumerate(f)) AS anchors"
-        + " FROM (SELECT " + PersonKey.EXPRESSION + " AS person, arraySort(x -> (x.1, x.2), groupArray(("
-        + "toUnixTimestamp64Milli(event_time), event_id, toString(event_name)))) AS ev FROM " + PersonKey.EVENTS
-        + " WHERE " + range.condition("event_time") + " GROUP BY person)";
+        + " FROM (" + PersonKey.events(aggregateSource(false), "(toUnixTimestamp64Milli(event_time), event_id,"
+        + " toString(event_name))", range) + ")";
     return "SELECT toInt32(e.1) AS step, e.2 AS from_event, e.3 AS to_event, toInt64(uniqExact(person)) AS persons,"
         + " persons / any(anchored) AS share"
         + " FROM (SELECT person, names, sess, anchors, countIf(length(anchors) > 0) OVER () AS anchored FROM ("

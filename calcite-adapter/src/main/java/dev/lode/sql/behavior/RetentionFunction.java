@@ -58,14 +58,16 @@ public final class RetentionFunction extends BehaviorFunction {
       default -> "toStartOfMonth";
     };
     String isStart = "(" + start.sql() + " AND " + range.upper("event_time") + ")";
-    String base = "SELECT " + PersonKey.EXPRESSION + " AS person,"
-        + " groupArrayIf((event_time, " + bd + "), " + isStart + ") AS starts,"
+    EventSource source = aggregateSource(start.personal() || ret.personal() || bdArg != null && EventField.personal(bdArg));
+    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArrayIf((event_time, " + bd + "), " + isStart + ") AS starts,"
         + " groupArrayIf(event_time, " + ret.sql() + ") AS rts"
-        + " FROM " + PersonKey.EVENTS + " WHERE " + range.lower("event_time") + " AND (" + isStart + " OR " + ret.sql() + ")"
-        + " GROUP BY person HAVING length(starts) > 0";
+        + " FROM " + source.events() + " WHERE " + range.lower("event_time") + " AND (" + isStart + " OR " + ret.sql() + ")"
+        + " GROUP BY id";
+    String base = "SELECT person, groupArrayArray(starts) AS starts, groupArrayArray(rts) AS rts FROM ("
+        + PersonKey.resolve(source, perId, "starts, rts") + ") GROUP BY person HAVING length(starts) > 0";
     String cohorts = mode.equals("first_time")
-        ? "SELECT person, arraySort(x -> x.1, starts)[1] AS st, rts FROM (" + base + ")"
-        : "SELECT person, arraySort(x -> x.1, arrayFilter(x -> " + num + "(x.1) = cp, starts))[1] AS st, rts FROM ("
+        ? "SELECT person, arrayMin(starts) AS st, rts FROM (" + base + ")"
+        : "SELECT person, arrayMin(arrayFilter(x -> " + num + "(x.1) = cp, starts)) AS st, rts FROM ("
             + base + ") ARRAY JOIN arrayDistinct(arrayMap(x -> " + num + "(x.1), starts)) AS cp";
     String perCohort = "SELECT person, " + startOf + "(st.1) AS cohort, st.2 AS b,"
         + " arrayDistinct(arrayFilter(n -> n <= " + periods + ", arrayMap(t -> toInt64(" + num + "(t)) - toInt64(" + num
