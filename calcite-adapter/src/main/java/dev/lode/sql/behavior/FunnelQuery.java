@@ -80,6 +80,11 @@ final class FunnelQuery {
     return "to" + type + "('" + max + "')";
   }
 
+  /** Whether packed key {@code x} matches step {@code j} (0-based); bitTest is not defined on Int128. */
+  private static String matches(String x, int j) {
+    return "bitAnd(" + x + ", " + (1L << j) + ") != 0";
+  }
+
   /** The time in ms of packed key {@code x}. */
   private String time(String x) {
     return "bitShiftRight(" + x + ", " + shift + ")";
@@ -100,7 +105,7 @@ final class FunnelQuery {
     // the entry event's (key, breakdown): the first event at all (unordered) or the first step-1 event
     // (only with a breakdown: a min() over strings is not free)
     String entry = breakdown == null ? "tuple(0, '')"
-        : unordered ? "min((key, b))" : "min((if(bitTest(key, 0), key, " + maxKey() + "), b))";
+        : unordered ? "min((key, b))" : "min((if(" + matches("key", 0) + ", key, " + maxKey() + "), b))";
     String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArray(key) AS ks, " + entry + " AS e"
         + " FROM (SELECT distinct_id, user_id, person_id, " + key() + " AS key, " + b + " AS b FROM " + source.events()
         + " WHERE " + where + ") GROUP BY id";
@@ -115,15 +120,15 @@ final class FunnelQuery {
     // p1 … pk: positions of the steps in the sorted keys (0 = not reached), one sub-query per step
     // so that each reads the previous position as a column
     String cols = "person, ks, e, L, p1";
-    String s = "SELECT person, ks, e, arrayFirstIndex(x -> bitTest(x, 0), ks) AS p1, " + windowEnd("ks[p1]") + " AS L"
+    String s = "SELECT person, ks, e, arrayFirstIndex(x -> " + matches("x", 0) + ", ks) AS p1, " + windowEnd("ks[p1]") + " AS L"
         + " FROM (" + persons + ") WHERE p1 > 0";
     for (int j = 2; j <= k; j++) {
       String prev = "p" + (j - 1);
       String next = mode.equals("strict")
-          ? "if(" + prev + " = 0 OR " + prev + " >= length(ks), 0, if(bitTest(ks[" + prev + " + 1], " + (j - 1)
-              + ") AND ks[" + prev + " + 1] <= L, " + prev + " + 1, 0))"
-          : "if(" + prev + " = 0, 0, arrayFirstIndex((x, i) -> i > " + prev + " AND bitTest(x, " + (j - 1)
-              + ") AND x <= L, ks, arrayEnumerate(ks)))";
+          ? "if(" + prev + " = 0 OR " + prev + " >= length(ks), 0, if(" + matches("ks[" + prev + " + 1]", j - 1)
+              + " AND ks[" + prev + " + 1] <= L, " + prev + " + 1, 0))"
+          : "if(" + prev + " = 0, 0, arrayFirstIndex((x, i) -> i > " + prev + " AND " + matches("x", j - 1)
+              + " AND x <= L, ks, arrayEnumerate(ks)))";
       s = "SELECT " + cols + ", " + next + " AS p" + j + " FROM (" + s + ")";
       cols += ", p" + j;
     }
