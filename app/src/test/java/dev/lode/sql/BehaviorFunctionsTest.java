@@ -3,14 +3,21 @@ package dev.lode.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lode.config.Credentials;
+import dev.lode.identity.IdentityResolver;
+import dev.lode.testing.TestWarehouse;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -30,6 +37,9 @@ class BehaviorFunctionsTest {
   private static final long RANDOM = LocalDateTime.of(2031, 1, 1, 0, 0).toInstant(ZoneOffset.UTC).toEpochMilli();
   private static final List<Ev> EDGE_EVENTS = new ArrayList<>();
   private static final List<Ev> RANDOM_EVENTS = new ArrayList<>();
+  /** What identity resolution made of the ids of the edge cases: id to person. */
+  private static final Map<String, String> RESOLVED = new HashMap<>();
+  private static String MERGED_PERSON;
 
   @BeforeAll
   static void insert() throws SQLException {
@@ -43,10 +53,16 @@ class BehaviorFunctionsTest {
     add("no-entry", EDGE, "B"); add("no-entry", EDGE + s, "C");
     add("interrupted", EDGE, "A"); add("interrupted", EDGE + s, "X"); add("interrupted", EDGE + 2 * s, "B");
     add("late-start", EDGE, "A"); add("late-start", EDGE + 3600 * s, "A"); add("late-start", EDGE + 3610 * s, "B");
-    // one person under two ids, resolved at ingest: anonymous A, then logged-in B and C
+    // one person under two ids, stamped at ingest: anonymous A, then logged-in B and C
     EDGE_EVENTS.add(new Ev("merge-1", "anon-7", EDGE + 10 * s, "A", "UK", "/", "person-7"));
     EDGE_EVENTS.add(new Ev("merge-2", "user-7", EDGE + 20 * s, "B", "UK", "/", "person-7"));
     EDGE_EVENTS.add(new Ev("merge-3", "user-7", EDGE + 30 * s, "C", "UK", "/", "person-7"));
+    // one person merged mid-funnel by identity resolution: A while anonymous, then a login (B, sent with both
+    // ids) links anon-9 to user-9, then C; nothing was stamped at ingest
+    List<Ev> merged = List.of(new Ev("resolved-1", "anon-9", EDGE + 10 * s, "A", "FR", "/", ""),
+        new Ev("resolved-2", "user-9", EDGE + 20 * s, "B", "FR", "/", ""),
+        new Ev("resolved-3", "user-9", EDGE + 30 * s, "C", "FR", "/", ""));
+    EDGE_EVENTS.addAll(merged);
 
     Random r = new Random(20261122);
     long[] gaps = {0, 0, 10_000, 60_000, 600_000, 600_001, 1_800_000, 1_800_001, 3_600_000, 86_400_000};
@@ -65,9 +81,30 @@ class BehaviorFunctionsTest {
         }
       }
     }
-    try (Connection w = SqlClient.warehouse()) {
-      Ev.insert(w, EDGE_EVENTS);
+    try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement()) {
+      Ev.insert(w, EDGE_EVENTS.stream().filter(e -> !merged.contains(e)).toList());
       Ev.insert(w, RANDOM_EVENTS);
+      // as the collector stores them (received now, so the resolver's next run reads them)
+      st.execute("INSERT INTO events (event_id, event_time, received_time, distinct_id, anonymous_id, user_id,"
+          + " event_type, event_name, country, page, source) VALUES"
+          + " ('resolved-1', '" + ts(EDGE + 10 * s) + "', now64(3), 'anon-9', 'anon-9', '', 'track', 'A', 'FR', '/', 'test'),"
+          + " ('resolved-2', '" + ts(EDGE + 20 * s) + "', now64(3), 'user-9', 'anon-9', 'user-9', 'identify', 'B', 'FR', '/',"
+          + " 'test'), ('resolved-3', '" + ts(EDGE + 30 * s) + "', now64(3), 'user-9', '', 'user-9', 'track', 'C', 'FR', '/',"
+          + " 'test')");
+      new IdentityResolver(TestWarehouse.get(), TestWarehouse.config()).resolve();
+      List<String> persons = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT person_id FROM identities_current WHERE (id_type, id_value) IN"
+          + " (('anonymous_id', 'anon-9'), ('user_id', 'user-9'))")) {
+        while (rs.next()) {
+          persons.add(rs.getString(1));
+        }
+      }
+      assertEquals(2, persons.size(), "the resolver knows both ids: " + persons);
+      assertEquals(persons.get(0), persons.get(1), "the resolver merged anon-9 into user-9's person");
+      assertTrue(!persons.get(0).isEmpty());
+      MERGED_PERSON = persons.get(0);
+      RESOLVED.put("anon-9", MERGED_PERSON);
+      RESOLVED.put("user-9", MERGED_PERSON);
     }
   }
 
@@ -106,7 +143,7 @@ class BehaviorFunctionsTest {
 
   private static List<String> funnelRef(List<Ev> events, String steps, long window, String mode, long from, long to,
                                         boolean bd) {
-    return Reference.funnel(events, steps(steps), window, mode, from, to, bd).stream()
+    return Reference.funnel(events, RESOLVED, steps(steps), window, mode, from, to, bd).stream()
         .map(r -> String.join(" | ", fmt(r.step()), r.breakdown(), fmt(r.persons()), fmt(r.fromPrevious()),
             fmt(r.fromFirst()), fmt(r.median()), fmt(r.p90())))
         .toList();
@@ -126,12 +163,17 @@ class BehaviorFunctionsTest {
   @Test
   void funnelEdgeCasesAreWhatTheDefinitionSays() throws SQLException {
     // persons entering A,B,C with a 60 s window: tie, tie-reversed, at-edge, past-edge, repeat, single-a,
-    // interrupted, late-start, person-7 = 9; reaching B: tie, tie-reversed, at-edge, repeat, single-a,
-    // interrupted, person-7 = 7 (past-edge is 1 ms late, late-start's B is an hour after its first A);
-    // reaching C: tie, at-edge, person-7 = 3
+    // interrupted, late-start, person-7, the merged person = 10; reaching B: tie, tie-reversed, at-edge, repeat,
+    // single-a, interrupted, person-7, merged = 8 (past-edge is 1 ms late, late-start's B is an hour after its
+    // first A); reaching C: tie, at-edge, person-7, merged = 4
     List<List<Object>> rows = SqlClient.rows("SELECT step, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '"
         + ts(EDGE) + "', '" + ts(EDGE + 86_400_000L) + "')) ORDER BY step");
-    assertEquals(List.of(List.of(1, 9L), List.of(2, 7L), List.of(3, 3L)), rows);
+    assertEquals(List.of(List.of(1, 10L), List.of(2, 8L), List.of(3, 4L)), rows);
+    // the same for an analyst, whose functions read the masked database's ids and identities
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
+      assertEquals(rows, SqlClient.rows(st, "SELECT step, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '"
+          + ts(EDGE) + "', '" + ts(EDGE + 86_400_000L) + "')) ORDER BY step"));
+    }
     // repeated step: A,A needs two A events, one event never counts twice
     List<List<Object>> repeated = SqlClient.rows("SELECT persons FROM TABLE(funnel('A,A', 60, 'ordered', '"
         + ts(EDGE) + "', '" + ts(EDGE + 86_400_000L) + "')) WHERE step = 2");
@@ -215,7 +257,7 @@ class BehaviorFunctionsTest {
 
   private static List<String> pathsRef(List<Ev> events, String anchor, boolean after, int depth, long from, long to,
                                        long gap) {
-    return Reference.paths(events, anchor, after, depth, from, to, gap).stream()
+    return Reference.paths(events, RESOLVED, anchor, after, depth, from, to, gap).stream()
         .map(r -> String.join(" | ", fmt(r.step()), r.from(), r.to(), fmt(r.persons()), fmt(r.share()))).toList();
   }
 
@@ -247,6 +289,9 @@ class BehaviorFunctionsTest {
         dropped);
     List<List<Object>> reached = SqlClient.rows("SELECT f.person_id, f.reached_step FROM TABLE(funnel_people('A,B,C',"
         + " 60, 3, 'reached', 'ordered', '" + ts(EDGE) + "', '" + ts(to) + "')) AS f ORDER BY f.person_id");
-    assertEquals(List.of(List.of("at-edge", 3), List.of("person-7", 3), List.of("tie", 3)), reached);
+    List<List<Object>> expected = new ArrayList<>(List.of(List.of("at-edge", 3), List.of("person-7", 3),
+        List.of("tie", 3), List.of(MERGED_PERSON, 3)));
+    expected.sort(java.util.Comparator.comparing(r -> (String) r.get(0)));
+    assertEquals(expected, reached);
   }
 }

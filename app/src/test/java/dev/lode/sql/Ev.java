@@ -6,15 +6,15 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
 
-/** One test event: what the tests insert and what the reference computations read. */
+/**
+ * One test event: what the tests insert and what the reference computations read.
+ *
+ * @param person   the id the event was sent under (distinct_id)
+ * @param personId the person stamped at ingest, or ''
+ */
 record Ev(String id, String person, long ts, String name, String country, String page, String personId) {
   static Ev of(String id, String person, long ts, String name) {
     return new Ev(id, person, ts, name, "", "", "");
-  }
-
-  /** The person behavior functions count: the resolved person if any, else the id the event was sent under. */
-  String key() {
-    return personId.isEmpty() ? person : personId;
   }
 
   /**

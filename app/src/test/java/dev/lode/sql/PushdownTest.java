@@ -105,7 +105,7 @@ class PushdownTest {
         + " AS f JOIN persons p ON f.person_id = p.person_id WHERE f.entered_at >= TIMESTAMP '2031-10-01 00:00:00'"
         + " ORDER BY f.person_id", rows));
     assertTrue(sql.contains("JOIN"), sql);
-    assertTrue(sql.contains("arrayFold"), sql); // the funnel itself
+    assertTrue(sql.contains("arrayFirstIndex"), sql); // the funnel itself
     assertTrue(sql.contains("`persons`"), sql);
     assertEquals(List.of(List.of("pd-p1", "UK"), List.of("pd-p2", "FR")), rows);
     rows.clear();

@@ -30,11 +30,37 @@ final class Reference {
                    Double p90) {
   }
 
+  /**
+   * The person of each id among the events a function read, as docs/sql.md defines it: the
+   * person identity resolution gave the id ({@code resolved}, id to person), else the greatest
+   * person stamped at ingest on those events of the id, else the id.
+   */
+  static Map<String, String> persons(List<Ev> read, Map<String, String> resolved) {
+    Map<String, String> out = new HashMap<>();
+    for (Ev e : read) {
+      String ingest = e.personId();
+      out.merge(e.person(), ingest, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
+    out.replaceAll((id, ingest) -> resolved.containsKey(id) ? resolved.get(id) : ingest.isEmpty() ? id : ingest);
+    return out;
+  }
+
+  private static Map<String, List<Ev>> byPerson(List<Ev> read, Map<String, String> resolved) {
+    Map<String, String> person = persons(read, resolved);
+    return read.stream().collect(Collectors.groupingBy(e -> person.get(e.person()), TreeMap::new,
+        Collectors.toList()));
+  }
+
   static List<FunnelRow> funnel(List<Ev> all, List<Predicate<Ev>> steps, long windowSeconds, String mode,
                                 long from, long to, boolean breakdownByCountry) {
+    return funnel(all, Map.of(), steps, windowSeconds, mode, from, to, breakdownByCountry);
+  }
+
+  static List<FunnelRow> funnel(List<Ev> all, Map<String, String> resolved, List<Predicate<Ev>> steps,
+                                long windowSeconds, String mode, long from, long to, boolean breakdownByCountry) {
     int k = steps.size();
     long w = windowSeconds * 1000;
-    Map<String, List<Ev>> byPerson = new TreeMap<>();
+    List<Ev> read = new ArrayList<>();
     for (Ev e : all) {
       if (e.ts() < from || e.ts() >= to) {
         continue;
@@ -43,8 +69,9 @@ final class Reference {
       if (!mode.equals("strict") && !matchesAny) {
         continue;
       }
-      byPerson.computeIfAbsent(e.key(), x -> new ArrayList<>()).add(e);
+      read.add(e);
     }
+    Map<String, List<Ev>> byPerson = byPerson(read, resolved);
     // breakdown -> level counts and durations per step
     Map<String, long[]> counts = new TreeMap<>();
     Map<String, List<List<Double>>> durations = new HashMap<>();
@@ -181,8 +208,9 @@ final class Reference {
 
   static List<RetentionRow> retention(List<Ev> all, String startEvent, String returnEvent, String period, int periods,
                                       boolean recurring, long from, long to) {
-    Map<String, List<Ev>> byPerson = all.stream().filter(e -> e.ts() >= from)
-        .collect(Collectors.groupingBy(Ev::key, TreeMap::new, Collectors.toList()));
+    // what the function reads: start events in [from, to), return events from `from` on
+    Map<String, List<Ev>> byPerson = byPerson(all.stream().filter(e -> e.ts() >= from
+        && (e.name().equals(startEvent) && e.ts() < to || e.name().equals(returnEvent))).toList(), Map.of());
     // cohort -> [persons, returned per period]
     Map<LocalDate, long[]> table = new TreeMap<>();
     for (List<Ev> evs : byPerson.values()) {
@@ -252,8 +280,13 @@ final class Reference {
 
   static List<PathRow> paths(List<Ev> all, String anchor, boolean after, int depth, long from, long to,
                              long gapSeconds) {
-    Map<String, List<Ev>> byPerson = all.stream().filter(e -> e.ts() >= from && e.ts() < to)
-        .collect(Collectors.groupingBy(Ev::key, TreeMap::new, Collectors.toList()));
+    return paths(all, Map.of(), anchor, after, depth, from, to, gapSeconds);
+  }
+
+  static List<PathRow> paths(List<Ev> all, Map<String, String> resolved, String anchor, boolean after, int depth,
+                             long from, long to, long gapSeconds) {
+    Map<String, List<Ev>> byPerson = byPerson(all.stream().filter(e -> e.ts() >= from && e.ts() < to).toList(),
+        resolved);
     Map<List<Object>, Set<String>> edges = new HashMap<>();
     Set<String> anchored = new HashSet<>();
     for (var en : byPerson.entrySet()) {

@@ -1,6 +1,7 @@
 package dev.lode.sql.behavior;
 
 import dev.lode.sql.schema.NativeQueryTable;
+import dev.lode.sql.schema.WarehouseDataSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +78,23 @@ public abstract class BehaviorFunction implements TableMacro {
       });
     }
     return out;
+  }
+
+  /**
+   * Where a call whose rows are aggregates (never one person's) reads events: the connection's
+   * database, unless that is a masked one (analysts, viewers) and no argument names a personal
+   * field — then the warehouse's own tables, which hold the same rows and values for every
+   * field the call reads, without hashing every event's ids on the way (the persons the
+   * aggregates are counted over never leave the engine).
+   *
+   * @param personal whether an argument names a field analysts see masked
+   */
+  protected EventSource aggregateSource(boolean personal) {
+    if (!personal && schema.getDataSource() instanceof WarehouseDataSource ds
+        && !ds.database().equals(ds.warehouse().database())) {
+      return EventSource.in(ds.warehouse().database());
+    }
+    return EventSource.DEFAULT;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lode.sql.behavior;
 
+import dev.lode.privacy.PiiColumns;
 import java.util.Locale;
 import java.util.Set;
 
@@ -33,5 +34,14 @@ final class EventField {
           + String.join(", ", COLUMNS.stream().sorted().toList()) + " or properties.<key>");
     }
     return "toString(" + lower + ")";
+  }
+
+  /**
+   * Whether analysts see {@code name} masked ({@link PiiColumns}): then a function naming it must
+   * read the masked events. Custom properties count as personal, their masks depending on the key.
+   */
+  static boolean personal(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    return n.startsWith("properties.") || PiiColumns.of("events", n, "String", "").isPresent();
   }
 }

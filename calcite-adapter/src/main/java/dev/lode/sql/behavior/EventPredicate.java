@@ -9,10 +9,11 @@ import java.util.List;
  * {@code add_to_cart}, {@code checkout|purchase}, {@code page_view[page=/pricing]} or
  * {@code purchase[country=UK & properties.plan!=free]}; {@code *} matches any event.
  *
- * @param label the step as written
- * @param sql   the ClickHouse condition selecting its events
+ * @param label    the step as written
+ * @param sql      the ClickHouse condition selecting its events
+ * @param personal whether a condition names a field analysts see masked ({@link EventField#personal})
  */
-record EventPredicate(String label, String sql) {
+record EventPredicate(String label, String sql, boolean personal) {
   static final int MAX_STEPS = 32;
 
   /** Parses one event specification; {@code argument} names the function argument in errors. */
@@ -48,12 +49,15 @@ record EventPredicate(String label, String sql) {
       parts.add(nameLiterals.size() == 1 ? "event_name = " + nameLiterals.get(0)
           : "event_name IN (" + String.join(", ", nameLiterals) + ")");
     }
+    boolean personal = false;
     if (conditions != null && !conditions.isEmpty()) {
       for (String c : conditions.split("&|(?i)\\s+and\\s+")) {
         parts.add(condition(argument, s, c.trim()));
+        int eq = c.indexOf('=');
+        personal |= EventField.personal(c.substring(0, eq).replace("!", ""));
       }
     }
-    return new EventPredicate(s, parts.isEmpty() ? "1" : "(" + String.join(" AND ", parts) + ")");
+    return new EventPredicate(s, parts.isEmpty() ? "1" : "(" + String.join(" AND ", parts) + ")", personal);
   }
 
   private static String condition(String argument, String step, String c) {

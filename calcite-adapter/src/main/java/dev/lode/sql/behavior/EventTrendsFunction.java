@@ -51,9 +51,12 @@ public final class EventTrendsFunction extends BehaviorFunction {
       fill = " WITH FILL FROM toDateTime64(" + lo + ", 3, 'UTC') TO " + TimeRange.literal(range.to())
           + " STEP INTERVAL 1 " + unit;
     }
-    return "SELECT toDateTime64(" + bucket + ", 3, 'UTC') AS bucket, " + bd + " AS breakdown,"
-        + " toInt64(count()) AS events, toInt64(uniqExact(" + PersonKey.EXPRESSION + ")) AS persons"
-        + " FROM " + PersonKey.EVENTS + " WHERE " + event.sql() + " AND " + range.condition("event_time")
+    EventSource source = aggregateSource(event.personal() || bdArg != null && EventField.personal(bdArg));
+    String perId = "SELECT toDateTime64(" + bucket + ", 3, 'UTC') AS bucket, " + bd + " AS breakdown, "
+        + PersonKey.ID_COLUMNS + ", count() AS n FROM " + source.events() + " WHERE " + event.sql() + " AND "
+        + range.condition("event_time") + " GROUP BY bucket, breakdown, id";
+    return "SELECT bucket, breakdown, toInt64(sum(n)) AS events, toInt64(uniqExact(person)) AS persons FROM ("
+        + PersonKey.resolve(source, perId, "bucket, breakdown, n") + ")"
         + " GROUP BY bucket, breakdown ORDER BY bucket" + fill + ", breakdown";
   }
 

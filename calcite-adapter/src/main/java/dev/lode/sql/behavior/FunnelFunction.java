@@ -37,34 +37,39 @@ public final class FunnelFunction extends BehaviorFunction {
         new Param("breakdown", SqlTypeName.VARCHAR, true));
   }
 
-  static FunnelQuery query(Args a) {
+  /** The call's funnel, reading events from {@code source} (or from the one {@link #aggregateSource} picks). */
+  FunnelQuery query(Args a, EventSource source) {
     List<EventPredicate> steps = EventPredicate.parseSteps(a.where("steps"), a.required("steps"));
     long window = a.integer("window_seconds", 0, 1, 366L * 86400);
     String mode = a.choice("mode", "ordered", MODES);
     String bd = a.string("breakdown", null);
-    return new FunnelQuery(steps, window, mode, a.range(),
-        bd == null ? null : EventField.expression(a.where("breakdown"), bd));
+    String bdSql = bd == null ? null : EventField.expression(a.where("breakdown"), bd);
+    if (source == null) {
+      boolean personal = steps.stream().anyMatch(EventPredicate::personal) || bd != null && EventField.personal(bd);
+      source = aggregateSource(personal);
+    }
+    return new FunnelQuery(steps, window, mode, a.range(), bdSql, source);
   }
 
   @Override
   protected String sql(Args a) {
-    FunnelQuery q = query(a);
+    FunnelQuery q = query(a, null);
     int k = q.steps.size();
     String names = q.steps.stream().map(s -> ClickHouseLiteral.string(s.label())).collect(Collectors.joining(", ", "[", "]"));
     boolean grouped = q.breakdown != null;
-    String sorted = "arraySort(arrayFilter(x -> x >= 0, dd[step - 1]))";
+    // quantilesExact(q) is the element at index floor(q * n) of the n sorted values: the documented percentile
+    boolean timed = !q.mode.equals("unordered");
+    String quantile = "if(step = 1 OR counts[step] = 0, NULL, qs[step - 1][%d])";
     return "SELECT toInt32(step) AS step, " + names + "[step] AS step_name, breakdown,"
         + " toInt64(counts[step]) AS persons,"
         + " if(step = 1, if(counts[1] = 0, NULL, 1.), if(counts[step - 1] = 0, NULL, counts[step] / counts[step - 1]))"
         + " AS conversion_from_previous,"
         + " if(counts[1] = 0, NULL, counts[step] / counts[1]) AS conversion_from_first,"
-        + " if(step = 1 OR length(" + sorted + ") = 0, NULL, " + sorted + "[toUInt64(floor(0.5 * length(" + sorted
-        + "))) + 1]) AS median_seconds_from_previous,"
-        + " if(step = 1 OR length(" + sorted + ") = 0, NULL, " + sorted + "[toUInt64(floor(0.9 * length(" + sorted
-        + "))) + 1]) AS p90_seconds_from_previous"
+        + " " + (timed ? String.format(quantile, 1) : "CAST(NULL, 'Nullable(Float64)')") + " AS median_seconds_from_previous,"
+        + " " + (timed ? String.format(quantile, 2) : "CAST(NULL, 'Nullable(Float64)')") + " AS p90_seconds_from_previous"
         + " FROM (SELECT " + (grouped ? "b" : "''") + " AS breakdown,"
-        + " sumForEach(arrayMap(j -> toUInt64(level >= j), range(1, " + (k + 1) + "))) AS counts,"
-        + " groupArrayForEach(durs) AS dd"
+        + " sumForEach(arrayMap(j -> toUInt64(level >= j), range(1, " + (k + 1) + "))) AS counts"
+        + (timed ? ", quantilesExactIfForEach(0.5, 0.9)(durs, arrayMap(d -> d >= 0, durs)) AS qs" : "")
         + " FROM (" + q.perPerson() + ")" + (grouped ? " GROUP BY b" : "") + ")"
         + " ARRAY JOIN range(1, " + (k + 1) + ") AS step ORDER BY breakdown, step";
   }

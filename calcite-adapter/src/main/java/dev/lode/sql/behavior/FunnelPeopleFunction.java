@@ -14,8 +14,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * join with {@code persons} on {@code person_id}.
  */
 public final class FunnelPeopleFunction extends BehaviorFunction {
+  private final FunnelFunction funnel;
+
   public FunnelPeopleFunction(JdbcSchema schema, JdbcConvention convention) {
     super(schema, convention);
+    this.funnel = new FunnelFunction(schema, convention);
   }
 
   @Override
@@ -37,7 +40,8 @@ public final class FunnelPeopleFunction extends BehaviorFunction {
 
   @Override
   protected String sql(Args a) {
-    FunnelQuery q = FunnelFunction.query(a);
+    // the rows name persons: always over the connection's (for analysts, masked) events
+    FunnelQuery q = funnel.query(a, EventSource.DEFAULT);
     long step = a.integer("step", 1, 1, q.steps.size());
     String status = a.choice("status", "reached", List.of("reached", "dropped"));
     if (status.equals("dropped") && step == 1) {

@@ -1,5 +1,6 @@
 package dev.lode.sql.behavior;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -9,15 +10,23 @@ import java.util.stream.Collectors;
  * ({@code t1}, epoch ms), seconds between consecutive steps ({@code durs}, -1 when not
  * reached) and the breakdown value of the entry event ({@code b}).
  *
- * <p>Definition (what the tests recompute independently). A person's events in the range
- * are ordered by time, then by the first step they match (events equal in time, steps
- * matched and breakdown value are interchangeable). Ordered mode: the
- * person enters at their first step-1 event; each later step is the first following event
- * (a different event; equal timestamps count as following) matching that step and at most
- * {@code window} seconds after entry, inclusive. Strict mode: as ordered, but each step must
- * be the person's very next event. Unordered mode: the person enters at their first event
- * matching any step; they reach level L when L distinct steps have a matching event within
- * the window from entry.
+ * <p>Definition (what the tests recompute independently). A person ({@link PersonKey}) has
+ * their events in the range ordered by time, then by the first step they match, then by the
+ * set of steps they match (as a bit mask, lowest first), then by breakdown value; events equal
+ * in all of these are interchangeable. Ordered mode: the person enters at their first step-1
+ * event; each later step is the first following event (a different event; equal timestamps
+ * count as following) matching that step and at most {@code window} seconds after entry,
+ * inclusive. Strict mode: as ordered, but each step must be the person's very next event.
+ * Unordered mode: the person enters at their first event matching any step; they reach level
+ * L when L distinct steps have a matching event within the window from entry.
+ *
+ * <p>How it stays cheap at tens of millions of events: each event becomes one integer — its
+ * time in milliseconds shifted left past a 6-bit "first step" and a step bit mask — so the
+ * per-person sequence is a plain numeric array (collected and sorted without tuples or
+ * strings), its order is exactly the definition's, and the window test is one comparison of
+ * packed values. Up to 16 steps the integer is an Int64 (event times 1830–2109), beyond that
+ * an Int128. The breakdown value of the entry event is a min() over (key, value) pairs, not
+ * carried through the arrays.
  */
 final class FunnelQuery {
   final List<EventPredicate> steps;
@@ -25,65 +34,115 @@ final class FunnelQuery {
   final String mode;
   final TimeRange range;
   final String breakdown;
+  private final EventSource source;
+  /** Bits below the time: the first step matched (5 or 6 bits) over the step mask (16 or 32 bits). */
+  private final int shift;
+  private final int maskBits;
+  private final String type;
 
-  FunnelQuery(List<EventPredicate> steps, long windowSeconds, String mode, TimeRange range, String breakdown) {
+  FunnelQuery(List<EventPredicate> steps, long windowSeconds, String mode, TimeRange range, String breakdown,
+              EventSource source) {
     this.steps = steps;
     this.windowMs = windowSeconds * 1000;
     this.mode = mode;
     this.range = range;
     this.breakdown = breakdown;
+    this.source = source;
+    boolean wide = steps.size() > 16;
+    this.maskBits = wide ? 32 : 16;
+    this.shift = maskBits + (wide ? 6 : 5);
+    this.type = wide ? "Int128" : "Int64";
+  }
+
+  /** Whether any step names a field analysts see masked. */
+  boolean personal() {
+    return steps.stream().anyMatch(EventPredicate::personal);
+  }
+
+  /** The ClickHouse key of one event: time, first step matched (k + 1 for none) and step mask. */
+  private String key() {
+    int k = steps.size();
+    StringBuilder first = new StringBuilder("multiIf(");
+    StringBuilder mask = new StringBuilder();
+    for (int i = 0; i < k; i++) {
+      String p = steps.get(i).sql();
+      first.append(p).append(", ").append(i + 1).append(", ");
+      mask.append(i == 0 ? "" : " + ").append("if(").append(p).append(", ").append(1L << i).append(", 0)");
+    }
+    first.append(k + 1).append(')');
+    return "bitShiftLeft(to" + type + "(toUnixTimestamp64Milli(event_time)), " + shift + ") + bitShiftLeft(to" + type
+        + "(" + first + "), " + maskBits + ") + to" + type + "(" + mask + ")";
+  }
+
+  /** The largest key, standing for "no step-1 event" in min(). */
+  private String maxKey() {
+    BigInteger max = BigInteger.TWO.pow(type.equals("Int64") ? 63 : 127).subtract(BigInteger.ONE);
+    return "to" + type + "('" + max + "')";
+  }
+
+  /** Whether packed key {@code x} matches step {@code j} (0-based); bitTest is not defined on Int128. */
+  private static String matches(String x, int j) {
+    return "bitAnd(" + x + ", " + (1L << j) + ") != 0";
+  }
+
+  /** The time in ms of packed key {@code x}. */
+  private String time(String x) {
+    return "bitShiftRight(" + x + ", " + shift + ")";
+  }
+
+  /** The last packed key within the window of entry key {@code x}. */
+  private String windowEnd(String x) {
+    return "bitOr(bitShiftLeft(" + time(x) + " + " + windowMs + ", " + shift + "), " + ((1L << shift) - 1) + ")";
   }
 
   /** {@code SELECT person, level, t1, durs, b FROM …} over persons who entered. */
   String perPerson() {
     int k = steps.size();
-    // which steps an event matches, as bits: compact per event, and tested with bitTest
-    StringBuilder mask = new StringBuilder("toUInt64(0)");
-    for (int i = 0; i < k; i++) {
-      mask.append(" + if(").append(steps.get(i).sql()).append(", toUInt64(").append(1L << i).append("), 0)");
-    }
-    StringBuilder firstStep = new StringBuilder("multiIf(");
-    for (int i = 0; i < k; i++) {
-      firstStep.append(steps.get(i).sql()).append(", ").append(i + 1).append(", ");
-    }
-    firstStep.append("255)");
     String any = steps.stream().map(EventPredicate::sql).collect(Collectors.joining(" OR "));
     String where = range.condition("event_time") + (mode.equals("strict") ? "" : " AND (" + any + ")");
-    String bd = breakdown == null ? "''" : breakdown;
-    StringBuilder s = new StringBuilder();
-    s.append("SELECT person, level, t1, durs, b FROM (SELECT person, ev");
-    if (mode.equals("unordered")) {
-      s.append(", arrayFirstIndex(e -> e.3 != 0, ev) AS p1");
-      s.append(", if(p1 = 0, toInt64(0), ev[p1].1) AS t1");
-      s.append(", if(p1 = 0, 0, toUInt32(0)");
-      for (int j = 1; j <= k; j++) {
-        s.append(" + arrayExists(e -> bitTest(e.3, ").append(j - 1).append(") AND e.1 <= t1 + ").append(windowMs)
-            .append(", ev)");
-      }
-      s.append(") AS level");
-      s.append(", CAST([], 'Array(Float64)') AS durs");
-    } else {
-      s.append(", arrayFirstIndex(e -> bitTest(e.3, 0), ev) AS p1");
-      s.append(", if(p1 = 0, toInt64(0), ev[p1].1) AS t1");
-      // positions of steps 1..k, folded step by step (chained aliases would be inlined exponentially)
-      String next = mode.equals("strict")
-          ? "if(acc[-1] = 0 OR acc[-1] >= length(ev), toUInt64(0), if(bitTest(ev[acc[-1] + 1].3, j - 1) AND ev[acc[-1] + 1].1 <= t1 + "
-              + windowMs + ", toUInt64(acc[-1] + 1), toUInt64(0)))"
-          : "if(acc[-1] = 0, toUInt64(0), toUInt64(arrayFirstIndex((e, i) -> i > acc[-1] AND bitTest(e.3, j - 1) AND e.1 <= t1 + "
-              + windowMs + ", ev, arrayEnumerate(ev))))";
-      s.append(", arrayFold((acc, j) -> arrayPushBack(acc, ").append(next).append("), range(2, ").append(k + 1)
-          .append("), [toUInt64(p1)]) AS ps");
-      s.append(", toUInt32(arrayCount(x -> x > 0, ps)) AS level");
-      s.append(", CAST(arrayMap(j -> if(ps[j] = 0, -1., (ev[ps[j]].1 - ev[ps[j - 1]].1) / 1000.), range(2, ")
-          .append(k + 1).append(")), 'Array(Float64)') AS durs");
+    String b = breakdown == null ? "''" : breakdown;
+    boolean unordered = mode.equals("unordered");
+    // the entry event's (key, breakdown): the first event at all (unordered) or the first step-1 event
+    // (only with a breakdown: a min() over strings is not free)
+    String entry = breakdown == null ? "tuple(0, '')"
+        : unordered ? "min((key, b))" : "min((if(" + matches("key", 0) + ", key, " + maxKey() + "), b))";
+    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArray(key) AS ks, " + entry + " AS e"
+        + " FROM (SELECT distinct_id, user_id, person_id, " + key() + " AS key, " + b + " AS b FROM " + source.events()
+        + " WHERE " + where + ") GROUP BY id";
+    String persons = "SELECT person, arraySort(groupArrayArray(ks)) AS ks, min(e) AS e FROM ("
+        + PersonKey.resolve(source, perId, "ks, e") + ") GROUP BY person";
+    if (unordered) {
+      long all = (1L << k) - 1;
+      return "SELECT person, toUInt32(bitCount(arrayReduce('groupBitOr', arrayMap(x -> toUInt64(bitAnd(x, " + all
+          + ")), arrayFilter(x -> x <= " + windowEnd("ks[1]") + ", ks))))) AS level, toInt64(" + time("ks[1]") + ") AS t1,"
+          + " CAST([], 'Array(Float64)') AS durs, e.2 AS b FROM (" + persons + ")";
     }
-    s.append(", if(p1 = 0, '', ev[p1].4) AS b");
-    // events sorted as tuples (time, first matched step, step bits, breakdown value): events equal in all four
-    // are interchangeable for the funnel, so no further tie-break is needed
-    s.append(" FROM (SELECT ").append(PersonKey.EXPRESSION).append(" AS person, arraySort(groupArray((")
-        .append("toUnixTimestamp64Milli(event_time), toUInt8(").append(firstStep).append("), ").append(mask)
-        .append(", ").append(bd).append("))) AS ev FROM ").append(PersonKey.EVENTS).append(" WHERE ").append(where)
-        .append(" GROUP BY person)) WHERE p1 > 0");
-    return s.toString();
+    // p1 … pk: positions of the steps in the sorted keys (0 = not reached), one sub-query per step
+    // so that each reads the previous position as a column
+    String cols = "person, ks, e, L, p1";
+    String s = "SELECT person, ks, e, arrayFirstIndex(x -> " + matches("x", 0) + ", ks) AS p1, " + windowEnd("ks[p1]") + " AS L"
+        + " FROM (" + persons + ") WHERE p1 > 0";
+    for (int j = 2; j <= k; j++) {
+      String prev = "p" + (j - 1);
+      String next = mode.equals("strict")
+          ? "if(" + prev + " = 0 OR " + prev + " >= length(ks), 0, if(" + matches("ks[" + prev + " + 1]", j - 1)
+              + " AND ks[" + prev + " + 1] <= L, " + prev + " + 1, 0))"
+          : "if(" + prev + " = 0, 0, arrayFirstIndex((x, i) -> i > " + prev + " AND " + matches("x", j - 1)
+              + " AND x <= L, ks, arrayEnumerate(ks)))";
+      s = "SELECT " + cols + ", " + next + " AS p" + j + " FROM (" + s + ")";
+      cols += ", p" + j;
+    }
+    StringBuilder reached = new StringBuilder("toUInt32(0)");
+    StringBuilder durs = new StringBuilder("[");
+    for (int j = 1; j <= k; j++) {
+      reached.append(" + (p").append(j).append(" > 0)");
+      if (j >= 2) {
+        durs.append(j == 2 ? "" : ", ").append("if(p").append(j).append(" = 0, -1., (").append(time("ks[p" + j + "]"))
+            .append(" - ").append(time("ks[p" + (j - 1) + "]")).append(") / 1000.)");
+      }
+    }
+    durs.append("]");
+    return "SELECT person, toUInt32(" + reached + ") AS level, toInt64(" + time("ks[p1]") + ") AS t1, CAST(" + durs
+        + ", 'Array(Float64)') AS durs, e.2 AS b FROM (" + s + ")";
   }
 }

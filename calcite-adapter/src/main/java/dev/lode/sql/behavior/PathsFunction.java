@@ -46,27 +46,46 @@ public final class PathsFunction extends BehaviorFunction {
     long gapMs = a.integer("session_gap_seconds", 1800, 1, 366L * 86400) * 1000;
     TimeRange range = a.range();
     boolean after = direction.equals("after");
-    // edge s: (names[a + s - 1], names[a + s]) after the anchor, (names[a - s], names[a - s + 1]) before it
-    String idx = after ? "a + s" : "a - s";
-    String edge = after ? "(s, names[a + s - 1], names[a + s])" : "(s, names[a - s], names[a - s + 1])";
-    String inRange = after ? "a + s <= length(names)" : "a - s >= 1";
-    String perPerson = "SELECT person, arrayMap(x -> x.3, ev) AS names,"
-        + " arrayCumSum(arrayMap((x, i) -> toUInt32(i = 1 OR x.1 - ev[i - 1].1 > " + gapMs + "), ev, arrayEnumerate(ev))) AS sess,"
-        + " arrayMap(n -> toUInt32(n = " + ClickHouseLiteral.string(anchor) + "), names) AS f,"
+    EventSource source = aggregateSource(false);
+    // event names as small codes (1-based positions in the sorted list of names in the range), packed with the
+    // time into one Int64 per event, so each person's events are numbers sorted by (time, event id)
+    String dict = "(SELECT arraySort(groupUniqArray(toString(event_name))) FROM " + source.events() + " WHERE "
+        + range.condition("event_time") + ")";
+    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArray(bitShiftLeft(toInt64(toUnixTimestamp64Milli("
+        + "event_time)), 16) + indexOf(names, event_name)) AS ks, groupArray(event_id) AS ids FROM " + source.events()
+        + " WHERE " + range.condition("event_time")
+        + " AND NOT throwIf(length(names) > 65535, 'paths: more than 65535 distinct event names in the range')"
+        + " GROUP BY id";
+    String persons = "SELECT person, arraySort((k, i) -> (bitShiftRight(k, 16), i), groupArrayArray(ks),"
+        + " groupArrayArray(ids)) AS ks FROM (" + PersonKey.resolve(source, perId, "ks, ids") + ") GROUP BY person";
+    // per person: codes, session numbers (a new one after a gap), whether each event is the anchor, and the
+    // positions of the first anchor of each session — all without lambdas capturing whole arrays
+    String perPerson = "SELECT person, arrayMap(k -> toUInt16(bitAnd(k, 65535)), ks) AS codes,"
+        + " arrayMap((d, i) -> i = 1 OR d > " + gapMs + ", arrayDifference(arrayMap(k -> bitShiftRight(k, 16), ks)),"
+        + " arrayEnumerate(ks)) AS starts,"
+        + " arrayCumSum(arrayMap(x -> toUInt32(x), starts)) AS sess,"
+        + " arrayMap(c -> toUInt32(c = anchor), codes) AS f,"
         + " arrayMap((c, x) -> c - x, arrayCumSum(f), f) AS before,"
-        + " arrayMap(x -> x.2, arrayFill(x -> x.1 = 1, arrayMap((x, i) -> (toUInt8(i = 1 OR sess[i] != sess[i - 1]), before[i]),"
-        + " ev, arrayEnumerate(ev)))) AS base,"
-        + " arrayFilter(i -> f[i] = 1 AND before[i] = base[i], arrayEnumerate(f)) AS anchors"
-        + " FROM (SELECT " + PersonKey.EXPRESSION + " AS person, arraySort(x -> (x.1, x.2), groupArray(("
-        + "toUnixTimestamp64Milli(event_time), event_id, toString(event_name)))) AS ev FROM " + PersonKey.EVENTS
-        + " WHERE " + range.condition("event_time") + " GROUP BY person)";
-    return "SELECT toInt32(e.1) AS step, e.2 AS from_event, e.3 AS to_event, toInt64(uniqExact(person)) AS persons,"
-        + " persons / any(anchored) AS share"
-        + " FROM (SELECT person, names, sess, anchors, countIf(length(anchors) > 0) OVER () AS anchored FROM ("
+        + " arrayMap(x -> x.2, arrayFill(x -> x.1, arrayMap((st, b) -> (st, b), starts, before))) AS base,"
+        + " arrayFilter((i, x, b, b0) -> x = 1 AND b = b0, arrayEnumerate(f), f, before, base) AS anchors"
+        + " FROM (" + persons + ")";
+    // the edges of the path from anchor a, as (step, from code, to code), cut where the session ends
+    String edges = after
+        ? "arrayFilter(e -> e.1 > 0, arrayMap((x, y, sy, st) -> if(sy = sess[a], (st, x, y), (0, 0, 0)),"
+            + " arraySlice(codes, a, length(arraySlice(codes, a + 1, " + depth + "))), arraySlice(codes, a + 1, " + depth
+            + "), arraySlice(sess, a + 1, " + depth + "), range(1, length(arraySlice(codes, a + 1, " + depth + ")) + 1)))"
+        : "arrayFilter(e -> e.1 > 0, arrayMap((x, y, sx, st) -> if(sx = sess[a], (st, x, y), (0, 0, 0)),"
+            + " arrayReverse(arraySlice(codes, greatest(a - " + depth + ", 1), a - greatest(a - " + depth + ", 1))),"
+            + " arrayReverse(arraySlice(codes, greatest(a - " + depth + ", 1) + 1, a - greatest(a - " + depth + ", 1))),"
+            + " arrayReverse(arraySlice(sess, greatest(a - " + depth + ", 1), a - greatest(a - " + depth + ", 1))),"
+            + " range(1, a - greatest(a - " + depth + ", 1) + 1)))";
+    return "WITH " + dict + " AS names, indexOf(names, " + ClickHouseLiteral.string(anchor) + ") AS anchor"
+        + " SELECT toInt32(e.1) AS step, names[e.2] AS from_event, names[e.3] AS to_event,"
+        + " toInt64(uniqExact(person)) AS persons, persons / any(anchored) AS share"
+        + " FROM (SELECT person, codes, sess, anchors, countIf(length(anchors) > 0) OVER () AS anchored FROM ("
         + perPerson + "))"
         + " ARRAY JOIN anchors AS a"
-        + " ARRAY JOIN arrayFilter(x -> x.1 > 0, arrayMap(s -> if(" + inRange + " AND sess[" + idx + "] = sess[a], "
-        + edge + ", (0, '', '')), range(1, " + (depth + 1) + "))) AS e"
+        + " ARRAY JOIN " + edges + " AS e"
         + " GROUP BY e ORDER BY step, persons DESC, from_event, to_event";
   }
 

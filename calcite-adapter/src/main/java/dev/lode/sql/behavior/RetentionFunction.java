@@ -58,21 +58,30 @@ public final class RetentionFunction extends BehaviorFunction {
       default -> "toStartOfMonth";
     };
     String isStart = "(" + start.sql() + " AND " + range.upper("event_time") + ")";
-    String base = "SELECT " + PersonKey.EXPRESSION + " AS person,"
-        + " groupArrayIf((event_time, " + bd + "), " + isStart + ") AS starts,"
+    EventSource source = aggregateSource(start.personal() || ret.personal() || bdArg != null && EventField.personal(bdArg));
+    // start events carry their breakdown value only when there is one (arrays of tuples with strings cost more)
+    boolean grouped = bdArg != null;
+    String startValue = grouped ? "(event_time, " + bd + ")" : "event_time";
+    String time = grouped ? "x.1" : "x";
+    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArrayIf(" + startValue + ", " + isStart + ") AS starts,"
         + " groupArrayIf(event_time, " + ret.sql() + ") AS rts"
-        + " FROM " + PersonKey.EVENTS + " WHERE " + range.lower("event_time") + " AND (" + isStart + " OR " + ret.sql() + ")"
-        + " GROUP BY person HAVING length(starts) > 0";
+        + " FROM " + source.events() + " WHERE " + range.lower("event_time") + " AND (" + isStart + " OR " + ret.sql() + ")"
+        + " GROUP BY id";
+    String base = "SELECT person, groupArrayArray(starts) AS starts, groupArrayArray(rts) AS rts FROM ("
+        + PersonKey.resolve(source, perId, "starts, rts") + ") GROUP BY person HAVING length(starts) > 0";
+    // the cohort's first start: the smallest (time, breakdown value)
+    String first = grouped ? "arrayMin(%s)" : "tuple(arrayMin(%s), '')";
     String cohorts = mode.equals("first_time")
-        ? "SELECT person, arraySort(x -> x.1, starts)[1] AS st, rts FROM (" + base + ")"
-        : "SELECT person, arraySort(x -> x.1, arrayFilter(x -> " + num + "(x.1) = cp, starts))[1] AS st, rts FROM ("
-            + base + ") ARRAY JOIN arrayDistinct(arrayMap(x -> " + num + "(x.1), starts)) AS cp";
+        ? "SELECT person, " + String.format(first, "starts") + " AS st, rts FROM (" + base + ")"
+        : "SELECT person, " + String.format(first, "arrayFilter(x -> " + num + "(" + time + ") = cp, starts)")
+            + " AS st, rts FROM (" + base + ") ARRAY JOIN arrayDistinct(arrayMap(x -> " + num + "(" + time
+            + "), starts)) AS cp";
     String perCohort = "SELECT person, " + startOf + "(st.1) AS cohort, st.2 AS b,"
         + " arrayDistinct(arrayFilter(n -> n <= " + periods + ", arrayMap(t -> toInt64(" + num + "(t)) - toInt64(" + num
         + "(st.1)), arrayFilter(t -> t >= st.1, rts)))) AS ns FROM (" + cohorts + ")";
     return "SELECT cohort AS cohort_start, breakdown, toInt32(n) AS period_number, toInt64(cohort_persons) AS cohort_persons,"
         + " toInt64(returned[n + 1]) AS returned_persons, returned[n + 1] / cohort_persons AS rate"
-        + " FROM (SELECT cohort, " + (bdArg == null ? "''" : "b") + " AS breakdown, count() AS cohort_persons,"
+        + " FROM (SELECT cohort, " + (grouped ? "b" : "''") + " AS breakdown, count() AS cohort_persons,"
         + " sumForEach(arrayMap(n -> toUInt64(has(ns, n)), range(0, " + (periods + 1) + "))) AS returned"
         + " FROM (" + perCohort + ") GROUP BY cohort, breakdown)"
         + " ARRAY JOIN range(0, " + (periods + 1) + ") AS n ORDER BY cohort_start, breakdown, period_number";

@@ -44,9 +44,8 @@ public final class SessionsFunction extends BehaviorFunction {
         + " FROM (SELECT person, ev, sess, sn, indexOf(sess, sn) AS first, toUInt64(length(sess) - indexOf(arrayReverse(sess), sn) + 1) AS last"
         + " FROM (SELECT person, ev,"
         + " arrayCumSum(arrayMap((x, i) -> toUInt32(i = 1 OR x.1 - ev[i - 1].1 > " + gapMs + "), ev, arrayEnumerate(ev))) AS sess"
-        + " FROM (SELECT " + PersonKey.EXPRESSION + " AS person, arraySort(x -> (x.1, x.2), groupArray(("
-        + "toUnixTimestamp64Milli(event_time), event_id, toString(event_name), page))) AS ev FROM " + PersonKey.EVENTS
-        + " WHERE " + range.condition("event_time") + " GROUP BY person))"
+        + " FROM (" + PersonKey.events(EventSource.DEFAULT, "(toUnixTimestamp64Milli(event_time), event_id,"
+        + " toString(event_name), page)", range) + "))"
         + " ARRAY JOIN arrayDistinct(sess) AS sn)";
   }
 

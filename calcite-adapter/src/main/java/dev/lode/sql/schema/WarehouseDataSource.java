@@ -40,6 +40,11 @@ public final class WarehouseDataSource implements DataSource {
     return warehouse;
   }
 
+  /** The database unqualified names resolve in. */
+  public String database() {
+    return database;
+  }
+
   /**
    * A pooled connection: Calcite opens one per pushed-down query and closes it when the
    * result is read; opening a clickhouse-jdbc connection costs a round trip, so closed ones
