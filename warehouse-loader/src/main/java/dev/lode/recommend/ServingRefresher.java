@@ -35,45 +35,50 @@ public final class ServingRefresher implements AutoCloseable {
   static final long OVERLAP_MILLIS = 1_000;
   /** Time per cycle spent on the backlog of a full recomputation, once the store is ready. */
   static final long BACKLOG_MILLIS = 1_000;
+  /** A cycle longer than this folds in the changes made while it ran before it writes its heartbeat. */
+  static final long CATCH_UP_MILLIS = 1_000;
 
   private final ServingStore store;
-  private final ScheduledExecutorService timer;
+  private ScheduledExecutorService timer;
   private final Deque<String> backlog = new ArrayDeque<>();
   private Instant watermark;
   private long generation = -1;
   private LocalDate day;
   private boolean ready;
 
-  private ServingRefresher(ServingStore store, ScheduledExecutorService timer) {
+  private ServingRefresher(ServingStore store) {
     this.store = store;
-    this.timer = timer;
   }
 
   /** A refresher not yet started, driven by {@link #cycle()} (tests, benches). */
   public static ServingRefresher manual(ServingStore store) {
-    return new ServingRefresher(store, null);
+    return new ServingRefresher(store);
   }
 
   /** Starts refreshing every {@code intervalMillis} in a background thread; 0 = never (nothing is served). */
   public static ServingRefresher start(ServingStore store, long intervalMillis) {
-    if (intervalMillis <= 0) {
-      return new ServingRefresher(store, null);
+    return manual(store).schedule(intervalMillis);
+  }
+
+  /** Runs {@link #cycle()} every {@code intervalMillis} in a background thread from now on; 0 = never. */
+  public synchronized ServingRefresher schedule(long intervalMillis) {
+    if (intervalMillis <= 0 || timer != null) {
+      return this;
     }
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "lode-recommend-serving");
       t.setDaemon(true);
       return t;
     });
-    ServingRefresher refresher = new ServingRefresher(store, timer);
     timer.scheduleWithFixedDelay(() -> {
       try {
-        refresher.cycle();
+        cycle();
       } catch (Exception e) {
         LOG.warn("recommendation lists refresh failed (recommend() computes live until it succeeds): {}",
             e.getMessage());
       }
     }, 0, intervalMillis, TimeUnit.MILLISECONDS);
-    return refresher;
+    return this;
   }
 
   /** What one cycle did. */
@@ -88,13 +93,11 @@ public final class ServingRefresher implements AutoCloseable {
   public synchronized Cycle cycle() throws SQLException {
     long t0 = System.nanoTime();
     try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
-      Instant now;
+      Instant now = engineNow(st);
       long gen;
-      try (ResultSet rs = st.executeQuery("SELECT toUnixTimestamp64Milli(now64(3, 'UTC')), "
-          + "(SELECT max(generation) FROM rec_models WHERE model = 'live')")) {
+      try (ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = 'live'")) {
         rs.next();
-        now = Instant.ofEpochMilli(rs.getLong(1));
-        gen = rs.getLong(2);
+        gen = rs.getLong(1);
       }
       LocalDate today = LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
       boolean full = watermark == null || gen != generation || !today.equals(day);
@@ -127,12 +130,31 @@ public final class ServingRefresher implements AutoCloseable {
           recomputed += chunk.size();
         }
       } while (!backlog.isEmpty() && (!ready || System.nanoTime() < budget));
+      // a long pass (a full recomputation) ends with its start far behind: fold in what changed meanwhile
+      // so the heartbeat, the time up to which every change is in, is recent
+      for (int i = 0; i < 3 && System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(CATCH_UP_MILLIS); i++) {
+        t0 = System.nanoTime();
+        Instant again = engineNow(st);
+        List<String> more = new ArrayList<>(changedSince(st, now.minusMillis(OVERLAP_MILLIS)));
+        for (int j = 0; j < more.size(); j += CHUNK) {
+          store.write(st, more.subList(j, Math.min(more.size(), j + CHUNK)), again);
+          recomputed += Math.min(CHUNK, more.size() - j);
+        }
+        now = again;
+      }
       watermark = now;
       ready = true;
-      LOG.info("recommendation lists: {} changed, {} recomputed, {} in the backlog, {} ms", changed.size(), recomputed,
+      LOG.debug("recommendation lists: {} changed, {} recomputed, {} in the backlog, {} ms", changed.size(), recomputed,
           backlog.size(), (System.nanoTime() - t0) / 1_000_000);
       heartbeat(st, now, gen, today, true);
       return new Cycle(changed.size(), recomputed, backlog.size(), ready, (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  private static Instant engineNow(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT toUnixTimestamp64Milli(now64(3, 'UTC'))")) {
+      rs.next();
+      return Instant.ofEpochMilli(rs.getLong(1));
     }
   }
 
@@ -178,6 +200,10 @@ public final class ServingRefresher implements AutoCloseable {
   /** Stops refreshing and marks the store not ready, so calls compute live from now on. */
   @Override
   public void close() {
+    ScheduledExecutorService timer;
+    synchronized (this) {
+      timer = this.timer;
+    }
     if (timer != null) {
       timer.shutdownNow();
       try {
