@@ -21,8 +21,10 @@ ORDER BY person_id
 SETTINGS index_granularity = 256;
 
 -- The refresher's progress: a heartbeat per cycle. recommend() serves from rec_person_recs only
--- while a recent heartbeat says every change up to it has been folded in (ready = 1 after the
--- first full pass); otherwise it computes live.
+-- while a recent heartbeat with ready = 1 says every change up to it has been folded in;
+-- otherwise it computes live. complete = 1 once every person with data has a list of the
+-- model generation named here: before that, a person without a list is computed live rather
+-- than given the context-only list.
 CREATE TABLE IF NOT EXISTS rec_serving_state
 (
     id           UInt8 DEFAULT 0,
@@ -30,7 +32,8 @@ CREATE TABLE IF NOT EXISTS rec_serving_state
     watermark    DateTime64(3, 'UTC') COMMENT 'changes received before this are in rec_person_recs',
     generation   UInt64,
     day          Date,
-    ready        UInt8
+    ready        UInt8,
+    complete     UInt8
 )
 ENGINE = ReplacingMergeTree(heartbeat)
 ORDER BY id;

@@ -6,12 +6,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,53 +18,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps {@code rec_person_recs} current: every interval it asks which persons' events, order
- * lines, tickets, consents or profiles arrived since the last watermark and recomputes their
- * lists first; when the live model's generation or the day changes it recomputes everyone,
- * about a second of chunks per cycle (a list of an older model is not served: those calls
- * compute live until the person is redone). Each completed cycle writes a
- * heartbeat; recommend() serves from the store only while that heartbeat is recent, so a
- * stopped or lagging refresher makes calls compute live instead of serving stale lists.
+ * Keeps {@code rec_person_recs} current. Every interval a cycle asks which persons' events,
+ * order lines, tickets, consents or profiles arrived since the last watermark, recomputes
+ * their lists and writes a heartbeat; recommend() serves from the store only while that
+ * heartbeat is recent, so a stopped or lagging refresher makes calls compute live instead of
+ * serving stale lists. When the live model's generation or the day changes, everyone with data
+ * is recomputed by a second thread, customers first, in chunks (a list of an older model is
+ * not served meanwhile: those calls compute live until the person is redone); the heartbeat
+ * says {@code complete} once that pass is done.
  */
 public final class ServingRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingRefresher.class);
-  /** Persons recomputed in one statement. */
-  static final int CHUNK = 500;
+  /** Persons recomputed in one statement of a full pass. */
+  static final int CHUNK = 200;
   /** Changes are looked for from this long before the previous watermark: rows in flight then may land late. */
   static final long OVERLAP_MILLIS = 1_000;
-  /** Time per cycle spent on the backlog of a full recomputation, once the store is ready. */
-  static final long BACKLOG_MILLIS = 1_000;
-  /** A cycle longer than this folds in the changes made while it ran before it writes its heartbeat. */
-  static final long CATCH_UP_MILLIS = 1_000;
 
   private final ServingStore store;
+  private final ConcurrentLinkedDeque<String> backlog = new ConcurrentLinkedDeque<>();
   private ScheduledExecutorService timer;
-  private final Deque<String> backlog = new ArrayDeque<>();
   private Instant watermark;
   private long generation = -1;
   private LocalDate day;
-  private boolean ready;
+  private volatile boolean passRunning;
+  private volatile boolean closed;
 
   private ServingRefresher(ServingStore store) {
     this.store = store;
   }
 
-  /** A refresher not yet started, driven by {@link #cycle()} (tests, benches). */
+  /** A refresher driven by {@link #cycle()} and {@link #drain()} alone (tests, benches), until scheduled. */
   public static ServingRefresher manual(ServingStore store) {
     return new ServingRefresher(store);
   }
 
-  /** Starts refreshing every {@code intervalMillis} in a background thread; 0 = never (nothing is served). */
+  /** Starts refreshing every {@code intervalMillis} in background threads; 0 = never (nothing is served). */
   public static ServingRefresher start(ServingStore store, long intervalMillis) {
     return manual(store).schedule(intervalMillis);
   }
 
-  /** Runs {@link #cycle()} every {@code intervalMillis} in a background thread from now on; 0 = never. */
+  /**
+   * From now on runs {@link #cycle()} every {@code intervalMillis}, and a full pass's chunks in a
+   * second thread so a long pass never holds up the changed persons or the heartbeat; 0 = never.
+   */
   public synchronized ServingRefresher schedule(long intervalMillis) {
     if (intervalMillis <= 0 || timer != null) {
       return this;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    timer = Executors.newScheduledThreadPool(2, r -> {
       Thread t = new Thread(r, "lode-recommend-serving");
       t.setDaemon(true);
       return t;
@@ -78,17 +78,24 @@ public final class ServingRefresher implements AutoCloseable {
             e.getMessage());
       }
     }, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        drain();
+      } catch (Exception e) {
+        LOG.warn("recommendation lists full pass failed (retried): {}", e.getMessage());
+      }
+    }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     return this;
   }
 
   /** What one cycle did. */
-  public record Cycle(int changed, int recomputed, int backlog, boolean ready, long millis) {
+  public record Cycle(int changed, int recomputed, int backlog, boolean complete, long millis) {
   }
 
   /**
-   * One refresh: the persons changed since the watermark, then up to a chunk of the backlog
-   * of a full recomputation; then the heartbeat. The first cycle recomputes everyone before
-   * it declares the store ready.
+   * One incremental refresh: the persons changed since the watermark, then the heartbeat. A new
+   * model generation or day queues everyone for {@link #drain()} and recomputes the context-only
+   * list at once.
    */
   public synchronized Cycle cycle() throws SQLException {
     long t0 = System.nanoTime();
@@ -100,11 +107,9 @@ public final class ServingRefresher implements AutoCloseable {
         gen = rs.getLong(1);
       }
       LocalDate today = LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
-      boolean full = watermark == null || gen != generation || !today.equals(day);
       Set<String> changed = watermark == null ? Set.of() : changedSince(st, watermark.minusMillis(OVERLAP_MILLIS));
-      int recomputed = 0;
       List<String> first = new ArrayList<>(changed);
-      if (full) {
+      if (gen != generation || !today.equals(day)) {
         backlog.clear();
         backlog.addAll(everyone(st));
         generation = gen;
@@ -114,41 +119,45 @@ public final class ServingRefresher implements AutoCloseable {
       }
       for (int i = 0; i < first.size(); i += CHUNK) {
         store.write(st, first.subList(i, Math.min(first.size(), i + CHUNK)), now);
-        recomputed += Math.min(CHUNK, first.size() - i);
       }
-      backlog.removeAll(changed);
-      // before the store is first ready, finish the whole backlog (nothing is served meanwhile);
-      // after that, chunks for about a second per cycle keep the changed persons fresh
-      long budget = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BACKLOG_MILLIS);
-      do {
-        List<String> chunk = new ArrayList<>();
-        while (!backlog.isEmpty() && chunk.size() < CHUNK) {
-          chunk.add(backlog.poll());
-        }
-        if (!chunk.isEmpty()) {
-          store.write(st, chunk, now);
-          recomputed += chunk.size();
-        }
-      } while (!backlog.isEmpty() && (!ready || System.nanoTime() < budget));
-      // a long pass (a full recomputation) ends with its start far behind: fold in what changed meanwhile
-      // so the heartbeat, the time up to which every change is in, is recent
-      for (int i = 0; i < 3 && System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(CATCH_UP_MILLIS); i++) {
-        t0 = System.nanoTime();
-        Instant again = engineNow(st);
-        List<String> more = new ArrayList<>(changedSince(st, now.minusMillis(OVERLAP_MILLIS)));
-        for (int j = 0; j < more.size(); j += CHUNK) {
-          store.write(st, more.subList(j, Math.min(more.size(), j + CHUNK)), again);
-          recomputed += Math.min(CHUNK, more.size() - j);
-        }
-        now = again;
-      }
+      backlog.removeIf(changed::contains);
       watermark = now;
-      ready = true;
-      LOG.debug("recommendation lists: {} changed, {} recomputed, {} in the backlog, {} ms", changed.size(), recomputed,
-          backlog.size(), (System.nanoTime() - t0) / 1_000_000);
-      heartbeat(st, now, gen, today, true);
-      return new Cycle(changed.size(), recomputed, backlog.size(), ready, (System.nanoTime() - t0) / 1_000_000);
+      boolean complete = backlog.isEmpty() && !passRunning;
+      heartbeat(st, now, gen, today, true, complete);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      LOG.debug("recommendation lists: {} changed, {} recomputed, {} in the backlog, {} ms", changed.size(),
+          first.size(), backlog.size(), ms);
+      return new Cycle(changed.size(), first.size(), backlog.size(), complete, ms);
     }
+  }
+
+  /**
+   * Works through the full pass's backlog a chunk at a time, each chunk stamped with the engine
+   * time at its start (a newer list of the same person, from a cycle, wins over it); returns how
+   * many persons it recomputed.
+   */
+  public int drain() throws SQLException {
+    int done = 0;
+    try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
+      while (!closed && !backlog.isEmpty()) {
+        passRunning = true;
+        List<String> chunk = new ArrayList<>();
+        String p;
+        while (chunk.size() < CHUNK && (p = backlog.poll()) != null) {
+          chunk.add(p);
+        }
+        try {
+          store.write(st, chunk, engineNow(st));
+        } catch (SQLException | RuntimeException e) {
+          backlog.addAll(chunk);
+          throw e;
+        } finally {
+          passRunning = false;
+        }
+        done += chunk.size();
+      }
+    }
+    return done;
   }
 
   private static Instant engineNow(Statement st) throws SQLException {
@@ -176,13 +185,14 @@ public final class ServingRefresher implements AutoCloseable {
     return out;
   }
 
-  /** Every person some list could be personal for: those with events, orders or tickets. */
+  /** Every person some list could be personal for (events, orders or tickets), customers first. */
   private static List<String> everyone(Statement st) throws SQLException {
     List<String> out = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("SELECT DISTINCT person_id FROM ("
-        + " SELECT person_id FROM events WHERE item_id != ''"
-        + " UNION ALL SELECT person_id FROM order_lines"
-        + " UNION ALL SELECT person_id FROM tickets) WHERE person_id != '' ORDER BY person_id")) {
+    try (ResultSet rs = st.executeQuery("SELECT person_id FROM ("
+        + " SELECT person_id, 0 AS customer FROM events WHERE item_id != ''"
+        + " UNION ALL SELECT person_id, 1 FROM order_lines"
+        + " UNION ALL SELECT person_id, 1 FROM tickets) WHERE person_id != ''"
+        + " GROUP BY person_id ORDER BY max(customer) DESC, person_id")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -190,38 +200,39 @@ public final class ServingRefresher implements AutoCloseable {
     return out;
   }
 
-  private static void heartbeat(Statement st, Instant at, long gen, LocalDate day, boolean ready) throws SQLException {
+  private static void heartbeat(Statement st, Instant at, long gen, LocalDate day, boolean ready, boolean complete)
+      throws SQLException {
     SqlBinder lit = SqlBinder.literals();
-    st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready) VALUES (0, "
+    st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready, complete) VALUES (0, "
         + lit.time(at) + ", " + lit.time(at) + ", " + gen + ", " + lit.string(day.toString()) + ", "
-        + (ready ? 1 : 0) + ")");
+        + (ready ? 1 : 0) + ", " + (complete ? 1 : 0) + ")");
   }
 
   /** Stops refreshing and marks the store not ready, so calls compute live from now on. */
   @Override
   public void close() {
-    ScheduledExecutorService timer;
+    closed = true;
+    ScheduledExecutorService t;
     synchronized (this) {
-      timer = this.timer;
+      t = timer;
     }
-    if (timer != null) {
-      timer.shutdownNow();
+    if (t != null) {
+      t.shutdownNow();
       try {
-        timer.awaitTermination(10, TimeUnit.SECONDS);
+        t.awaitTermination(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
     synchronized (this) {
-      if (!ready) {
+      if (watermark == null) {
         return;
       }
-      ready = false;
       try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
         // a heartbeat later than any earlier one, saying "not ready"
-        st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready)"
+        st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready, complete)"
             + " SELECT 0, greatest(now64(3, 'UTC'), (SELECT max(heartbeat) FROM rec_serving_state) + toIntervalMillisecond(1)),"
-            + " now64(3, 'UTC'), 0, today(), 0");
+            + " now64(3, 'UTC'), 0, today(), 0, 0");
       } catch (SQLException e) {
         LOG.warn("could not mark the recommendation lists not ready: {}", e.getMessage());
       }

@@ -138,6 +138,7 @@ public final class ServingStore {
     String sql = serveSql(settings);
     List<Object[]> lists = new ArrayList<>();
     boolean ready = false;
+    boolean complete = false;
     boolean consented = false;
     Set<String> excluded = new HashSet<>();
     Set<String> outOfStock = new HashSet<>();
@@ -146,6 +147,7 @@ public final class ServingStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ready = rs.getInt("ready") == 1 && rs.getLong("lag_ms") <= maxLagMillis;
+          complete = rs.getInt("complete") == 1;
           consented = rs.getBoolean("consent");
           excluded.addAll(strings(rs.getArray("excluded")));
           outOfStock.addAll(strings(rs.getArray("out_of_stock")));
@@ -167,10 +169,11 @@ public final class ServingStore {
       }
     }
     // a list made with the person's data is served only while the consent it was made under holds;
-    // without consent (or before the person's first list) the context-only list is what recommend() gives
+    // without consent the context-only list is what recommend() gives, and so it is for a person
+    // without a list once every person with data has one (before that, such a call computes live)
     Object[] list = own != null && (boolean) own[1] && consented ? own
         : own != null && !consented ? unknown
-        : own == null ? unknown : null;
+        : own == null && complete ? unknown : null;
     if (list == null) {
       return new Served(List.of(), Miss.NO_LIST);
     }
@@ -185,7 +188,7 @@ public final class ServingStore {
           + " AND purpose = 'personalization')"
         : "true";
     return "WITH toString(?) AS p_person,\n"
-        + "  (SELECT argMax((ready, heartbeat), heartbeat) FROM rec_serving_state) AS p_state,\n"
+        + "  (SELECT argMax((ready, heartbeat, complete), heartbeat) FROM rec_serving_state) AS p_state,\n"
         + "  " + consent + " AS p_consent,\n"
         + "  (SELECT groupUniqArray(item_id) FROM (\n"
         + "     SELECT item_id FROM tickets WHERE p_consent AND person_id = p_person"
@@ -195,7 +198,7 @@ public final class ServingStore {
         + " AND ticket_type IN ('complaint', 'return') AND item_id = '' AND order_id != '')\n"
         + "     UNION ALL SELECT item_id FROM order_lines WHERE p_consent AND person_id = p_person"
         + " AND status = 'returned')) AS p_excluded\n"
-        + "SELECT person_id, personal, items, scores, sources, reasons, p_state.1 AS ready,\n"
+        + "SELECT person_id, personal, items, scores, sources, reasons, p_state.1 AS ready, p_state.3 AS complete,\n"
         + "  dateDiff('millisecond', p_state.2, now64(3, 'UTC')) AS lag_ms, p_consent AS consent, p_excluded AS excluded,\n"
         + "  (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0 AND item_id IN ("
         + "SELECT arrayJoin(items) FROM rec_person_recs WHERE person_id IN (p_person, ''))) AS out_of_stock\n"
