@@ -67,7 +67,10 @@ public final class RecommendBenchmark implements Benchmark {
     // the whole Lode server, so recommend() can be timed through Avatica as a BI tool calls it;
     // its model refresher is off: the bench builds the models itself
     config = config.with("lode.http.port", "0").with("lode.recommend.refresh-minutes", "0")
-        .with("lode.recommend.serving.interval-ms", "0");
+        .with("lode.recommend.serving.interval-ms", "0")
+        // the demo data still loads in the background; the periodic identity and tag runs after it are
+        // left out so they do not compete with the timed calls
+        .with("lode.identity.interval-seconds", "0").with("lode.tags.refresh-interval-seconds", "0");
     try (LodeServer server = LodeServer.start(config)) {
       Warehouse w = server.context().warehouse();
       RecommendSettings settings = RecommendSettings.from(config);

@@ -31,6 +31,8 @@ public final class ServingRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingRefresher.class);
   /** Persons recomputed in one statement of a full pass. */
   static final int CHUNK = 200;
+  /** Changed persons a cycle recomputes itself; more are handed to the full-pass thread. */
+  static final int INLINE = 32;
   /** Changes are looked for from this long before the previous watermark: rows in flight then may land late. */
   static final long OVERLAP_MILLIS = 1_000;
 
@@ -117,10 +119,16 @@ public final class ServingRefresher implements AutoCloseable {
         // the context-only list depends on the model and the day only (stock is checked at call time)
         first.add(ServingStore.UNKNOWN);
       }
-      for (int i = 0; i < first.size(); i += CHUNK) {
-        store.write(st, first.subList(i, Math.min(first.size(), i + CHUNK)), now);
-      }
       backlog.removeIf(changed::contains);
+      if (first.size() > INLINE) {
+        // too many to redo within a cycle (a bulk load): their lists stop being served now, and the
+        // full-pass thread redoes them first; until then their calls compute live
+        List<String> later = first.stream().filter(x -> !x.equals(ServingStore.UNKNOWN)).toList();
+        store.invalidate(st, later, now);
+        later.reversed().forEach(backlog::addFirst);
+        first = first.contains(ServingStore.UNKNOWN) ? List.of(ServingStore.UNKNOWN) : List.of();
+      }
+      store.write(st, first, now);
       watermark = now;
       boolean complete = backlog.isEmpty() && !passRunning;
       heartbeat(st, now, gen, today, true, complete);

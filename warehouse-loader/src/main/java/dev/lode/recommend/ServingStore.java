@@ -49,6 +49,9 @@ public final class ServingStore {
    * records that they were computed.
    */
   void write(Statement st, List<String> persons, Instant computedAt) throws SQLException {
+    if (persons.isEmpty()) {
+      return;
+    }
     List<String> known = persons.stream().filter(p -> !p.equals(UNKNOWN)).toList();
     if (known.size() <= ONE_BY_ONE) {
       // a few persons (the usual case of a refresh cycle): the single-person form plans and runs
@@ -62,6 +65,22 @@ public final class ServingStore {
     }
     if (known.size() < persons.size()) {
       st.execute(insertSql(settings, List.of(UNKNOWN), computedAt, RecommendQuery.Personal.NEVER));
+    }
+  }
+
+  /**
+   * Makes the lists of {@code persons} unservable as of {@code at} (an empty list of generation 0,
+   * which no model has): their calls compute live until the lists are written again.
+   */
+  void invalidate(Statement st, List<String> persons, Instant at) throws SQLException {
+    SqlBinder lit = SqlBinder.literals();
+    for (int i = 0; i < persons.size(); i += 1000) {
+      StringBuilder ids = new StringBuilder();
+      for (String p : persons.subList(i, Math.min(persons.size(), i + 1000))) {
+        ids.append(ids.isEmpty() ? "" : ", ").append(lit.string(p));
+      }
+      st.execute("INSERT INTO rec_person_recs (person_id, computed_at, generation, day, personal)"
+          + " SELECT arrayJoin([" + ids + "]), " + lit.time(at) + ", 0, toDate(" + lit.time(at) + "), 0");
     }
   }
 
@@ -202,12 +221,12 @@ public final class ServingStore {
         + "  dateDiff('millisecond', p_state.2, now64(3, 'UTC')) AS lag_ms, p_consent AS consent, p_excluded AS excluded,\n"
         + "  (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0 AND item_id IN ("
         + "SELECT arrayJoin(items) FROM rec_person_recs WHERE person_id IN (p_person, ''))) AS out_of_stock\n"
-        + "FROM (SELECT person_id, argMax(personal, computed_at) AS personal, argMax(items, computed_at) AS items,\n"
-        + "        argMax(scores, computed_at) AS scores, argMax(sources, computed_at) AS sources,"
-        + " argMax(reasons, computed_at) AS reasons\n"
-        + "      FROM rec_person_recs WHERE person_id IN (p_person, '') GROUP BY person_id\n"
-        // a list made with an older model is not served: after a rebuild, calls compute live until it is redone
-        + "      HAVING argMax(generation, computed_at) = (SELECT max(generation) FROM rec_models WHERE model = 'live'))";
+        // one argMax of the whole row: columns taken by separate argMax could come from different rows on a tie
+        + "FROM (SELECT person_id, tupleElement(r, 1) AS personal, tupleElement(r, 2) AS items,"
+        + " tupleElement(r, 3) AS scores, tupleElement(r, 4) AS sources, tupleElement(r, 5) AS reasons\n"
+        + "      FROM (SELECT person_id, argMax((personal, items, scores, sources, reasons, generation), computed_at) AS r\n"
+        + "            FROM rec_person_recs WHERE person_id IN (p_person, '') GROUP BY person_id)\n"
+        + "      WHERE tupleElement(r, 6) = (SELECT max(generation) FROM rec_models WHERE model = 'live'))";
   }
 
   @SuppressWarnings("unchecked")
