@@ -52,7 +52,7 @@ public final class RecommendFunction extends BehaviorFunction {
       Optional<List<Recommendation>> served = recommender.served(c, a.required("person"), k(a), context(a));
       if (served.isPresent()) {
         return new RowsTable(name(), RecommendFunction::resultType, served.get().stream()
-            .map(r -> List.<Object>of(r.personId(), r.itemId(), r.score(), r.rank(), r.source(), r.reason()))
+            .map(r -> new Object[] {r.personId(), r.itemId(), r.score(), r.rank(), r.source(), r.reason()})
             .toList());
       }
     } catch (SQLException e) {

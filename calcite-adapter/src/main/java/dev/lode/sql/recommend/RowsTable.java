@@ -1,30 +1,39 @@
 package dev.lode.sql.recommend;
 
-import com.google.common.collect.ImmutableList;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
+import org.apache.calcite.adapter.enumerable.JavaRowFormat;
+import org.apache.calcite.adapter.enumerable.PhysType;
+import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.linq4j.tree.Blocks;
+import org.apache.calcite.linq4j.tree.Expression;
+import org.apache.calcite.linq4j.tree.Expressions;
+import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.logical.LogicalValues;
+import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
-import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 
 /**
  * A table function's result already computed while the call was planned (served
- * recommendations): literal rows that Calcite filters and projects itself, with no further
- * round trip to the warehouse.
+ * recommendations): rows Calcite filters and projects itself, with no further round trip to the
+ * warehouse. The rows are handed to the generated code as a stashed value, not as literals, so
+ * the compiled plan of one query shape is reused for every call instead of recompiled.
  */
 final class RowsTable extends AbstractTable implements TranslatableTable {
   private final String name;
   private final Function<RelDataTypeFactory, RelDataType> rowType;
-  private final List<List<Object>> rows;
+  private final List<Object[]> rows;
 
-  RowsTable(String name, Function<RelDataTypeFactory, RelDataType> rowType, List<List<Object>> rows) {
+  RowsTable(String name, Function<RelDataTypeFactory, RelDataType> rowType, List<Object[]> rows) {
     this.name = name;
     this.rowType = rowType;
     this.rows = rows;
@@ -37,24 +46,43 @@ final class RowsTable extends AbstractTable implements TranslatableTable {
 
   @Override
   public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
-    RelDataType type = relOptTable.getRowType();
-    RexBuilder rex = context.getCluster().getRexBuilder();
-    ImmutableList.Builder<ImmutableList<RexLiteral>> tuples = ImmutableList.builder();
-    for (List<Object> row : rows) {
-      ImmutableList.Builder<RexLiteral> t = ImmutableList.builder();
-      for (int i = 0; i < row.size(); i++) {
-        Object v = row.get(i);
-        RelDataType ft = type.getFieldList().get(i).getType();
-        Object value = v instanceof Number n && !(v instanceof BigDecimal) ? new BigDecimal(n.toString()) : v;
-        t.add((RexLiteral) rex.makeLiteral(value, ft, false));
-      }
-      tuples.add(t.build());
-    }
-    return LogicalValues.create(context.getCluster(), type, tuples.build());
+    return new Rows(context.getCluster(), relOptTable.getRowType(), name, rows);
   }
 
-  @Override
-  public String toString() {
-    return name + " (" + rows.size() + " rows)";
+  /** The physical node: an enumerable over the stashed rows. */
+  static final class Rows extends AbstractRelNode implements EnumerableRel {
+    private final RelDataType type;
+    private final String name;
+    private final List<Object[]> rows;
+
+    Rows(RelOptCluster cluster, RelDataType type, String name, List<Object[]> rows) {
+      super(cluster, cluster.traitSetOf(EnumerableConvention.INSTANCE));
+      this.type = type;
+      this.name = name;
+      this.rows = rows;
+    }
+
+    @Override
+    protected RelDataType deriveRowType() {
+      return type;
+    }
+
+    @Override
+    public double estimateRowCount(org.apache.calcite.rel.metadata.RelMetadataQuery mq) {
+      return rows.size();
+    }
+
+    @Override
+    public RelWriter explainTerms(RelWriter pw) {
+      return super.explainTerms(pw).item("function", name).item("rows", rows.size())
+          .item("id", System.identityHashCode(rows));
+    }
+
+    @Override
+    public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
+      PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
+      Expression stashed = implementor.stash(rows, List.class);
+      return implementor.result(physType, Blocks.toBlock(Expressions.call(Linq4j.class, "asEnumerable", stashed)));
+    }
   }
 }
