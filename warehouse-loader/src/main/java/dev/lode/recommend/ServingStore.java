@@ -19,7 +19,8 @@ import java.util.Set;
  * The served recommendation lists ({@code rec_person_recs}): each person's ranked list, written
  * by the batch form of the blend for the persons whose data changed, and read at call time
  * as one point lookup together with what must hold at that very moment — the person's
- * complaints and returns, out-of-stock items and the latest consent.
+ * complaint and return tickets, out-of-stock items and the latest consent. (Order lines marked
+ * returned arrive as order-line changes, which the refresher folds in within its cycle.)
  */
 public final class ServingStore {
   /** Items kept per person; a call with a larger k, or with a context, is computed live. */
@@ -214,9 +215,7 @@ public final class ServingStore {
         + " AND ticket_type IN ('complaint', 'return') AND item_id != ''\n"
         + "     UNION ALL SELECT item_id FROM order_lines WHERE p_consent AND order_id IN (\n"
         + "       SELECT order_id FROM tickets WHERE p_consent AND person_id = p_person"
-        + " AND ticket_type IN ('complaint', 'return') AND item_id = '' AND order_id != '')\n"
-        + "     UNION ALL SELECT item_id FROM order_lines WHERE p_consent AND person_id = p_person"
-        + " AND status = 'returned')) AS p_excluded\n"
+        + " AND ticket_type IN ('complaint', 'return') AND item_id = '' AND order_id != ''))) AS p_excluded\n"
         + "SELECT person_id, personal, items, scores, sources, reasons, p_state.1 AS ready, p_state.3 AS complete,\n"
         + "  dateDiff('millisecond', p_state.2, now64(3, 'UTC')) AS lag_ms, p_consent AS consent, p_excluded AS excluded,\n"
         + "  (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0 AND item_id IN ("

@@ -44,8 +44,39 @@ public final class RecommendFunction extends BehaviorFunction {
         new Param("context", SqlTypeName.VARCHAR, true));
   }
 
+  /** Served tables by arguments, for the planning of one statement only (see {@link #apply}). */
+  private final java.util.concurrent.ConcurrentHashMap<List<Object>, Planned> planning =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A served table and when it was looked up. */
+  private record Planned(long nanos, TranslatableTable table) {
+  }
+
+  /**
+   * Calcite applies a table macro more than once while it plans one statement (validation, then
+   * conversion); the served lookup is made once per statement: a result is reused for 500 ms.
+   */
   @Override
   public TranslatableTable apply(List<? extends Object> arguments) {
+    List<Object> key = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(arguments));
+    long now = System.nanoTime();
+    Planned p = planning.get(key);
+    if (p != null && now - p.nanos() < REUSE_NANOS) {
+      return p.table();
+    }
+    if (planning.size() > 1000) {
+      planning.clear();
+    }
+    TranslatableTable t = lookUp(arguments);
+    if (t instanceof RowsTable) {
+      planning.put(key, new Planned(now, t));
+    }
+    return t;
+  }
+
+  private static final long REUSE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+
+  private TranslatableTable lookUp(List<? extends Object> arguments) {
     Args a = args(arguments);
     // the lookup runs over this schema's own connections, i.e. the caller's role database
     try (Connection c = schema.getDataSource().getConnection()) {
