@@ -5,6 +5,8 @@ import dev.lode.report.ReportService;
 import dev.lode.tags.TagScheduler;
 import dev.lode.recommend.ModelRefresher;
 import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.ServingRefresher;
+import dev.lode.recommend.ServingStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ public final class LodeServer implements AutoCloseable {
   private TagScheduler tagRefresh;
   private BackgroundJobs jobs;
   private final ModelRefresher recommendRefresher;
+  private ServingRefresher recommendServing;
 
   private LodeServer(LodeContext context, Server jetty, ModelRefresher recommendRefresher) {
     this.context = context;
@@ -73,6 +76,9 @@ public final class LodeServer implements AutoCloseable {
       LodeServer server = new LodeServer(context, jetty,
           ModelRefresher.start(context.warehouse(), RecommendSettings.from(config)));
       server.reports = reports;
+      RecommendSettings recommendSettings = RecommendSettings.from(config);
+      server.recommendServing = ServingRefresher.start(new ServingStore(context.warehouse(), recommendSettings),
+          recommendSettings.servingIntervalMillis());
       server.writeRunFile();
       server.jobs = BackgroundJobs.start(context);
       server.tagRefresh = TagScheduler.start(context.warehouse(), config);
@@ -131,6 +137,9 @@ public final class LodeServer implements AutoCloseable {
       tagRefresh.close();
     }
     recommendRefresher.close();
+    if (recommendServing != null) {
+      recommendServing.close();
+    }
     try {
       if (reports != null) {
         reports.close();

@@ -53,8 +53,10 @@ public final class ModelBuilder {
           + "(SELECT toString((count(), max(loaded_at))) FROM order_lines), '/',"
           + "(SELECT toString((count(), max(received_time))) FROM events), '/',"
           + "(SELECT toString((count(), max(loaded_at))) FROM items), '/',"
-          + "(SELECT toString((count(), max(updated_at))) FROM persons), '/', "
-          + lit.time(cutoff) + ")");
+          // the cutoff's day, not its instant: a live model (cutoff = now) with unchanged input is rebuilt
+          // once a day for the trending window, not at every refresh
+          + "(SELECT toString((count(), max(updated_at))) FROM persons), '/', toString(toDate("
+          + lit.time(cutoff) + ")))");
       String last = scalar(st, "SELECT argMax(watermark, generation) FROM rec_models WHERE model = " + lit.string(m));
       long lastGen = Long.parseLong(scalar(st, "SELECT max(generation) FROM rec_models WHERE model = " + lit.string(m)));
       if (!force && watermark.equals(last)) {

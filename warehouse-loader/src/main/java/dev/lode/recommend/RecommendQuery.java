@@ -41,6 +41,22 @@ final class RecommendQuery {
    */
   static String sql(SqlBinder b, RecommendSettings s, Target target, String model, Instant asOf, RecContext ctx,
                     int k, boolean consent) {
+    return sql(b, s, target, model, asOf, ctx, k, consent ? Personal.IF_CONSENTED : Personal.ALWAYS);
+  }
+
+  /** Whose personal data the batch form reads. */
+  enum Personal {
+    /** Persons whose latest 'personalization' consent is a grant. */
+    IF_CONSENTED,
+    /** Every target person. */
+    ALWAYS,
+    /** Nobody: context-only lists, e.g. for a person Lode knows nothing about. */
+    NEVER
+  }
+
+  /** {@link #sql} with an explicit rule for whose personal data is read. */
+  static String sql(SqlBinder b, RecommendSettings s, Target target, String model, Instant asOf, RecContext ctx,
+                    int k, Personal personal) {
     StringBuilder q = new StringBuilder();
     String weightCases = header(q, b, s, model, asOf, ctx, k);
     String targetSql = switch (target) {
@@ -50,15 +66,17 @@ final class RecommendQuery {
     q.append("  (SELECT max(generation) FROM rec_models WHERE model = p_model) AS p_gen,\n");
     q.append("targets AS (").append(targetSql).append("),\n");
     // Personal data is read only for persons whose latest 'personalization' consent is a grant.
-    if (consent) {
+    if (personal == Personal.IF_CONSENTED) {
       q.append("""
           personal AS (
             SELECT person_id FROM consents
             WHERE person_id IN (SELECT person_id FROM targets) AND purpose = 'personalization'
             GROUP BY person_id HAVING argMax(granted, recorded_at) = 1),
           """);
-    } else {
+    } else if (personal == Personal.ALWAYS) {
       q.append("personal AS (SELECT person_id FROM targets),\n");
+    } else {
+      q.append("personal AS (SELECT person_id FROM targets WHERE 0),\n");
     }
     q.append("""
         history AS (

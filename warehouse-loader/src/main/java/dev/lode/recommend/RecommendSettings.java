@@ -8,11 +8,13 @@ import java.util.Map;
 /**
  * The recommender's operator settings ({@code lode.recommend.*}): blend weights per
  * candidate source, the half-life of a person's behaviour, the event weights, the model's
- * neighbour count and refresh interval, the consent rule and the calendar file.
+ * neighbour count and refresh interval, the consent rule, the calendar file, and how often the
+ * served lists are refreshed and how far behind they may be before calls compute live.
  */
 public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
                                 double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
-                                boolean consentRequired, Path calendarFile) {
+                                boolean consentRequired, Path calendarFile, long servingIntervalMillis,
+                                long servingMaxLagMillis) {
 
   /** Defaults chosen on the Online Retail split documented in docs/recommend.md. */
   public static final Map<Source, Double> DEFAULT_WEIGHTS = Map.of(
@@ -45,13 +47,15 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
         config.getInt("lode.recommend.neighbors", 50),
         config.getInt("lode.recommend.refresh-minutes", 15),
         Boolean.parseBoolean(config.get("lode.recommend.consent-required", "true")),
-        calendar);
+        calendar,
+        (long) number(config, "lode.recommend.serving.interval-ms", 1000),
+        (long) number(config, "lode.recommend.serving.max-lag-ms", 4000));
   }
 
   /** The settings with other weights, e.g. one source alone for evaluation. */
   public RecommendSettings withWeights(Map<Source, Double> w) {
     return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
-        consentRequired, calendarFile);
+        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis);
   }
 
   public double weight(Source s) {

@@ -8,11 +8,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Recommendations for one person or one item, computed by a single ClickHouse query over
- * the live behaviour tables and the {@code live} model; the Java side only binds the
- * arguments and reads the ranked rows back.
+ * Recommendations for one person or one item: read from the lists the {@link ServingRefresher}
+ * keeps current when it can, otherwise computed by a single ClickHouse query over the live
+ * behaviour tables and the {@code live} model; the Java side only binds the arguments and
+ * reads the ranked rows back.
  */
 public final class Recommender {
   /** The model recommend() and similar_items() read; refreshed by {@link ModelRefresher}. */
@@ -22,6 +24,7 @@ public final class Recommender {
   private final Warehouse warehouse;
   private final RecommendSettings settings;
   private final Clock clock;
+  private final ServingStore store;
 
   /** A recommender whose "now" is the engine's clock. */
   public Recommender(Warehouse warehouse, RecommendSettings settings) {
@@ -33,17 +36,50 @@ public final class Recommender {
     this.warehouse = warehouse;
     this.settings = settings;
     this.clock = clock;
+    this.store = new ServingStore(warehouse, settings);
   }
 
   public RecommendSettings settings() {
     return settings;
   }
 
-  /** {@code recommend(person, k, context)}: the k best items for the person, best first. */
+  /**
+   * {@code recommend(person, k, context)}: the k best items for the person, best first; from
+   * the served lists when they are current (see {@link #served}), else computed live.
+   */
   public List<Recommendation> recommend(String person, int k, RecContext context) throws SQLException {
+    if (servable(person, k, context)) {
+      try (Connection c = warehouse.connect()) {
+        Optional<List<Recommendation>> s = served(c, person, k, context);
+        if (s.isPresent()) {
+          return s.get();
+        }
+      }
+    }
     SqlBinder.Jdbc b = SqlBinder.jdbc();
     String sql = recommendSql(b, person, k, context);
     return run(sql, b.values(), true);
+  }
+
+  /**
+   * {@code recommend(person, k)} read from the served lists over {@code c} (a connection to the
+   * warehouse database or a role's view of it), when the call can be served: no context, no
+   * fixed clock, k within the stored list, and a refresher that is ready and not lagging.
+   * Empty = compute it live.
+   */
+  public Optional<List<Recommendation>> served(Connection c, String person, int k, RecContext context)
+      throws SQLException {
+    if (!servable(person, k, context)) {
+      return Optional.empty();
+    }
+    ServingStore.Served s = store.serve(c, person.trim(), k, settings.servingMaxLagMillis());
+    return s.hit() ? Optional.of(s.rows()) : Optional.empty();
+  }
+
+  private boolean servable(String person, int k, RecContext context) {
+    checkK("recommend", k);
+    return clock == null && person != null && !person.isBlank()
+        && (context == null || context.equals(RecContext.NONE)) && k <= ServingStore.LIST_SIZE;
   }
 
   /** The native query of {@code recommend} with its arguments as escaped literals (for the SQL layer). */

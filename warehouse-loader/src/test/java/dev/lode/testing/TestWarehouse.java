@@ -56,6 +56,8 @@ public final class TestWarehouse {
     o.put("lode.demo.enabled", "false");
     o.put("lode.identity.interval-seconds", "0");
     o.put("lode.tags.refresh-interval-seconds", "0");
+    // no background recommendation-list refresher either: the tests of served lists run their own
+    o.put("lode.recommend.serving.interval-ms", "0");
     LodeConfig base = LodeConfig.load();
     if (base.get("lode.warehouse.url").isPresent()) {
       o.put("lode.warehouse.database", base.get("lode.warehouse.database", "lode") + "_test");

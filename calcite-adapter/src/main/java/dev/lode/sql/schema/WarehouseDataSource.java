@@ -62,9 +62,14 @@ public final class WarehouseDataSource implements DataSource {
       real = warehouse.connect(database, settings);
     }
     Connection c = real;
-    return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+    java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+    Connection[] self = new Connection[1];
+    self[0] = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
         new Class<?>[] {Connection.class}, (proxy, method, args) -> {
           if (method.getName().equals("close") && method.getParameterCount() == 0) {
+            if (!returned.compareAndSet(false, true)) {
+              return null; // closed twice (the statement's close and the caller's): pooled once
+            }
             if (!c.isClosed() && c.getAutoCommit() && idle.size() < MAX_IDLE) {
               idle.offerFirst(c);
             } else {
@@ -72,12 +77,51 @@ public final class WarehouseDataSource implements DataSource {
             }
             return null;
           }
-          try {
-            return method.invoke(c, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
+          if (method.getName().equals("isClosed") && method.getParameterCount() == 0) {
+            return returned.get() || c.isClosed();
           }
+          return wrap(invoke(c, method, args), self[0], null);
         });
+    return self[0];
+  }
+
+  /**
+   * Statements and result sets of a pooled connection that lead back to the pooled proxy, not
+   * to the driver's connection: Calcite closes what it read with
+   * {@code resultSet.getStatement().getConnection().close()}, which on the driver's own
+   * connection would close it for good and cost a new clickhouse-jdbc client per query.
+   */
+  private static Object wrap(Object value, Connection connection, java.sql.Statement statement) {
+    Class<?> type = value instanceof java.sql.CallableStatement ? java.sql.CallableStatement.class
+        : value instanceof java.sql.PreparedStatement ? java.sql.PreparedStatement.class
+        : value instanceof java.sql.Statement ? java.sql.Statement.class
+        : value instanceof java.sql.ResultSet ? java.sql.ResultSet.class
+        : null;
+    if (type == null || java.lang.reflect.Proxy.isProxyClass(value.getClass())) {
+      return value;
+    }
+    Object[] self = new Object[1];
+    self[0] = java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type},
+        (proxy, method, args) -> {
+          if (method.getParameterCount() == 0 && method.getName().equals("getConnection")) {
+            return connection;
+          }
+          if (method.getParameterCount() == 0 && method.getName().equals("getStatement")) {
+            return statement;
+          }
+          Object r = invoke(value, method, args);
+          return r instanceof java.sql.ResultSet && self[0] instanceof java.sql.Statement st
+              ? wrap(r, connection, st) : r;
+        });
+    return self[0];
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

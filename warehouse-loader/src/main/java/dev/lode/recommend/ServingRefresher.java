@@ -1,0 +1,249 @@
+package dev.lode.recommend;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code rec_person_recs} current. Every interval a cycle asks which persons' events,
+ * order lines, tickets, consents or profiles arrived since the last watermark, recomputes
+ * their lists and writes a heartbeat; recommend() serves from the store only while that
+ * heartbeat is recent, so a stopped or lagging refresher makes calls compute live instead of
+ * serving stale lists. When the live model's generation or the day changes, everyone with data
+ * is recomputed by a second thread, customers first, in chunks (a list of an older model is
+ * not served meanwhile: those calls compute live until the person is redone); the heartbeat
+ * says {@code complete} once that pass is done.
+ */
+public final class ServingRefresher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingRefresher.class);
+  /** Persons recomputed in one statement of a full pass. */
+  static final int CHUNK = 200;
+  /** Changed persons a cycle recomputes itself; more are handed to the full-pass thread. */
+  static final int INLINE = 32;
+  /** Changes are looked for from this long before the previous watermark: rows in flight then may land late. */
+  static final long OVERLAP_MILLIS = 1_000;
+
+  private final ServingStore store;
+  private final ConcurrentLinkedDeque<String> backlog = new ConcurrentLinkedDeque<>();
+  private ScheduledExecutorService timer;
+  private Instant watermark;
+  private long generation = -1;
+  private LocalDate day;
+  private volatile boolean passRunning;
+  private volatile boolean closed;
+
+  private ServingRefresher(ServingStore store) {
+    this.store = store;
+  }
+
+  /** A refresher driven by {@link #cycle()} and {@link #drain()} alone (tests, benches), until scheduled. */
+  public static ServingRefresher manual(ServingStore store) {
+    return new ServingRefresher(store);
+  }
+
+  /** Starts refreshing every {@code intervalMillis} in background threads; 0 = never (nothing is served). */
+  public static ServingRefresher start(ServingStore store, long intervalMillis) {
+    return manual(store).schedule(intervalMillis);
+  }
+
+  /**
+   * From now on runs {@link #cycle()} every {@code intervalMillis}, and a full pass's chunks in a
+   * second thread so a long pass never holds up the changed persons or the heartbeat; 0 = never.
+   */
+  public synchronized ServingRefresher schedule(long intervalMillis) {
+    if (intervalMillis <= 0 || timer != null) {
+      return this;
+    }
+    timer = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "lode-recommend-serving");
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        cycle();
+      } catch (Exception e) {
+        LOG.warn("recommendation lists refresh failed (recommend() computes live until it succeeds): {}",
+            e.getMessage());
+      }
+    }, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        drain();
+      } catch (Exception e) {
+        LOG.warn("recommendation lists full pass failed (retried): {}", e.getMessage());
+      }
+    }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** What one cycle did. */
+  public record Cycle(int changed, int recomputed, int backlog, boolean complete, long millis) {
+  }
+
+  /**
+   * One incremental refresh: the persons changed since the watermark, then the heartbeat. A new
+   * model generation or day queues everyone for {@link #drain()} and recomputes the context-only
+   * list at once.
+   */
+  public synchronized Cycle cycle() throws SQLException {
+    long t0 = System.nanoTime();
+    try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
+      Instant now = engineNow(st);
+      long gen;
+      try (ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = 'live'")) {
+        rs.next();
+        gen = rs.getLong(1);
+      }
+      LocalDate today = LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+      Set<String> changed = watermark == null ? Set.of() : changedSince(st, watermark.minusMillis(OVERLAP_MILLIS));
+      List<String> first = new ArrayList<>(changed);
+      if (gen != generation || !today.equals(day)) {
+        backlog.clear();
+        backlog.addAll(everyone(st));
+        generation = gen;
+        day = today;
+        // the context-only list depends on the model and the day only (stock is checked at call time)
+        first.add(ServingStore.UNKNOWN);
+      }
+      backlog.removeIf(changed::contains);
+      if (first.size() > INLINE) {
+        // too many to redo within a cycle (a bulk load): their lists stop being served now, and the
+        // full-pass thread redoes them first; until then their calls compute live
+        List<String> later = first.stream().filter(x -> !x.equals(ServingStore.UNKNOWN)).toList();
+        store.invalidate(st, later, now);
+        later.reversed().forEach(backlog::addFirst);
+        first = first.contains(ServingStore.UNKNOWN) ? List.of(ServingStore.UNKNOWN) : List.of();
+      }
+      store.write(st, first, now);
+      watermark = now;
+      boolean complete = backlog.isEmpty() && !passRunning;
+      heartbeat(st, now, gen, today, true, complete);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      LOG.debug("recommendation lists: {} changed, {} recomputed, {} in the backlog, {} ms", changed.size(),
+          first.size(), backlog.size(), ms);
+      return new Cycle(changed.size(), first.size(), backlog.size(), complete, ms);
+    }
+  }
+
+  /**
+   * Works through the full pass's backlog a chunk at a time, each chunk stamped with the engine
+   * time at its start (a newer list of the same person, from a cycle, wins over it); returns how
+   * many persons it recomputed.
+   */
+  public int drain() throws SQLException {
+    int done = 0;
+    try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
+      while (!closed && !backlog.isEmpty()) {
+        passRunning = true;
+        List<String> chunk = new ArrayList<>();
+        String p;
+        while (chunk.size() < CHUNK && (p = backlog.poll()) != null) {
+          chunk.add(p);
+        }
+        try {
+          store.write(st, chunk, engineNow(st));
+        } catch (SQLException | RuntimeException e) {
+          backlog.addAll(chunk);
+          throw e;
+        } finally {
+          passRunning = false;
+        }
+        done += chunk.size();
+      }
+    }
+    return done;
+  }
+
+  private static Instant engineNow(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT toUnixTimestamp64Milli(now64(3, 'UTC'))")) {
+      rs.next();
+      return Instant.ofEpochMilli(rs.getLong(1));
+    }
+  }
+
+  /** Persons with any event, order line, ticket, consent or profile change received after {@code since}. */
+  private static Set<String> changedSince(Statement st, Instant since) throws SQLException {
+    String t = SqlBinder.literals().time(since);
+    Set<String> out = new LinkedHashSet<>();
+    try (ResultSet rs = st.executeQuery("SELECT DISTINCT person_id FROM ("
+        + " SELECT person_id FROM events WHERE received_time > " + t
+        + " UNION ALL SELECT person_id FROM order_lines WHERE loaded_at > " + t
+        + " UNION ALL SELECT person_id FROM tickets WHERE loaded_at > " + t
+        + " UNION ALL SELECT person_id FROM consents WHERE recorded_at > " + t
+        + " UNION ALL SELECT person_id FROM persons WHERE updated_at > " + t
+        + ") WHERE person_id != ''")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /** Every person some list could be personal for (events, orders or tickets), customers first. */
+  private static List<String> everyone(Statement st) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT person_id FROM ("
+        + " SELECT person_id, 0 AS customer FROM events WHERE item_id != ''"
+        + " UNION ALL SELECT person_id, 1 FROM order_lines"
+        + " UNION ALL SELECT person_id, 1 FROM tickets) WHERE person_id != ''"
+        + " GROUP BY person_id ORDER BY max(customer) DESC, person_id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static void heartbeat(Statement st, Instant at, long gen, LocalDate day, boolean ready, boolean complete)
+      throws SQLException {
+    SqlBinder lit = SqlBinder.literals();
+    st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready, complete) VALUES (0, "
+        + lit.time(at) + ", " + lit.time(at) + ", " + gen + ", " + lit.string(day.toString()) + ", "
+        + (ready ? 1 : 0) + ", " + (complete ? 1 : 0) + ")");
+  }
+
+  /** Stops refreshing and marks the store not ready, so calls compute live from now on. */
+  @Override
+  public void close() {
+    closed = true;
+    ScheduledExecutorService t;
+    synchronized (this) {
+      t = timer;
+    }
+    if (t != null) {
+      t.shutdownNow();
+      try {
+        t.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      if (watermark == null) {
+        return;
+      }
+      try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
+        // a heartbeat later than any earlier one, saying "not ready"
+        st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready, complete)"
+            + " SELECT 0, greatest(now64(3, 'UTC'), (SELECT max(heartbeat) FROM rec_serving_state) + toIntervalMillisecond(1)),"
+            + " now64(3, 'UTC'), 0, today(), 0, 0");
+      } catch (SQLException e) {
+        LOG.warn("could not mark the recommendation lists not ready: {}", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package dev.lode.recommend;
+
+import dev.lode.warehouse.Warehouse;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The served recommendation lists ({@code rec_person_recs}): each person's ranked list, written
+ * by the batch form of the blend for the persons whose data changed, and read at call time
+ * as one point lookup together with what must hold at that very moment — the person's
+ * complaint and return tickets, out-of-stock items and the latest consent. (Order lines marked
+ * returned arrive as order-line changes, which the refresher folds in within its cycle.)
+ */
+public final class ServingStore {
+  /** Items kept per person; a call with a larger k, or with a context, is computed live. */
+  public static final int LIST_SIZE = 100;
+  /** The key of the context-only list served to persons without a list of their own or without consent. */
+  static final String UNKNOWN = "";
+  /** Up to this many persons are recomputed one query each; more go through the batch form together. */
+  static final int ONE_BY_ONE = 16;
+
+  private final Warehouse warehouse;
+  private final RecommendSettings settings;
+
+  public ServingStore(Warehouse warehouse, RecommendSettings settings) {
+    this.warehouse = warehouse;
+    this.settings = settings;
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  /**
+   * Recomputes the lists of {@code persons} with the newest live model, as of the engine's now,
+   * and writes them stamped {@code computedAt} (a time no later than the start of the computation,
+   * so a change received after it is picked up by the next refresh). {@link #UNKNOWN} among them
+   * gets the context-only list. Persons without any candidate get an empty list, which still
+   * records that they were computed.
+   */
+  void write(Statement st, List<String> persons, Instant computedAt) throws SQLException {
+    if (persons.isEmpty()) {
+      return;
+    }
+    List<String> known = persons.stream().filter(p -> !p.equals(UNKNOWN)).toList();
+    if (known.size() <= ONE_BY_ONE) {
+      // a few persons (the usual case of a refresh cycle): the single-person form plans and runs
+      // in a fraction of the batch form's time
+      for (String p : known) {
+        st.execute(insertOneSql(settings, p, computedAt));
+      }
+    } else {
+      st.execute(insertSql(settings, known, computedAt, settings.consentRequired()
+          ? RecommendQuery.Personal.IF_CONSENTED : RecommendQuery.Personal.ALWAYS));
+    }
+    if (known.size() < persons.size()) {
+      st.execute(insertSql(settings, List.of(UNKNOWN), computedAt, RecommendQuery.Personal.NEVER));
+    }
+  }
+
+  /**
+   * Makes the lists of {@code persons} unservable as of {@code at} (an empty list of generation 0,
+   * which no model has): their calls compute live until the lists are written again.
+   */
+  void invalidate(Statement st, List<String> persons, Instant at) throws SQLException {
+    SqlBinder lit = SqlBinder.literals();
+    for (int i = 0; i < persons.size(); i += 1000) {
+      StringBuilder ids = new StringBuilder();
+      for (String p : persons.subList(i, Math.min(persons.size(), i + 1000))) {
+        ids.append(ids.isEmpty() ? "" : ", ").append(lit.string(p));
+      }
+      st.execute("INSERT INTO rec_person_recs (person_id, computed_at, generation, day, personal)"
+          + " SELECT arrayJoin([" + ids + "]), " + lit.time(at) + ", 0, toDate(" + lit.time(at) + "), 0");
+    }
+  }
+
+  /** The INSERT … SELECT writing one person's list with the single-person form of the blend. */
+  static String insertOneSql(RecommendSettings settings, String person, Instant computedAt) {
+    SqlBinder lit = SqlBinder.literals();
+    String blend = RecommendQuery.person(lit, settings, person, Recommender.LIVE, null, RecContext.NONE, LIST_SIZE,
+        settings.consentRequired());
+    String personal = settings.consentRequired()
+        ? "toUInt8(ifNull((SELECT argMax(granted, recorded_at) = 1 FROM consents WHERE person_id = " + lit.string(person)
+          + " AND purpose = 'personalization'), 0))"
+        : "toUInt8(1)";
+    return "INSERT INTO rec_person_recs (person_id, computed_at, generation, day, personal, items, scores, sources,"
+        + " reasons)\n"
+        + "SELECT " + lit.string(person) + ", " + lit.time(computedAt) + ", "
+        + "(SELECT max(generation) FROM rec_models WHERE model = " + lit.string(Recommender.LIVE) + "), "
+        + "toDate(" + lit.time(computedAt) + "), " + personal + ", "
+        + "arrayMap(x -> x.2, r), arrayMap(x -> x.3, r), arrayMap(x -> x.4, r), arrayMap(x -> x.5, r)\n"
+        + "FROM (SELECT arraySort(x -> x.1, groupArray((item_rank, item_id, score, source, reason))) AS r FROM ("
+        + blend + "))";
+  }
+
+  /** The INSERT … SELECT writing the lists of {@code persons}. */
+  static String insertSql(RecommendSettings settings, List<String> persons, Instant computedAt,
+                          RecommendQuery.Personal personal) {
+    SqlBinder lit = SqlBinder.literals();
+    StringBuilder ids = new StringBuilder();
+    for (String p : persons) {
+      ids.append(ids.isEmpty() ? "" : ", ").append(lit.string(p));
+    }
+    String targets = "SELECT arrayJoin([" + ids + "]) AS person_id";
+    String blend = RecommendQuery.sql(lit, settings, new RecommendQuery.Persons(targets), Recommender.LIVE, null,
+        RecContext.NONE, LIST_SIZE, personal);
+    String consented = switch (personal) {
+      case ALWAYS -> "SELECT person_id, 1 AS granted FROM targets";
+      case NEVER -> "SELECT person_id, 0 AS granted FROM targets";
+      case IF_CONSENTED -> "SELECT person_id, toUInt8(argMax(granted, recorded_at) = 1) AS granted FROM consents"
+          + " WHERE person_id IN (SELECT person_id FROM targets) AND purpose = 'personalization' GROUP BY person_id";
+    };
+    return "INSERT INTO rec_person_recs (person_id, computed_at, generation, day, personal, items, scores, sources,"
+        + " reasons)\n"
+        + "WITH targets AS (" + targets + "),\n"
+        + "  ranked AS (SELECT person_id, arraySort(x -> x.1, groupArray((item_rank, item_id, score, source, reason)))"
+        + " AS r FROM (" + blend + ") GROUP BY person_id)\n"
+        + "SELECT t.person_id, " + lit.time(computedAt) + ", "
+        + "(SELECT max(generation) FROM rec_models WHERE model = " + lit.string(Recommender.LIVE) + "), "
+        + "toDate(" + lit.time(computedAt) + "), c.granted, "
+        + "arrayMap(x -> x.2, r.r), arrayMap(x -> x.3, r.r), arrayMap(x -> x.4, r.r), arrayMap(x -> x.5, r.r)\n"
+        + "FROM targets t LEFT JOIN ranked r ON r.person_id = t.person_id\n"
+        + "LEFT JOIN (" + consented + ") c ON c.person_id = t.person_id";
+  }
+
+  /** Why a call could not be served from the store (it is then computed live). */
+  public enum Miss { NOT_READY, NO_LIST }
+
+  /** The outcome of {@link #serve}: the rows, or why there are none from the store. */
+  public record Served(List<Recommendation> rows, Miss miss) {
+    public boolean hit() {
+      return miss == null;
+    }
+  }
+
+  /**
+   * {@code recommend(person, k)} from the store in one query over {@code c}: the person's list
+   * when the refresher is ready and has folded in every change up to {@code maxLagMillis} ago,
+   * the person's latest consent is a grant (when required) and the list was computed with it;
+   * otherwise, for a person without a list or without consent, the context-only list. The
+   * person's complaints and returns and items now out of stock are left out at call time.
+   */
+  public Served serve(Connection c, String person, int k, long maxLagMillis) throws SQLException {
+    if (k > LIST_SIZE) {
+      return new Served(List.of(), Miss.NO_LIST);
+    }
+    String sql = serveSql(settings);
+    List<Object[]> lists = new ArrayList<>();
+    boolean ready = false;
+    boolean complete = false;
+    boolean consented = false;
+    Set<String> excluded = new HashSet<>();
+    Set<String> outOfStock = new HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, person);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ready = rs.getInt("ready") == 1 && rs.getLong("lag_ms") <= maxLagMillis;
+          complete = rs.getInt("complete") == 1;
+          consented = rs.getBoolean("consent");
+          excluded.addAll(strings(rs.getArray("excluded")));
+          outOfStock.addAll(strings(rs.getArray("out_of_stock")));
+          lists.add(new Object[] {rs.getString("person_id"), rs.getInt("personal") == 1, strings(rs.getArray("items")),
+              doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons"))});
+        }
+      }
+    }
+    if (!ready) {
+      return new Served(List.of(), Miss.NOT_READY);
+    }
+    Object[] own = null;
+    Object[] unknown = null;
+    for (Object[] l : lists) {
+      if (l[0].equals(person)) {
+        own = l;
+      } else if (l[0].equals(UNKNOWN)) {
+        unknown = l;
+      }
+    }
+    // a list made with the person's data is served only while the consent it was made under holds;
+    // without consent the context-only list is what recommend() gives, and so it is for a person
+    // without a list once every person with data has one (before that, such a call computes live)
+    Object[] list = own != null && (boolean) own[1] && consented ? own
+        : own != null && !consented ? unknown
+        : own == null && complete ? unknown : null;
+    if (list == null) {
+      return new Served(List.of(), Miss.NO_LIST);
+    }
+    boolean personal = list == own;
+    return new Served(rows(person, list, k, personal ? excluded : Set.of(), outOfStock), null);
+  }
+
+  /** The one query of {@link #serve}; its only parameter is the person id. */
+  static String serveSql(RecommendSettings settings) {
+    String consent = settings.consentRequired()
+        ? "(SELECT argMax(granted, recorded_at) = 1 FROM consents WHERE person_id = p_person"
+          + " AND purpose = 'personalization')"
+        : "true";
+    return "WITH toString(?) AS p_person,\n"
+        + "  (SELECT argMax((ready, heartbeat, complete), heartbeat) FROM rec_serving_state) AS p_state,\n"
+        + "  " + consent + " AS p_consent,\n"
+        + "  (SELECT groupUniqArray(item_id) FROM (\n"
+        + "     SELECT item_id FROM tickets WHERE p_consent AND person_id = p_person"
+        + " AND ticket_type IN ('complaint', 'return') AND item_id != ''\n"
+        + "     UNION ALL SELECT item_id FROM order_lines WHERE p_consent AND order_id IN (\n"
+        + "       SELECT order_id FROM tickets WHERE p_consent AND person_id = p_person"
+        + " AND ticket_type IN ('complaint', 'return') AND item_id = '' AND order_id != ''))) AS p_excluded\n"
+        + "SELECT person_id, personal, items, scores, sources, reasons, p_state.1 AS ready, p_state.3 AS complete,\n"
+        + "  dateDiff('millisecond', p_state.2, now64(3, 'UTC')) AS lag_ms, p_consent AS consent, p_excluded AS excluded,\n"
+        + "  (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0 AND item_id IN ("
+        + "SELECT arrayJoin(items) FROM rec_person_recs WHERE person_id IN (p_person, ''))) AS out_of_stock\n"
+        // one argMax of the whole row: columns taken by separate argMax could come from different rows on a tie
+        + "FROM (SELECT person_id, tupleElement(r, 1) AS personal, tupleElement(r, 2) AS items,"
+        + " tupleElement(r, 3) AS scores, tupleElement(r, 4) AS sources, tupleElement(r, 5) AS reasons\n"
+        + "      FROM (SELECT person_id, argMax((personal, items, scores, sources, reasons, generation), computed_at) AS r\n"
+        + "            FROM rec_person_recs WHERE person_id IN (p_person, '') GROUP BY person_id)\n"
+        + "      WHERE tupleElement(r, 6) = (SELECT max(generation) FROM rec_models WHERE model = 'live'))";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Recommendation> rows(String person, Object[] list, int k, Set<String> excluded,
+                                           Set<String> outOfStock) {
+    List<String> items = (List<String>) list[2];
+    List<Double> scores = (List<Double>) list[3];
+    List<String> sources = (List<String>) list[4];
+    List<String> reasons = (List<String>) list[5];
+    List<Recommendation> out = new ArrayList<>();
+    for (int i = 0; i < items.size() && out.size() < k; i++) {
+      String item = items.get(i);
+      if (!excluded.contains(item) && !outOfStock.contains(item)) {
+        out.add(new Recommendation(person, item, scores.get(i), out.size() + 1, sources.get(i), reasons.get(i)));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> strings(Array a) throws SQLException {
+    if (a == null) {
+      return List.of();
+    }
+    Object raw = a.getArray();
+    List<String> out = new ArrayList<>();
+    if (raw instanceof Object[] xs) {
+      for (Object x : xs) {
+        out.add(x == null ? "" : x.toString());
+      }
+    }
+    return out;
+  }
+
+  private static List<Double> doubles(Array a) throws SQLException {
+    Object raw = a.getArray();
+    if (raw instanceof double[] ds) {
+      return Arrays.stream(ds).boxed().toList();
+    }
+    List<Double> out = new ArrayList<>();
+    for (Object x : (Object[]) raw) {
+      out.add(((Number) x).doubleValue());
+    }
+    return out;
+  }
+
+  /** A person's current list as stored, for tests and explanations. */
+  Optional<List<String>> storedItems(String person) throws SQLException {
+    try (Connection c = warehouse.connect();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT argMax(items, computed_at) FROM rec_person_recs WHERE person_id = ? GROUP BY person_id")) {
+      ps.setString(1, person);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(strings(rs.getArray(1))) : Optional.empty();
+      }
+    }
+  }
+}
