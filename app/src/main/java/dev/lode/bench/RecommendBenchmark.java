@@ -68,8 +68,10 @@ public final class RecommendBenchmark implements Benchmark {
     // its model refresher is off: the bench builds the models itself
     config = config.with("lode.http.port", "0").with("lode.recommend.refresh-minutes", "0")
         .with("lode.recommend.serving.interval-ms", "0")
-        // the demo data still loads in the background; the periodic identity and tag runs after it are
-        // left out so they do not compete with the timed calls
+        // no demo data: it would load in the background while the bench truncates and loads its own, so
+        // the evaluation would see a varying share of simulated events; the periodic identity and tag
+        // runs are left out so they do not compete with the timed calls
+        .with("lode.demo.enabled", "false")
         .with("lode.identity.interval-seconds", "0").with("lode.tags.refresh-interval-seconds", "0");
     try (LodeServer server = LodeServer.start(config)) {
       Warehouse w = server.context().warehouse();

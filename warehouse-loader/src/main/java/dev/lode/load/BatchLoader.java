@@ -165,8 +165,7 @@ public final class BatchLoader {
     // orders kind: per-order header and per-item catalog entries derived from the lines
     final Map<String, long[]> lineCounters = new HashMap<>();
     final Map<String, Object[]> orders = new LinkedHashMap<>();
-    final Map<String, Object[]> items = new LinkedHashMap<>();
-    final Map<String, Long> itemTimes = new HashMap<>();
+    final Map<String, ItemEntry> items = new LinkedHashMap<>();
 
     Run(LoadKind kind, String source, String file, long loadedAt, LoadProgress progress, long t0) {
       this.kind = kind;
@@ -250,8 +249,8 @@ public final class BatchLoader {
       }
       if (!items.isEmpty()) {
         RowBinaryInsert.insert(c, TargetTable.ITEMS, out -> {
-          for (Object[] o : items.values()) {
-            TargetTable.ITEMS.write(out, o);
+          for (ItemEntry e : items.values()) {
+            TargetTable.ITEMS.write(out, e.row);
           }
         });
         derived.put("items", (long) items.size());
@@ -502,16 +501,20 @@ public final class BatchLoader {
       o[5] = (Long) o[5] + qty * price;
       String item = (String) row[colItemId];
       String title = (String) row[colItemTitle];
-      Long seen = run.itemTimes.get(item);
-      if (seen == null || (time >= seen && (price > 0 || !title.isEmpty()))) {
-        Object[] it = run.items.get(item);
-        if (it == null) {
+      // one lookup per line: the catalog row and the time of the line it was last taken from
+      ItemEntry entry = run.items.get(item);
+      if (entry == null || (time >= entry.time && (price > 0 || !title.isEmpty()))) {
+        Object[] it;
+        if (entry == null) {
           it = TargetTable.ITEMS.emptyRow();
           it[0] = item;
           it[TargetTable.ITEMS.index("stock")] = -1L; // sold lines say nothing about stock: -1 = unknown, never "out"
           it[10] = row[colSource];
           it[11] = run.loadedAt;
-          run.items.put(item, it);
+          entry = new ItemEntry(it);
+          run.items.put(item, entry);
+        } else {
+          it = entry.row;
         }
         if (!title.isEmpty()) {
           it[1] = title;
@@ -523,8 +526,18 @@ public final class BatchLoader {
         if (price > 0) {
           it[5] = price;
         }
-        run.itemTimes.put(item, time);
+        entry.time = time;
       }
+    }
+  }
+
+  /** A catalog row derived from order lines, with the time of the line it was last taken from. */
+  private static final class ItemEntry {
+    final Object[] row;
+    long time;
+
+    ItemEntry(Object[] row) {
+      this.row = row;
     }
   }
 }

@@ -426,12 +426,31 @@ final class CompiledMapping {
     if (c.has("all")) {
       List<Predicate<RecordReader>> ps = new ArrayList<>();
       c.get("all").forEach(x -> ps.add(condition(x, where)));
-      return r -> ps.stream().allMatch(p -> p.test(r));
+      // evaluated for every record: a plain loop over an array, no stream per test
+      @SuppressWarnings("unchecked")
+      Predicate<RecordReader>[] all = ps.toArray(new Predicate[0]);
+      return r -> {
+        for (Predicate<RecordReader> p : all) {
+          if (!p.test(r)) {
+            return false;
+          }
+        }
+        return true;
+      };
     }
     if (c.has("any")) {
       List<Predicate<RecordReader>> ps = new ArrayList<>();
       c.get("any").forEach(x -> ps.add(condition(x, where)));
-      return r -> ps.stream().anyMatch(p -> p.test(r));
+      @SuppressWarnings("unchecked")
+      Predicate<RecordReader>[] any = ps.toArray(new Predicate[0]);
+      return r -> {
+        for (Predicate<RecordReader> p : any) {
+          if (p.test(r)) {
+            return true;
+          }
+        }
+        return false;
+      };
     }
     if (c.has("not")) {
       return condition(c.get("not"), where).negate();
