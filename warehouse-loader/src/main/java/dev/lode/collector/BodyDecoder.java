@@ -89,18 +89,8 @@ final class BodyDecoder {
     if (b.length < length) {
       return b; // the client sent less than it announced: what arrived is the body
     }
-    int more = in.read();
-    if (more < 0) {
-      return b;
-    }
-    byte[] rest = readBounded(in, limit - length - 1);
-    if (rest == null) {
-      return null;
-    }
-    byte[] all = Arrays.copyOf(b, length + 1 + rest.length);
-    all[length] = (byte) more;
-    System.arraycopy(rest, 0, all, length + 1, rest.length);
-    return all;
+    // more bytes than the announced length: the length lied, and the body is refused as too large
+    return in.read() < 0 ? b : null;
   }
 
   /** The stream's bytes, or null if there are more than {@code limit}. */

@@ -280,6 +280,18 @@ final class Spool implements AutoCloseable {
    * before an erasure seals the segment.
    */
   private void writeQueued() throws IOException {
+    try {
+      writeQueuedOnce();
+    } catch (IOException e) {
+      // a batch taken off the queue may now be half written: nothing after it may count as
+      // durable (a later fsync would answer 200 for records a replay stops short of), so the
+      // spool fails for good, whoever called — the fsync thread or an erasure sealing segments
+      fail(e);
+      throw e;
+    }
+  }
+
+  private void writeQueuedOnce() throws IOException {
     while (true) {
       Batch b;
       synchronized (syncSignal) {
@@ -360,6 +372,14 @@ final class Spool implements AutoCloseable {
     }
   }
 
+  private void fail(IOException e) {
+    if (failure == null) {
+      LOG.error("collector spool: write or fsync failed; refusing new events", e);
+      failure = e;
+    }
+    wakeDurableWaiters();
+  }
+
   private void syncLoop() {
     while (true) {
       synchronized (syncSignal) {
@@ -379,19 +399,21 @@ final class Spool implements AutoCloseable {
           target = writtenSeq;
           ch = current;
         }
-        if (target == durableSeq) {
-          if (!running) {
-            return;
-          }
-          continue;
+      } catch (IOException e) {
+        return; // writeQueued failed the spool
+      }
+      if (target == durableSeq) {
+        if (!running) {
+          return;
         }
+        continue;
+      }
+      try {
         ch.force(false);
       } catch (ClosedChannelException rotated) {
         continue; // rotation forced the old segment; force the new one
       } catch (IOException e) {
-        LOG.error("collector spool: fsync failed; refusing new events", e);
-        failure = e;
-        wakeDurableWaiters();
+        fail(e);
         return;
       }
       metrics.fsyncs.increment();
@@ -546,9 +568,13 @@ final class Spool implements AutoCloseable {
     try {
       syncer.join(10_000);
       synchronized (lock) {
+        // a request may have queued its batch after the fsync thread saw running = false
+        writeQueued();
         current.force(false);
+        durableSeq = writtenSeq;
         current.close();
       }
+      wakeDurableWaiters();
       lockFile.close(); // releases the lock
     } catch (IOException | InterruptedException e) {
       LOG.warn("collector spool: close: {}", e.toString());

@@ -95,7 +95,16 @@ class SpoolTest {
         assertEquals(e.eventId().replace("-b", "-a"), ((CollectedEvent) taken.get(i - 1).record()).eventId());
       }
     }
-    assertTrue(m.fsyncs.sum() > 0 && m.fsyncs.sum() <= threads * perThread, "fsyncs " + m.fsyncs.sum());
+    assertTrue(m.fsyncs.sum() > 0, "fsyncs " + m.fsyncs.sum());
+    // appends that arrive while an fsync runs share the next one: a burst of 200 takes far fewer
+    long before = m.fsyncs.sum();
+    long last = 0;
+    for (int i = 0; i < 200; i++) {
+      last = s.append(List.of(event("burst-" + i)));
+    }
+    s.awaitDurable(last, 10_000);
+    long burstFsyncs = m.fsyncs.sum() - before;
+    assertTrue(burstFsyncs >= 1 && burstFsyncs < 100, "fsyncs for a burst of 200 appends: " + burstFsyncs);
     int half = taken.size() / 2;
     s.checkpoint(taken.get(half - 1), 0);
     s.close();
