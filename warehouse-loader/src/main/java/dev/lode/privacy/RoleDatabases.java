@@ -1,5 +1,6 @@
 package dev.lode.privacy;
 
+import dev.lode.warehouse.SqlLiteral;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -148,7 +149,7 @@ public final class RoleDatabases {
   }
 
   static String quote(String identifier) {
-    return "`" + identifier.replace("\\", "\\\\").replace("`", "\\`") + "`";
+    return SqlLiteral.identifier(identifier);
   }
 
   private static String firstLine(String s) {

@@ -25,6 +25,11 @@ public final class SqlLiteral {
     return "toFloat64(" + x + ")";
   }
 
+  /** {@code `name`}: a ClickHouse identifier (database, table, column) quoted with backquotes, escapes included. */
+  public static String identifier(String name) {
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`";
+  }
+
   /** {@code 'value'} with backslashes, quotes and every control character escaped as ClickHouse reads them. */
   public static String string(String value) {
     StringBuilder b = new StringBuilder(value.length() + 2).append('\'');

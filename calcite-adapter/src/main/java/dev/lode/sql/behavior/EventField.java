@@ -14,6 +14,14 @@ final class EventField {
       "category", "device_type", "os", "browser", "locale", "country", "region", "city", "source", "session_id",
       "distinct_id", "user_id", "anonymous_id");
 
+  /**
+   * The fields an aggregate-only function may read from the unmasked events: descriptive columns
+   * that identify nobody. An allow-list, not the masking rules' deny-list, so a column that
+   * becomes personal later (a {@code PII} comment, a new mask) is never read raw by accident.
+   */
+  static final Set<String> AGGREGATE_SAFE = Set.of("event_name", "event_type", "page", "title", "item_id", "category",
+      "device_type", "os", "browser", "locale", "country", "region", "city", "source", "session_id");
+
   private EventField() {
   }
 
@@ -37,11 +45,11 @@ final class EventField {
   }
 
   /**
-   * Whether analysts see {@code name} masked ({@link PiiColumns}): then a function naming it must
-   * read the masked events. Custom properties count as personal, their masks depending on the key.
+   * Whether a function naming {@code name} must read the masked events: anything outside
+   * {@link #AGGREGATE_SAFE}, custom properties included (their masks depend on the key).
    */
   static boolean personal(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
-    return n.startsWith("properties.") || PiiColumns.of("events", n, "String", "").isPresent();
+    return !AGGREGATE_SAFE.contains(n) || PiiColumns.of("events", n, "String", "").isPresent();
   }
 }

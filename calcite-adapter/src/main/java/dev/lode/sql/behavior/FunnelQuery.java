@@ -54,11 +54,6 @@ final class FunnelQuery {
     this.type = wide ? "Int128" : "Int64";
   }
 
-  /** Whether any step names a field analysts see masked. */
-  boolean personal() {
-    return steps.stream().anyMatch(EventPredicate::personal);
-  }
-
   /** The ClickHouse key of one event: time, first step matched (k + 1 for none) and step mask. */
   private String key() {
     int k = steps.size();

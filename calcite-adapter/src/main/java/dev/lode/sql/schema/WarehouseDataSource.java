@@ -80,6 +80,10 @@ public final class WarehouseDataSource implements DataSource {
           if (method.getName().equals("isClosed") && method.getParameterCount() == 0) {
             return returned.get() || c.isClosed();
           }
+          if (returned.get()) {
+            // the driver's connection may already be lent to another statement
+            throw new SQLException("this pooled connection was closed; " + method.getName() + " is not allowed");
+          }
           return wrap(invoke(c, method, args), self[0], null);
         });
     return self[0];
