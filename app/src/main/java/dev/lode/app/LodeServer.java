@@ -73,10 +73,9 @@ public final class LodeServer implements AutoCloseable {
       }
       jetty.setHandler(handler);
       jetty.start();
-      LodeServer server = new LodeServer(context, jetty,
-          ModelRefresher.start(context.warehouse(), RecommendSettings.from(config)));
-      server.reports = reports;
       RecommendSettings recommendSettings = RecommendSettings.from(config);
+      LodeServer server = new LodeServer(context, jetty, ModelRefresher.start(context.warehouse(), recommendSettings));
+      server.reports = reports;
       server.recommendServing = ServingRefresher.start(new ServingStore(context.warehouse(), recommendSettings),
           recommendSettings.servingIntervalMillis());
       server.writeRunFile();

@@ -194,7 +194,9 @@ public final class ServingStore {
     Object[] list = own != null && (boolean) own[1] && consented ? own
         : own != null && !consented ? unknown
         : own == null && complete ? unknown : null;
-    if (list == null) {
+    if (list == null || ((List<?>) list[2]).isEmpty()) {
+      // an empty stored list is never an answer: it may be a person invalidated a moment before the
+      // heartbeat says the pass is incomplete; the call then computes live
       return new Served(List.of(), Miss.NO_LIST);
     }
     boolean personal = list == own;

@@ -243,6 +243,7 @@ class ServingTest {
     List<Recommendation> after = served("sv-nc", 10).orElseThrow();
     assertTrue(after.stream().noneMatch(r -> PERSONAL.contains(r.source())), "personal source after revocation: "
         + after);
+    assertFalse(after.isEmpty(), "the context-only list is empty");
     // a person Lode has never seen gets the same context-only list, from the store as well
     assertEquals(items(after), items(served("sv-nobody-" + System.nanoTime(), 10).orElseThrow()));
   }
