@@ -58,8 +58,10 @@ public final class RecommendBenchmark implements Benchmark {
     }
     Path dir = null;
     LodeConfig config = base;
+    // -Dlode.bench.recommend.data-dir=DIR keeps the bench's warehouse afterwards, to look into
+    Path kept = base.get("lode.bench.recommend.data-dir").filter(d -> !d.isBlank()).map(Path::of).orElse(null);
     if (base.get("lode.warehouse.url").isEmpty()) {
-      dir = Files.createTempDirectory("lode-bench-recommend-");
+      dir = kept != null ? Files.createDirectories(kept) : Files.createTempDirectory("lode-bench-recommend-");
       config = base.with("lode.data.dir", dir.toString());
     } else {
       config = base.with("lode.warehouse.database", "lode_bench_recommend");
@@ -111,7 +113,7 @@ public final class RecommendBenchmark implements Benchmark {
       }
       latency(server, settings, calls);
     } finally {
-      if (dir != null) {
+      if (dir != null && kept == null) {
         InsertBenchmark.deleteTree(dir);
       }
     }
@@ -198,6 +200,15 @@ public final class RecommendBenchmark implements Benchmark {
       System.out.printf("  load average before: %s%n", loadAverage());
       Timed sql = time(persons, person -> rows(st.executeQuery("SELECT item_id, score, item_rank, source, reason"
           + " FROM TABLE(recommend('" + person.replace("'", "''") + "', " + K + "))")));
+      // how an application serving recommendations calls it: prepared once, executed per visitor
+      Timed prepared;
+      try (java.sql.PreparedStatement ps = avatica.prepareStatement("SELECT item_id, score, item_rank, source, reason"
+          + " FROM TABLE(recommend(?, " + K + "))")) {
+        prepared = time(persons, person -> {
+          ps.setString(1, person);
+          return rows(ps.executeQuery());
+        });
+      }
       Timed api = time(persons, person -> rec.recommend(person, K, RecContext.NONE).size());
       Timed liveApi = time(persons.subList(0, Math.min(persons.size(), 50)),
           person -> live.recommend(person, K, RecContext.NONE).size());
@@ -219,7 +230,8 @@ public final class RecommendBenchmark implements Benchmark {
       System.out.printf("  load average after: %s%n", loadAverage());
       System.out.printf("  recommend(person, 20), %d customers one after another after 20 warm-up calls"
           + " (target p99 <= 50 ms):%n", persons.size());
-      print("through Avatica (SQL layer), served", sql);
+      print("Avatica, prepared once, executed, served", prepared);
+      print("Avatica, literal SQL (plan per call), served", sql);
       print("Java API over clickhouse-jdbc, served", api);
       print("live query, no lists (" + liveApi.n() + " calls)", liveApi);
       System.out.println("  floor of the path: a primary-key point query on items");
@@ -233,7 +245,7 @@ public final class RecommendBenchmark implements Benchmark {
   }
 
   private static void print(String what, Timed t) {
-    System.out.printf("    %-42s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%d empty)%n", what, t.p50(), t.p99(),
+    System.out.printf("    %-46s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  (%d empty)%n", what, t.p50(), t.p99(),
         t.max(), t.empty());
   }
 

@@ -72,6 +72,48 @@ class RecommendSqlTest {
   }
 
   @Test
+  void recommendIsPreparedOnceAndExecutedPerPerson() throws SQLException {
+    List<String> literal = SqlClient.rows("SELECT item_id FROM TABLE(recommend('sq-p', 5)) ORDER BY item_rank").stream()
+        .map(r -> (String) r.get(0)).toList();
+    assertFalse(literal.isEmpty());
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST);
+         java.sql.PreparedStatement ps = c.prepareStatement(
+             "SELECT item_id, item_rank FROM TABLE(recommend(?, ?)) WHERE item_rank <= ? ORDER BY item_rank")) {
+      ps.setString(1, "sq-p");
+      ps.setInt(2, 5);
+      ps.setInt(3, 5);
+      assertEquals(literal, items(ps));
+      // the same plan for another person: a cold-start one gets the context-only list, not sq-p's
+      ps.setString(1, "sq-nobody-" + System.nanoTime());
+      List<String> cold = items(ps);
+      assertFalse(cold.isEmpty(), "a new person gets context-only items");
+      assertTrue(cold.contains("sq-a"), "the context-only list does not leave out what sq-p bought: " + cold);
+      ps.setString(1, "sq-p");
+      ps.setInt(2, 0);
+      SQLException e = assertThrows(SQLException.class, () -> items(ps));
+      assertTrue(e.getMessage().contains("recommend(k)"), e.getMessage());
+      assertEquals("22023", e.getSQLState());
+      ps.setString(1, " ");
+      ps.setInt(2, 5);
+      SQLException blank = assertThrows(SQLException.class, () -> items(ps));
+      assertTrue(blank.getMessage().contains("recommend(person) is required"), blank.getMessage());
+    }
+    // k and context may be left out (k = 20)
+    assertEquals(literal, SqlClient.rows("SELECT item_id FROM TABLE(recommend('sq-p')) WHERE item_rank <= 5"
+        + " ORDER BY item_rank").stream().map(r -> (String) r.get(0)).toList());
+  }
+
+  private static List<String> items(java.sql.PreparedStatement ps) throws SQLException {
+    List<String> out = new java.util.ArrayList<>();
+    try (java.sql.ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Test
   void servedListsThroughAvaticaAreTheLiveRows() throws Exception {
     var w = SqlClient.server().context().warehouse();
     RecommendSettings settings = RecommendSettings.from(SqlClient.server().context().config());
@@ -99,7 +141,7 @@ class RecommendSqlTest {
       try (Connection c = w.connect()) {
         assertTrue(recommender.served(c, "sq-p", 5, RecContext.NONE).isPresent(), "the cycle did not serve sq-p");
       }
-      // analysts read their masked database's view of the lists, like everything else they query
+      // analysts get the same served rows (recommend() reads the lists in the warehouse itself)
       List<List<Object>> served;
       try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
         served = SqlClient.rows(st, sql);

@@ -48,17 +48,25 @@ public final class Recommender {
    * the served lists when they are current (see {@link #served}), else computed live.
    */
   public List<Recommendation> recommend(String person, int k, RecContext context) throws SQLException {
+    try (Connection c = warehouse.connect()) {
+      return recommend(c, person, k, context);
+    }
+  }
+
+  /**
+   * {@link #recommend(String, int, RecContext)} over {@code c}, a connection to the warehouse
+   * database or a role's view of it (the SQL layer's {@code recommend()} calls it this way).
+   */
+  public List<Recommendation> recommend(Connection c, String person, int k, RecContext context) throws SQLException {
     if (servable(person, k, context)) {
-      try (Connection c = warehouse.connect()) {
-        Optional<List<Recommendation>> s = served(c, person, k, context);
-        if (s.isPresent()) {
-          return s.get();
-        }
+      Optional<List<Recommendation>> s = served(c, person, k, context);
+      if (s.isPresent()) {
+        return s.get();
       }
     }
     SqlBinder.Jdbc b = SqlBinder.jdbc();
     String sql = recommendSql(b, person, k, context);
-    return run(sql, b.values(), true);
+    return run(c, sql, b.values(), true);
   }
 
   /**
@@ -100,7 +108,9 @@ public final class Recommender {
   public List<Recommendation> similarItems(String item, int k) throws SQLException {
     SqlBinder.Jdbc b = SqlBinder.jdbc();
     String sql = similarItemsSql(b, item, k);
-    return run(sql, b.values(), false);
+    try (Connection c = warehouse.connect()) {
+      return run(c, sql, b.values(), false);
+    }
   }
 
   public String similarItemsSql(String item, int k) {
@@ -144,9 +154,10 @@ public final class Recommender {
     }
   }
 
-  private List<Recommendation> run(String sql, List<Object> values, boolean withPerson) throws SQLException {
+  private static List<Recommendation> run(Connection c, String sql, List<Object> values, boolean withPerson)
+      throws SQLException {
     List<Recommendation> out = new ArrayList<>();
-    try (Connection c = warehouse.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < values.size(); i++) {
         ps.setObject(i + 1, values.get(i));
       }

@@ -1,9 +1,9 @@
 package dev.lode.recommend;
 
+import dev.lode.warehouse.SqlLiteral;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -145,98 +144,161 @@ public final class ServingStore {
   }
 
   /**
-   * {@code recommend(person, k)} from the store in one query over {@code c}: the person's list
-   * when the refresher is ready and has folded in every change up to {@code maxLagMillis} ago,
-   * the person's latest consent is a grant (when required) and the list was computed with it;
+   * What every call reads alike, read at most every {@link #SNAPSHOT_MILLIS}: the refresher's
+   * state and lag, the live model generation, and the items now out of stock.
+   */
+  private record Snapshot(long readNanos, boolean ready, boolean complete, long lagMillisAtRead, long generation,
+                          Set<String> outOfStock) {
+    long lagMillis(long now) {
+      return lagMillisAtRead + (now - readNanos) / 1_000_000;
+    }
+  }
+
+  /** How old the shared part of a call's answer may be; a stock change shows within this. */
+  static final long SNAPSHOT_MILLIS = 500;
+
+  private volatile Snapshot snapshot;
+  private final Object snapshotLock = new Object();
+
+  private Snapshot snapshot(Connection c) throws SQLException {
+    Snapshot s = snapshot;
+    long now = System.nanoTime();
+    if (s != null && now - s.readNanos() < SNAPSHOT_MILLIS * 1_000_000) {
+      return s;
+    }
+    synchronized (snapshotLock) {
+      s = snapshot;
+      if (s != null && System.nanoTime() - s.readNanos() < SNAPSHOT_MILLIS * 1_000_000) {
+        return s;
+      }
+      long read = System.nanoTime();
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SNAPSHOT_SQL)) {
+        rs.next();
+        s = new Snapshot(read, rs.getInt("ready") == 1, rs.getInt("complete") == 1, rs.getLong("lag_ms"),
+            rs.getLong("generation"), new HashSet<>(strings(rs.getArray("out_of_stock"))));
+      }
+      snapshot = s;
+      return s;
+    }
+  }
+
+  /** The query of {@link Snapshot}: one row. */
+  static final String SNAPSHOT_SQL = """
+      WITH (SELECT argMax((ready, heartbeat, complete), heartbeat) FROM rec_serving_state) AS s
+      SELECT s.1 AS ready, s.3 AS complete, dateDiff('millisecond', s.2, now64(3, 'UTC')) AS lag_ms,
+        (SELECT max(generation) FROM rec_models WHERE model = 'live') AS generation,
+        (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0) AS out_of_stock""";
+
+  /**
+   * {@code recommend(person, k)} from the store over {@code c}: the person's list when the
+   * refresher is ready and has folded in every change up to {@code maxLagMillis} ago, the
+   * person's latest consent is a grant (when required) and the list was computed with it;
    * otherwise, for a person without a list or without consent, the context-only list. The
-   * person's complaints and returns and items now out of stock are left out at call time.
+   * person's complaint and return tickets are left out at call time (one query with the list
+   * and the consent); items out of stock and the refresher's state are read at most every
+   * {@link #SNAPSHOT_MILLIS} for all calls. (Order lines marked returned and new purchases arrive as
+   * order-line changes, which the refresher folds into the list within its cycle.)
    */
   public Served serve(Connection c, String person, int k, long maxLagMillis) throws SQLException {
     if (k > LIST_SIZE) {
       return new Served(List.of(), Miss.NO_LIST);
     }
-    String sql = serveSql(settings);
-    List<Object[]> lists = new ArrayList<>();
-    boolean ready = false;
-    boolean complete = false;
-    boolean consented = false;
-    Set<String> excluded = new HashSet<>();
-    Set<String> outOfStock = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, person);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          ready = rs.getInt("ready") == 1 && rs.getLong("lag_ms") <= maxLagMillis;
-          complete = rs.getInt("complete") == 1;
-          consented = rs.getBoolean("consent");
-          excluded.addAll(strings(rs.getArray("excluded")));
-          outOfStock.addAll(strings(rs.getArray("out_of_stock")));
-          lists.add(new Object[] {rs.getString("person_id"), rs.getInt("personal") == 1, strings(rs.getArray("items")),
-              doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons"))});
-        }
-      }
-    }
-    if (!ready) {
+    Snapshot snap = snapshot(c);
+    if (!snap.ready() || snap.lagMillis(System.nanoTime()) > maxLagMillis) {
       return new Served(List.of(), Miss.NOT_READY);
     }
     Object[] own = null;
     Object[] unknown = null;
-    for (Object[] l : lists) {
-      if (l[0].equals(person)) {
-        own = l;
-      } else if (l[0].equals(UNKNOWN)) {
-        unknown = l;
+    boolean consented = !settings.consentRequired();
+    Set<String> excluded = new HashSet<>();
+    List<String> orders = new ArrayList<>();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(callSql(person))) {
+      while (rs.next()) {
+        switch (rs.getString("kind")) {
+          case "list" -> {
+            if (rs.getLong("generation") != snap.generation()) {
+              continue;
+            }
+            Object[] list = {rs.getInt("personal") == 1, strings(rs.getArray("items")),
+                doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons"))};
+            if (rs.getString("person_id").equals(UNKNOWN)) {
+              unknown = list;
+            } else {
+              own = list;
+            }
+          }
+          case "consent" -> consented = consented || rs.getInt("personal") == 1;
+          case "excluded" -> {
+            excluded.addAll(strings(rs.getArray("items")));
+            orders.addAll(strings(rs.getArray("orders")));
+          }
+          default -> throw new IllegalStateException("unexpected row kind " + rs.getString("kind"));
+        }
       }
     }
     // a list made with the person's data is served only while the consent it was made under holds;
     // without consent the context-only list is what recommend() gives, and so it is for a person
     // without a list once every person with data has one (before that, such a call computes live)
-    Object[] list = own != null && (boolean) own[1] && consented ? own
+    Object[] list = own != null && (boolean) own[0] && consented ? own
         : own != null && !consented ? unknown
-        : own == null && complete ? unknown : null;
-    if (list == null || ((List<?>) list[2]).isEmpty()) {
+        : own == null && snap.complete() ? unknown : null;
+    if (list == null || ((List<?>) list[1]).isEmpty()) {
       // an empty stored list is never an answer: it may be a person invalidated a moment before the
       // heartbeat says the pass is incomplete; the call then computes live
       return new Served(List.of(), Miss.NO_LIST);
     }
     boolean personal = list == own;
-    return new Served(rows(person, list, k, personal ? excluded : Set.of(), outOfStock), null);
+    if (personal && !orders.isEmpty()) {
+      excluded.addAll(orderItems(c, orders));
+    }
+    return new Served(rows(person, list, k, personal ? excluded : Set.of(), snap.outOfStock()), null);
   }
 
-  /** The one query of {@link #serve}; its only parameter is the person id. */
-  static String serveSql(RecommendSettings settings) {
-    String consent = settings.consentRequired()
-        ? "(SELECT argMax(granted, recorded_at) = 1 FROM consents WHERE person_id = p_person"
-          + " AND purpose = 'personalization')"
-        : "true";
-    return "WITH toString(?) AS p_person,\n"
-        + "  (SELECT argMax((ready, heartbeat, complete), heartbeat) FROM rec_serving_state) AS p_state,\n"
-        + "  " + consent + " AS p_consent,\n"
-        + "  (SELECT groupUniqArray(item_id) FROM (\n"
-        + "     SELECT item_id FROM tickets WHERE p_consent AND person_id = p_person"
-        + " AND ticket_type IN ('complaint', 'return') AND item_id != ''\n"
-        + "     UNION ALL SELECT item_id FROM order_lines WHERE p_consent AND order_id IN (\n"
-        + "       SELECT order_id FROM tickets WHERE p_consent AND person_id = p_person"
-        + " AND ticket_type IN ('complaint', 'return') AND item_id = '' AND order_id != ''))) AS p_excluded\n"
-        + "SELECT person_id, personal, items, scores, sources, reasons, p_state.1 AS ready, p_state.3 AS complete,\n"
-        + "  dateDiff('millisecond', p_state.2, now64(3, 'UTC')) AS lag_ms, p_consent AS consent, p_excluded AS excluded,\n"
-        + "  (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0 AND item_id IN ("
-        + "SELECT arrayJoin(items) FROM rec_person_recs WHERE person_id IN (p_person, ''))) AS out_of_stock\n"
+  /**
+   * The per-call query of {@link #serve}: rows of kind {@code list} (the person's and the
+   * context-only list, newest of each), {@code consent} (in {@code personal}: the latest
+   * personalization consent is a grant) and {@code excluded} (in {@code items}: the items of the
+   * person's complaint and return tickets; in {@code orders}: the orders of such tickets that
+   * name no item). One UNION ALL of point reads without sub-queries: each sub-query would cost
+   * the engine a plan of its own before the query starts.
+   */
+  static String callSql(String person) {
+    String p = SqlLiteral.string(person);
+    return "SELECT 'list' AS kind, person_id, r.1 AS personal, r.2 AS items, r.3 AS scores,"
+        + " CAST(r.4, 'Array(String)') AS sources, r.5 AS reasons, r.6 AS generation, [] AS orders\n"
         // one argMax of the whole row: columns taken by separate argMax could come from different rows on a tie
-        + "FROM (SELECT person_id, tupleElement(r, 1) AS personal, tupleElement(r, 2) AS items,"
-        + " tupleElement(r, 3) AS scores, tupleElement(r, 4) AS sources, tupleElement(r, 5) AS reasons\n"
-        + "      FROM (SELECT person_id, argMax((personal, items, scores, sources, reasons, generation), computed_at) AS r\n"
-        + "            FROM rec_person_recs WHERE person_id IN (p_person, '') GROUP BY person_id)\n"
-        + "      WHERE tupleElement(r, 6) = (SELECT max(generation) FROM rec_models WHERE model = 'live'))";
+        + "FROM (SELECT person_id, argMax((personal, items, scores, sources, reasons, generation), computed_at) AS r"
+        + " FROM rec_person_recs WHERE person_id IN (" + p + ", '') GROUP BY person_id)\n"
+        + "UNION ALL SELECT 'consent', '', toUInt8(argMax(granted, recorded_at) = 1), [], [], [], [], 0, [] FROM consents"
+        + " WHERE person_id = " + p + " AND purpose = 'personalization'\n"
+        + "UNION ALL SELECT 'excluded', '', 0, groupUniqArrayIf(item_id, item_id != ''), [], [], [], 0,"
+        + " groupUniqArrayIf(order_id, item_id = '' AND order_id != '') FROM tickets"
+        + " WHERE person_id = " + p + " AND ticket_type IN ('complaint', 'return')";
+  }
+
+  /** The items of complaint or return tickets that name only their order: every item of the order. */
+  private static List<String> orderItems(Connection c, List<String> orders) throws SQLException {
+    StringBuilder in = new StringBuilder();
+    for (String o : orders) {
+      in.append(in.isEmpty() ? "" : ", ").append(SqlLiteral.string(o));
+    }
+    try (Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT DISTINCT item_id FROM order_lines WHERE order_id IN (" + in + ")")) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    }
   }
 
   @SuppressWarnings("unchecked")
   private static List<Recommendation> rows(String person, Object[] list, int k, Set<String> excluded,
                                            Set<String> outOfStock) {
-    List<String> items = (List<String>) list[2];
-    List<Double> scores = (List<Double>) list[3];
-    List<String> sources = (List<String>) list[4];
-    List<String> reasons = (List<String>) list[5];
+    List<String> items = (List<String>) list[1];
+    List<Double> scores = (List<Double>) list[2];
+    List<String> sources = (List<String>) list[3];
+    List<String> reasons = (List<String>) list[4];
     List<Recommendation> out = new ArrayList<>();
     for (int i = 0; i < items.size() && out.size() < k; i++) {
       String item = items.get(i);
@@ -273,15 +335,4 @@ public final class ServingStore {
     return out;
   }
 
-  /** A person's current list as stored, for tests and explanations. */
-  Optional<List<String>> storedItems(String person) throws SQLException {
-    try (Connection c = warehouse.connect();
-         PreparedStatement ps = c.prepareStatement(
-             "SELECT argMax(items, computed_at) FROM rec_person_recs WHERE person_id = ? GROUP BY person_id")) {
-      ps.setString(1, person);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(strings(rs.getArray(1))) : Optional.empty();
-      }
-    }
-  }
 }

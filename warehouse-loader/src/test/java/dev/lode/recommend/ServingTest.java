@@ -48,7 +48,7 @@ class ServingTest {
         line(lines, "sv-o" + i, "sv-c" + i, day, "sv-b", 2);
         line(lines, "sv-o" + i, "sv-c" + i, day, i % 2 == 0 ? "sv-c" : "sv-d", 3);
       }
-      for (String p : List.of("sv-p", "sv-f", "sv-k", "sv-nc")) {
+      for (String p : List.of("sv-p", "sv-f", "sv-k", "sv-nc", "sv-oc")) {
         line(lines, "sv-o-" + p, p, "2026-10-01 12:00:00", "sv-a", 1);
       }
       st.execute("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
@@ -57,7 +57,8 @@ class ServingTest {
           + " ('user_id', 'sv-p', 'sv-p', 'personalization', 1, now64(3), 't'),"
           + " ('user_id', 'sv-f', 'sv-f', 'personalization', 1, now64(3), 't'),"
           + " ('user_id', 'sv-k', 'sv-k', 'personalization', 1, now64(3), 't'),"
-          + " ('user_id', 'sv-nc', 'sv-nc', 'personalization', 1, now64(3), 't')");
+          + " ('user_id', 'sv-nc', 'sv-nc', 'personalization', 1, now64(3), 't'),"
+          + " ('user_id', 'sv-oc', 'sv-oc', 'personalization', 1, now64(3), 't')");
     }
     settings = RecommendSettings.from(TestWarehouse.config());
     new ModelBuilder(warehouse, settings).build(Recommender.LIVE, Instant.now(), true);
@@ -236,6 +237,18 @@ class ServingTest {
   }
 
   @Test
+  void aComplaintAboutAWholeOrderLeavesOutItsItemsAtCallTime() throws Exception {
+    assertTrue(items(served("sv-oc", 10).orElseThrow()).containsAll(List.of("sv-b", "sv-d")));
+    // the ticket names the order only (sv-o1: sv-a, sv-b, sv-d)
+    insert("INSERT INTO tickets (ticket_id, person_id, item_id, order_id, opened_at, ticket_type, channel, sentiment,"
+        + " severity, status, subject, source, loaded_at) VALUES ('sv-t2', 'sv-oc', '', 'sv-o1', now64(3) - 1, 'return',"
+        + " 'email', -0.2, 1, 'open', 'sending the whole parcel back', 't', now64(3))");
+    List<String> after = items(served("sv-oc", 10).orElseThrow());
+    assertFalse(after.contains("sv-b") || after.contains("sv-d"), "items of the returned order served: " + after);
+    assertTrue(after.contains("sv-c"), after.toString());
+  }
+
+  @Test
   void revokedConsentServesTheContextOnlyListAtOnce() throws Exception {
     assertTrue(served("sv-nc", 10).orElseThrow().stream().anyMatch(r -> PERSONAL.contains(r.source())));
     insert("INSERT INTO consents (id_type, id_value, person_id, purpose, granted, recorded_at, source) VALUES"
@@ -252,7 +265,9 @@ class ServingTest {
   void aStoppedRefresherMeansLiveCalls() throws Exception {
     assertTrue(served("sv-p", 5).isPresent());
     // closing marks the store not ready in the warehouse: every recommender computes live from then on
+    // (once its shared state, at most ServingStore.SNAPSHOT_MILLIS old, is read again)
     refresher.close();
+    Thread.sleep(ServingStore.SNAPSHOT_MILLIS + 50);
     assertTrue(served("sv-p", 5).isEmpty(), "served although the refresher stopped");
     assertEquals(live("sv-p", 5), text(recommender.recommend("sv-p", 5, RecContext.NONE)));
     ServingRefresher manual = ServingRefresher.manual(new ServingStore(warehouse, settings));
@@ -260,6 +275,7 @@ class ServingTest {
     int passed = manual.drain();
     ServingRefresher.Cycle second = manual.cycle();
     assertTrue(second.complete() && passed >= 4, passed + " " + second);
+    Thread.sleep(ServingStore.SNAPSHOT_MILLIS + 50);
     assertTrue(served("sv-p", 5).isPresent(), "a completed cycle makes the lists current again");
     manual.close();
     startRefresher();

@@ -1,5 +1,6 @@
 package dev.lode.sql.behavior;
 
+import dev.lode.sql.schema.LodeFunction;
 import dev.lode.sql.schema.NativeQueryTable;
 import dev.lode.sql.schema.WarehouseDataSource;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * literal arguments are validated and expanded into one native ClickHouse query, which the
  * warehouse's JDBC convention then runs as a sub-query of the caller's statement.
  */
-public abstract class BehaviorFunction implements TableMacro {
+public abstract class BehaviorFunction implements TableMacro, LodeFunction {
   /** One declared argument. */
   public record Param(String name, SqlTypeName type, boolean optional) {
   }
@@ -32,7 +33,7 @@ public abstract class BehaviorFunction implements TableMacro {
     this.convention = convention;
   }
 
-  /** The SQL name, e.g. {@code funnel}. */
+  @Override
   public abstract String name();
 
   protected abstract List<Param> params();
@@ -110,12 +111,12 @@ public abstract class BehaviorFunction implements TableMacro {
   }
 
   /** The arguments of one call, read by name with the function named in every error. */
-  protected static final class Args {
+  public static final class Args {
     private final String function;
     private final List<Param> params;
     private final List<? extends Object> values;
 
-    Args(String function, List<Param> params, List<? extends Object> values) {
+    public Args(String function, List<Param> params, List<? extends Object> values) {
       this.function = function;
       this.params = params;
       this.values = values;

@@ -4,7 +4,6 @@ import dev.lode.config.LodeConfig;
 import dev.lode.recommend.RecEvaluator;
 import dev.lode.recommend.RecommendSettings;
 import dev.lode.recommend.Recommender;
-import dev.lode.sql.behavior.BehaviorFunction;
 import dev.lode.udf.WarehouseVersion;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import dev.lode.sql.behavior.EventTrendsFunction;
@@ -48,7 +47,7 @@ public final class LodeSchemaFactory {
   private final String name;
   private final JdbcSchema tables;
   private final JdbcConvention convention;
-  private final List<BehaviorFunction> functions;
+  private final List<LodeFunction> functions;
   private final long sessionGapSeconds;
 
   /**
@@ -81,10 +80,10 @@ public final class LodeSchemaFactory {
             new FunnelPeopleFunction(tables, convention), new RetentionFunction(tables, convention),
             new PathsFunction(tables, convention), new SessionsFunction(tables, convention),
             new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention),
-            new RecommendFunction(tables, convention, recommender),
+            new RecommendFunction(new WarehouseDataSource(warehouse, timeoutSeconds), recommender),
             new SimilarItemsFunction(tables, convention, recommender),
             new RecEvalFunction(tables, convention, new RecEvaluator(warehouse, recommendSettings)))
-        .filter(f -> functionFilter.test(f.name())).map(f -> (BehaviorFunction) f).toList();
+        .filter(f -> functionFilter.test(f.name())).map(f -> (LodeFunction) f).toList();
     this.sessionGapSeconds = functionFilter.test("sessions") ? sessionGapSeconds : -1;
     WarehouseVersion.source(() -> {
       try (java.sql.Connection c = warehouse.connect(); java.sql.Statement st = c.createStatement();
@@ -100,7 +99,7 @@ public final class LodeSchemaFactory {
   /** Mounts this schema under a connection's root schema and returns it. */
   public SchemaPlus addTo(SchemaPlus root) {
     SchemaPlus lode = root.add(name, tables);
-    for (BehaviorFunction f : functions) {
+    for (LodeFunction f : functions) {
       lode.add(f.name(), f);
     }
     lode.add("version", ScalarFunctionImpl.create(WarehouseVersion.class, "version"));
@@ -140,7 +139,7 @@ public final class LodeSchemaFactory {
   }
 
   /** The behavior functions, for documentation and listings. */
-  public List<BehaviorFunction> functions() {
+  public List<LodeFunction> functions() {
     return functions;
   }
 }

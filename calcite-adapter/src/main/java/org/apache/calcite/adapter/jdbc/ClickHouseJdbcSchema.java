@@ -20,14 +20,56 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * {@code String} column with size 0, which Calcite reads as {@code VARCHAR(0)}, and a
  * {@code DateTime64(3)} with scale 0; they become unbounded VARCHAR and TIMESTAMP(3), so
  * they compare and join with other relations without casts. Table lookups are cached for a
- * minute, since the stock schema asks the warehouse's metadata on every query naming a table.
+ * minute and the list of table names for a few seconds, since the stock schema asks the
+ * warehouse's metadata (SHOW DATABASES, SHOW TABLES) for every statement naming a table.
  */
 public final class ClickHouseJdbcSchema extends JdbcSchema {
   private final Lookup<Table> cached;
 
   public ClickHouseJdbcSchema(DataSource dataSource, SqlDialect dialect, JdbcConvention convention, String database) {
     super(dataSource, dialect, convention, null, database);
-    this.cached = new LoadingCacheLookup<>(super.tables(), Duration.ofMinutes(1));
+    this.cached = new NamesCachingLookup(new LoadingCacheLookup<>(super.tables(), Duration.ofMinutes(1)));
+  }
+
+  /** How long a list of table names is reused: a table created meanwhile is seen after at most this. */
+  static final long NAMES_MILLIS = 5_000;
+
+  /** A lookup whose list of names is reused for {@link #NAMES_MILLIS}; entries come from the delegate. */
+  private static final class NamesCachingLookup implements Lookup<Table> {
+    private final Lookup<Table> delegate;
+    private final java.util.concurrent.ConcurrentHashMap<String, Names> names = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One listing and when it was made. */
+    private record Names(long nanos, java.util.Set<String> names) {
+    }
+
+    NamesCachingLookup(Lookup<Table> delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Table get(String name) {
+      return delegate.get(name);
+    }
+
+    @Override
+    public org.apache.calcite.schema.lookup.Named<Table> getIgnoreCase(String name) {
+      return delegate.getIgnoreCase(name);
+    }
+
+    @Override
+    public java.util.Set<String> getNames(org.apache.calcite.schema.lookup.LikePattern pattern) {
+      long now = System.nanoTime();
+      Names n = names.get(pattern.pattern);
+      if (n == null || now - n.nanos() > NAMES_MILLIS * 1_000_000) {
+        n = new Names(now, java.util.Set.copyOf(delegate.getNames(pattern)));
+        if (names.size() > 100) {
+          names.clear();
+        }
+        names.put(pattern.pattern, n);
+      }
+      return n.names();
+    }
   }
 
   @Override
