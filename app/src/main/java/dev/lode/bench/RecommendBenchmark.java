@@ -20,7 +20,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -162,6 +164,20 @@ public final class RecommendBenchmark implements Benchmark {
         }
       }
     }
+    long servedAfter = System.currentTimeMillis() - t0;
+    // the steady state of a server: the full pass over every person is done and the refresher only redoes
+    // changed persons each second (it keeps running during the calls)
+    boolean complete = false;
+    while (!complete && System.currentTimeMillis() - t0 < 30 * 60_000) {
+      try (Connection c = w.connect(); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT argMax(complete, heartbeat) FROM rec_serving_state")) {
+        rs.next();
+        complete = rs.getInt(1) == 1;
+      }
+      if (!complete) {
+        Thread.sleep(1000);
+      }
+    }
     long listed;
     try (Connection c = w.connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT uniqExact(person_id) FROM rec_person_recs")) {
@@ -169,8 +185,8 @@ public final class RecommendBenchmark implements Benchmark {
       listed = rs.getLong(1);
     }
     System.out.printf("  served lists: the %d timed customers served %,d ms after the refresher started (customers"
-        + " first); %,d persons listed by then, the rest of the full pass still running during the calls%n",
-        persons.size() - waiting, System.currentTimeMillis() - t0, listed);
+        + " first); the full pass %s after %,d ms (%,d persons listed)%n", persons.size() - waiting, servedAfter,
+        complete ? "complete" : "still running", System.currentTimeMillis() - t0, listed);
     // the same blend computed live: a recommender with its own clock is never served from the lists
     Recommender live = new Recommender(w, settings, java.time.Clock.systemUTC());
     int same = 0;
@@ -198,47 +214,55 @@ public final class RecommendBenchmark implements Benchmark {
     try (Connection avatica = DriverManager.getConnection(url, p); Statement st = avatica.createStatement();
          Connection ch = w.connect(); Statement chSt = ch.createStatement()) {
       System.out.printf("  load average before: %s%n", loadAverage());
-      Timed sql = time(persons, person -> rows(st.executeQuery("SELECT item_id, score, item_rank, source, reason"
-          + " FROM TABLE(recommend('" + person.replace("'", "''") + "', " + K + "))")));
+      // the paths are timed side by side: each customer's call goes through every path in turn, so a
+      // burst of load on the shared machine hits them alike
+      java.sql.PreparedStatement prepared = avatica.prepareStatement("SELECT item_id, score, item_rank, source, reason"
+          + " FROM TABLE(recommend(?, " + K + "))");
+      java.sql.PreparedStatement floorPs = avatica.prepareStatement("SELECT item_id FROM items WHERE item_id = ?");
+      Map<String, Call> paths = new LinkedHashMap<>();
       // how an application serving recommendations calls it: prepared once, executed per visitor
-      Timed prepared;
-      try (java.sql.PreparedStatement ps = avatica.prepareStatement("SELECT item_id, score, item_rank, source, reason"
-          + " FROM TABLE(recommend(?, " + K + "))")) {
-        prepared = time(persons, person -> {
-          ps.setString(1, person);
-          return rows(ps.executeQuery());
-        });
-      }
-      Timed api = time(persons, person -> rec.recommend(person, K, RecContext.NONE).size());
-      Timed liveApi = time(persons.subList(0, Math.min(persons.size(), 50)),
-          person -> live.recommend(person, K, RecContext.NONE).size());
+      paths.put("Avatica, prepared once, executed, served", person -> {
+        prepared.setString(1, person);
+        return rows(prepared.executeQuery());
+      });
+      // how a BI tool sends it: literal SQL, planned per call
+      paths.put("Avatica, literal SQL (plan per call), served", person -> rows(st.executeQuery(
+          "SELECT item_id, score, item_rank, source, reason FROM TABLE(recommend('" + person.replace("'", "''") + "', "
+          + K + "))")));
+      paths.put("Java API over clickhouse-jdbc, served", person -> rec.recommend(person, K, RecContext.NONE).size());
       // the floor: the cheapest query each layer can run, a point lookup by primary key
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < persons.size(); i++) {
-        keys.add("bench-" + i);
-      }
-      Timed floorSql = time(keys, k -> rows(st.executeQuery("SELECT item_id FROM items WHERE item_id = '" + k + "'")));
-      Timed floorPrepared;
-      try (java.sql.PreparedStatement ps = avatica.prepareStatement("SELECT item_id FROM items WHERE item_id = ?")) {
-        floorPrepared = time(keys, k -> {
-          ps.setString(1, k);
-          return rows(ps.executeQuery());
-        });
-      }
-      Timed floorCalcite = time(keys, k -> rows(st.executeQuery("SELECT '" + k + "' AS k")));
-      Timed floorJdbc = time(keys, k -> rows(chSt.executeQuery("SELECT item_id FROM items WHERE item_id = '" + k + "'")));
+      paths.put("floor: Avatica, literal point query", person -> rows(st.executeQuery(
+          "SELECT item_id FROM items WHERE item_id = 'bench-" + Math.abs(person.hashCode()) + "'")));
+      paths.put("floor: Avatica, prepared point query", person -> {
+        floorPs.setString(1, "bench-" + Math.abs(person.hashCode()));
+        return rows(floorPs.executeQuery());
+      });
+      paths.put("floor: Avatica, SELECT literal (no warehouse)", person -> rows(st.executeQuery(
+          "SELECT 'bench-" + Math.abs(person.hashCode()) + "' AS k")));
+      paths.put("floor: clickhouse-jdbc, literal point query", person -> rows(chSt.executeQuery(
+          "SELECT item_id FROM items WHERE item_id = 'bench-" + Math.abs(person.hashCode()) + "'")));
+      Map<String, Timed> timed = timeSideBySide(persons, paths);
+      List<String> liveSample = persons.subList(0, Math.min(persons.size(), 50));
+      Timed liveApi = timeSideBySide(liveSample, Map.of("live", person -> live.recommend(person, K, RecContext.NONE)
+          .size())).get("live");
+      prepared.close();
+      floorPs.close();
       System.out.printf("  load average after: %s%n", loadAverage());
-      System.out.printf("  recommend(person, 20), %d customers one after another after 20 warm-up calls"
-          + " (target p99 <= 50 ms):%n", persons.size());
-      print("Avatica, prepared once, executed, served", prepared);
-      print("Avatica, literal SQL (plan per call), served", sql);
-      print("Java API over clickhouse-jdbc, served", api);
-      print("live query, no lists (" + liveApi.n() + " calls)", liveApi);
-      System.out.println("  floor of the path: a primary-key point query on items");
-      print("Avatica, literal SQL (plan per call)", floorSql);
-      print("Avatica, prepared once, executed", floorPrepared);
-      print("Avatica, SELECT literal (no warehouse)", floorCalcite);
-      print("clickhouse-jdbc, literal SQL", floorJdbc);
+      System.out.printf("  recommend(person, 20), %d customers one after another, each through every path in turn,"
+          + " after 20 warm-up rounds (target p99 <= 50 ms):%n", persons.size());
+      timed.forEach((what, t) -> {
+        if (!what.startsWith("floor: ")) {
+          print(what, t);
+        }
+      });
+      print("live query, no lists (" + liveApi.n() + " calls, after the others)", liveApi);
+      System.out.println("  floor of the path: the cheapest query of each layer (a primary-key point query on items,"
+          + " no such key), timed in the same rounds");
+      timed.forEach((what, t) -> {
+        if (what.startsWith("floor: ")) {
+          print(what.substring("floor: ".length()), t);
+        }
+      });
     } finally {
       refresher.close();
     }
@@ -283,21 +307,36 @@ public final class RecommendBenchmark implements Benchmark {
   private record Timed(double p50, double p99, double max, int empty, int n) {
   }
 
-  private static Timed time(List<String> persons, Call call) throws Exception {
+  /** Times every call of {@code paths} for each person in turn, after 20 warm-up rounds. */
+  private static Map<String, Timed> timeSideBySide(List<String> persons, Map<String, Call> paths) throws Exception {
     for (int i = 0; i < Math.min(20, persons.size()); i++) {
-      call.rows(persons.get(i));
-    }
-    double[] ms = new double[persons.size()];
-    int empty = 0;
-    for (int i = 0; i < persons.size(); i++) {
-      long t0 = System.nanoTime();
-      if (call.rows(persons.get(i)) == 0) {
-        empty++;
+      for (Call call : paths.values()) {
+        call.rows(persons.get(i));
       }
-      ms[i] = (System.nanoTime() - t0) / 1e6;
     }
-    Arrays.sort(ms);
-    return new Timed(pct(ms, 0.50), pct(ms, 0.99), ms[ms.length - 1], empty, ms.length);
+    Map<String, double[]> ms = new LinkedHashMap<>();
+    Map<String, Integer> empty = new LinkedHashMap<>();
+    paths.keySet().forEach(k -> {
+      ms.put(k, new double[persons.size()]);
+      empty.put(k, 0);
+    });
+    for (int i = 0; i < persons.size(); i++) {
+      for (Map.Entry<String, Call> p : paths.entrySet()) {
+        long t0 = System.nanoTime();
+        if (p.getValue().rows(persons.get(i)) == 0) {
+          empty.merge(p.getKey(), 1, Integer::sum);
+        }
+        ms.get(p.getKey())[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    Map<String, Timed> out = new LinkedHashMap<>();
+    for (String k : paths.keySet()) {
+      double[] sorted = ms.get(k);
+      Arrays.sort(sorted);
+      out.put(k, new Timed(pct(sorted, 0.50), pct(sorted, 0.99), sorted[sorted.length - 1], empty.get(k),
+          sorted.length));
+    }
+    return out;
   }
 
   private static double pct(double[] sorted, double p) {

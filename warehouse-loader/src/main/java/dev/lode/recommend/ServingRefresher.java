@@ -1,5 +1,6 @@
 package dev.lode.recommend;
 
+import dev.lode.warehouse.SqlLiteral;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -104,7 +105,8 @@ public final class ServingRefresher implements AutoCloseable {
     try (Connection c = store.warehouse().connect(); Statement st = c.createStatement()) {
       Instant now = engineNow(st);
       long gen;
-      try (ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = 'live'")) {
+      try (ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = "
+          + SqlLiteral.string(Recommender.LIVE))) {
         rs.next();
         gen = rs.getLong(1);
       }

@@ -186,8 +186,9 @@ public final class ServingStore {
   static final String SNAPSHOT_SQL = """
       WITH (SELECT argMax((ready, heartbeat, complete), heartbeat) FROM rec_serving_state) AS s
       SELECT s.1 AS ready, s.3 AS complete, dateDiff('millisecond', s.2, now64(3, 'UTC')) AS lag_ms,
-        (SELECT max(generation) FROM rec_models WHERE model = 'live') AS generation,
-        (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0) AS out_of_stock""";
+        (SELECT max(generation) FROM rec_models WHERE model = %s) AS generation,
+        (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0) AS out_of_stock"""
+      .formatted(SqlLiteral.string(Recommender.LIVE));
 
   /**
    * {@code recommend(person, k)} from the store over {@code c}: the person's list when the
