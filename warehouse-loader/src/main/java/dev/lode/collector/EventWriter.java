@@ -54,17 +54,35 @@ public final class EventWriter implements AutoCloseable {
     try {
       RowBinaryInsert.insert(connection(), table, out -> {
         for (CollectedEvent e : events) {
-          table.write(out, new Object[] {e.eventId(), e.eventTime(), e.receivedTime(), e.sentTime(), e.distinctId(),
-              e.anonymousId(), e.userId(), "", e.eventType(), e.eventName(), e.sessionId(), e.url(), e.page(),
-              e.title(), e.referrer(), e.itemId(), e.category(), scaled(e.price()), (long) e.quantity(),
-              scaled(e.revenue()), e.dwellMs(), e.deviceType(), e.os(), e.browser(), e.userAgent(), e.ip(),
-              e.locale(), e.country(), e.region(), e.city(), e.properties(), e.source(), (long) e.retentionDays()});
+          table.write(out, row(e));
         }
       });
     } catch (SQLException | RuntimeException e) {
       closeQuietly();
       throw e;
     }
+  }
+
+  /**
+   * Inserts rows the caller writes as RowBinary in {@code TargetTable.EVENTS} column order
+   * (the flusher writes spooled records without decoding them), as one streamed insert.
+   */
+  void insertRows(RowBinaryInsert.RowWriter rows) throws SQLException {
+    try {
+      RowBinaryInsert.insert(connection(), new TargetTable(eventsTable, TargetTable.EVENTS.columns()), rows);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /** The event as a row of {@code TargetTable.EVENTS}. */
+  static Object[] row(CollectedEvent e) {
+    return new Object[] {e.eventId(), e.eventTime(), e.receivedTime(), e.sentTime(), e.distinctId(),
+        e.anonymousId(), e.userId(), "", e.eventType(), e.eventName(), e.sessionId(), e.url(), e.page(),
+        e.title(), e.referrer(), e.itemId(), e.category(), scaled(e.price()), (long) e.quantity(),
+        scaled(e.revenue()), e.dwellMs(), e.deviceType(), e.os(), e.browser(), e.userAgent(), e.ip(),
+        e.locale(), e.country(), e.region(), e.city(), e.properties(), e.source(), (long) e.retentionDays()};
   }
 
   /** A Decimal(18, 4) value as the loaders' RowBinary writer takes it: a long scaled by 10^4, or null. */

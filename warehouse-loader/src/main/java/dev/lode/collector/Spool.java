@@ -96,6 +96,16 @@ final class Spool implements AutoCloseable {
       return decoded != null ? decoded : SpoolCodec.decode(ByteBuffer.wrap(frames, offset, bytes).slice());
     }
 
+    /** The buffer holding the encoded record (null for a replayed one, which is kept decoded). */
+    byte[] frames() {
+      return frames;
+    }
+
+    /** Where the encoded record starts in {@link #frames}. */
+    int offset() {
+      return offset;
+    }
+
     /** When the record was received (for the flush-lag gauge). */
     long received() {
       return received;
