@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Collector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
-  private static final long DURABLE_TIMEOUT_MS = 30_000;
   private static final int MAX_ERRORS_LISTED = 100;
 
   /** The answer to one request: status, JSON body, and the Retry-After seconds (0 = none). */
@@ -378,15 +377,21 @@ public final class Collector implements AutoCloseable {
         }
       }
     }
+    long appended = 0;
     try {
-      long seq = spool.append(records);
+      appended = spool.append(records);
       for (String k : claims) {
-        dedup.settle(k, seq);
+        dedup.settle(k, appended);
       }
-      waitFor = Math.max(seq, waitForDuplicates(duplicateKeys));
-      spool.awaitDurable(waitFor, DURABLE_TIMEOUT_MS);
+      waitFor = Math.max(appended, waitForDuplicates(duplicateKeys));
+      spool.awaitDurable(waitFor, settings.durableTimeoutMs());
     } catch (IOException | InterruptedException e) {
-      claims.forEach(dedup::release);
+      // the claims are given up only when the batch will never be durable: the spool refused it
+      // or has failed. A wait that timed out or was interrupted leaves the batch being written,
+      // so the claims stay and a client's retry is answered as a duplicate once it is durable
+      if (appended == 0 || !spool.healthy()) {
+        claims.forEach(dedup::release);
+      }
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -427,7 +432,7 @@ public final class Collector implements AutoCloseable {
     long max = 0;
     for (String k : keys) {
       Long s = dedup.current(k);
-      long deadline = System.currentTimeMillis() + DURABLE_TIMEOUT_MS;
+      long deadline = System.currentTimeMillis() + settings.durableTimeoutMs();
       while (s != null && s == DedupIndex.IN_FLIGHT && System.currentTimeMillis() < deadline) {
         Thread.sleep(1);
         s = dedup.current(k);
