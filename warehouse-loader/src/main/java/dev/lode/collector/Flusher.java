@@ -79,7 +79,7 @@ final class Flusher implements Runnable {
     List<QuarantinedEvent> quarantine = new ArrayList<>();
     long bytes = 0;
     for (Spool.Entry e : batch) {
-      bytes += 8 + e.bytes();
+      bytes += e.heldBytes();
       Object record = e.record(); // decodes the spooled bytes
       if (record instanceof CollectedEvent ce) {
         // a dwell update in the same batch replaces its page view: one row, not two
@@ -136,7 +136,7 @@ final class Flusher implements Runnable {
     int events = 0;
     for (int i = 0; i < batch.size(); i++) {
       Spool.Entry e = batch.get(i);
-      bytes += 8 + e.bytes();
+      bytes += e.heldBytes();
       if (!SpoolRows.isEvent(e.frames(), e.offset())) {
         quarantine.add((QuarantinedEvent) e.record());
         superseded[i] = true; // not an events row
