@@ -256,9 +256,9 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  /** Maps one event node; bad ones throw. */
+  /** Maps one event; bad ones throw. */
   private interface Mapper {
-    CollectedEvent map(JsonNode node) throws RejectedEvent;
+    CollectedEvent map(RequestItem item) throws RejectedEvent;
   }
 
   /** Members of a batch object other than the events. */
@@ -305,7 +305,7 @@ public final class Collector implements AutoCloseable {
       CollectedEvent event = null;
       if (reason == null) {
         try {
-          event = mapper.map(item.node());
+          event = mapper.map(item);
         } catch (RejectedEvent r) {
           reason = r.reason();
           detail = r.getMessage();

@@ -21,6 +21,40 @@ final class EventScan {
     walk(event, null, 1);
   }
 
+  /**
+   * Checks an event, walking its tree only when its text could break a rule: without a
+   * backslash-u escape no string can hold a NUL or a lone surrogate (a raw NUL is malformed
+   * JSON, and decoded UTF-8 has no lone surrogates); with fewer opening brackets than
+   * {@code max-depth} no value can sit deeper than the limit; and no string is longer in
+   * UTF-8 than three bytes per character of the whole event's text. Most events pass this
+   * one pass over their text.
+   */
+  void check(RequestItem item) throws RejectedEvent {
+    if (!plain(item.body().text(), item.from(), item.to())) {
+      walk(item.node(), null, 1);
+    }
+  }
+
+  private boolean plain(String text, int from, int to) {
+    int end = Math.min(to, text.length());
+    if (from < 0 || (long) (end - from) * 3 > maxPropertyBytes) {
+      return false;
+    }
+    int opens = 0;
+    for (int i = from; i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < end && text.charAt(i + 1) == 'u') {
+          return false;
+        }
+        i++; // the escaped character
+      } else if ((c == '{' || c == '[') && ++opens >= maxDepth) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Where a value sits in the event ({@code context.page.url}, {@code items[2]}); spelled out only for an error. */
   private record Where(Where parent, String key, int index) {
     @Override
