@@ -100,7 +100,8 @@ public final class CollectorBenchmark implements Benchmark {
       // the JIT recompile them (seconds of compiler CPU inside the measurement)
       Probe warmProbe = new Probe(server, http, server.url() + "/v1/track", auth, "warm-probe-");
       warmProbe.start();
-      for (long compiled = -1; rounds < 8; rounds++) {
+      List<Long> compiledPerRound = new ArrayList<>();
+      for (long compiled = -1; rounds < 16; rounds++) {
         List<byte[]> warmRequests = new ArrayList<>();
         for (int i = 0; i < warmBatches; i++) {
           warmRequests.add(RawHttpClient.post(base, "/v1/batch", auth,
@@ -110,6 +111,7 @@ public final class CollectorBenchmark implements Benchmark {
         warm += (long) warmBatches * batch;
         awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", warm, 120_000);
         long now = jit.getTotalCompilationTime();
+        compiledPerRound.add(now - Math.max(0, compiled));
         if (compiled >= 0 && now - compiled < 200) {
           settled = true;
           rounds++;
@@ -118,9 +120,9 @@ public final class CollectorBenchmark implements Benchmark {
         compiled = now;
       }
       warmProbe.stop();
-      System.out.printf("  warm-up: %d rounds of %,d events, %s (%,d ms compiling so far)%n", rounds,
+      System.out.printf("  warm-up: %d rounds of %,d events, %s (%,d ms compiling so far; per round %s ms)%n", rounds,
           (long) warmBatches * batch, settled ? "the JIT settled" : "the cap; the JIT was still compiling",
-          jit.getTotalCompilationTime());
+          jit.getTotalCompilationTime(), compiledPerRound);
 
       Probe probe = new Probe(server, http, server.url() + "/v1/track", auth, "probe-");
       double loadBefore = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
