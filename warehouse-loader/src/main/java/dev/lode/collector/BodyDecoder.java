@@ -26,8 +26,16 @@ final class BodyDecoder {
   /** Bodies this much over the limit are still read and discarded, so the client sees the 413 rather than a reset. */
   private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
-  /** Decoded text and the char offsets where invalid UTF-8 bytes were replaced. */
-  record Text(String text, int[] invalidAt) {
+  /**
+   * Decoded text, the char offsets where invalid UTF-8 bytes were replaced, and whether the
+   * text has a backslash-u escape anywhere (one vectorized search per body; without one, no
+   * event of it can hold a NUL or a lone surrogate).
+   */
+  record Text(String text, int[] invalidAt, boolean unicodeEscapes) {
+    Text(String text, int[] invalidAt) {
+      this(text, invalidAt, text.indexOf("\\u") >= 0);
+    }
+
     boolean invalidBetween(int from, int to) {
       int i = Arrays.binarySearch(invalidAt, from);
       int ins = i >= 0 ? i : -i - 1;

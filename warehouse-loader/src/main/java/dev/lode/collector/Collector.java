@@ -133,11 +133,11 @@ public final class Collector implements AutoCloseable {
     }
     Collections.reverse(keys); // oldest first, so the newest are evicted last
     for (String k : keys) {
-      dedup.claim(k, DedupIndex.DURABLE);
+      dedup.claim(k, DedupIndex.DURABLE_CLAIM);
     }
     for (Object r : spool.replayedRecords()) {
       if (r instanceof CollectedEvent e) {
-        dedup.claim(DedupIndex.key(e.source(), e.eventId()), DedupIndex.DURABLE);
+        dedup.claim(DedupIndex.key(e.source(), e.eventId()), DedupIndex.DURABLE_CLAIM);
       }
     }
     LOG.info("collector: dedup index holds {} messageIds", dedup.size());
@@ -299,6 +299,7 @@ public final class Collector implements AutoCloseable {
     int suppressed = 0;
     long waitFor = 0;
     List<String> duplicateKeys = new ArrayList<>();
+    DedupIndex.Claim claim = new DedupIndex.Claim(DedupIndex.IN_FLIGHT);
     for (RequestItem item : items) {
       ReasonCode reason = item.rejected();
       String detail = item.detail();
@@ -345,8 +346,7 @@ public final class Collector implements AutoCloseable {
         continue;
       }
       String key = DedupIndex.key(source, event.eventId());
-      Long first = dedup.claim(key, DedupIndex.IN_FLIGHT);
-      if (first != null) {
+      if (dedup.claim(key, claim) != null) {
         duplicates++;
         duplicateKeys.add(key);
         continue;
@@ -380,9 +380,7 @@ public final class Collector implements AutoCloseable {
     long appended = 0;
     try {
       appended = spool.append(records);
-      for (String k : claims) {
-        dedup.settle(k, appended);
-      }
+      claim.settle(appended);
       waitFor = Math.max(appended, waitForDuplicates(duplicateKeys));
       spool.awaitDurable(waitFor, settings.durableTimeoutMs());
     } catch (IOException | InterruptedException e) {
@@ -390,7 +388,7 @@ public final class Collector implements AutoCloseable {
       // or has failed. A wait that timed out or was interrupted leaves the batch being written,
       // so the claims stay and a client's retry is answered as a duplicate once it is durable
       if (appended == 0 || !spool.healthy()) {
-        claims.forEach(dedup::release);
+        claims.forEach(k -> dedup.release(k, claim));
       }
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

@@ -30,25 +30,25 @@ final class EventScan {
    * one pass over their text.
    */
   void check(RequestItem item) throws RejectedEvent {
-    if (!plain(item.body().text(), item.from(), item.to())) {
+    if (item.body().unicodeEscapes() || !shallowAndShort(item.body().text(), item.from(), item.to())) {
       walk(item.node(), null, 1);
     }
   }
 
-  private boolean plain(String text, int from, int to) {
+  /** Fewer opening brackets than max-depth, and too short for a value over the size limit (indexOf is vectorized). */
+  private boolean shallowAndShort(String text, int from, int to) {
     int end = Math.min(to, text.length());
-    if (from < 0 || (long) (end - from) * 3 > maxPropertyBytes) {
+    if (from < 0 || from > end || (long) (end - from) * 3 > maxPropertyBytes) {
       return false;
     }
     int opens = 0;
-    for (int i = from; i < end; i++) {
-      char c = text.charAt(i);
-      if (c == '\\') {
-        if (i + 1 < end && text.charAt(i + 1) == 'u') {
-          return false;
-        }
-        i++; // the escaped character
-      } else if ((c == '{' || c == '[') && ++opens >= maxDepth) {
+    for (int i = text.indexOf('{', from, end); i >= 0; i = text.indexOf('{', i + 1, end)) {
+      if (++opens >= maxDepth) {
+        return false;
+      }
+    }
+    for (int i = text.indexOf('[', from, end); i >= 0; i = text.indexOf('[', i + 1, end)) {
+      if (++opens >= maxDepth) {
         return false;
       }
     }
