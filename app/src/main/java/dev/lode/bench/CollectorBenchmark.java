@@ -42,6 +42,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class CollectorBenchmark implements Benchmark {
   private static final String KEY = "bench-write-key";
+  /**
+   * The bench events visible so far, polled every 100 ms: the fresh warehouse holds only bench
+   * and probe events, so this is the table's row count (read from part metadata) minus the
+   * probes (a primary-key range). Filtering every row by source, as before, scanned the whole
+   * table ten times a second inside the measurement; the exact check by source and id comes
+   * after the run.
+   */
+  private static final String VISIBLE = "SELECT (SELECT count() FROM events)"
+      + " - (SELECT count() FROM events WHERE distinct_id = 'probe')";
   private static final String[] NAMES = {"page_view_like", "product_view", "add_to_cart", "checkout", "purchase"};
 
   @Override
@@ -109,7 +118,7 @@ public final class CollectorBenchmark implements Benchmark {
         }
         postAll(base, clients, warmRequests, new AtomicInteger());
         warm += (long) warmBatches * batch;
-        awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", warm, 120_000);
+        awaitCount(server, VISIBLE, warm, 120_000);
         long now = jit.getTotalCompilationTime();
         compiledPerRound.add(now - Math.max(0, compiled));
         if (compiled >= 0 && now - compiled < 200) {
@@ -136,7 +145,7 @@ public final class CollectorBenchmark implements Benchmark {
       long tAck = System.nanoTime();
       requests.clear();
       long expected = warm + events;
-      long visible = awaitCount(server, "SELECT count() FROM events WHERE source = 'bench' AND distinct_id != 'probe'", expected, 300_000);
+      long visible = awaitCount(server, VISIBLE, expected, 300_000);
       long tVisible = System.nanoTime();
       double cpu = (ProcessCpu.nanos() - cpu0) / 1e9;
       List<Map.Entry<String, Double>> threadCpu = ThreadCpu.snapshot().since(threads0);
