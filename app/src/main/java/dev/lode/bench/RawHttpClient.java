@@ -23,6 +23,8 @@ final class RawHttpClient implements AutoCloseable {
   private Socket socket;
   private OutputStream out;
   private InputStream in;
+  /** Whether a byte of the current answer has been read. */
+  private boolean answerStarted;
 
   RawHttpClient(URI base) {
     this.host = base.getHost();
@@ -41,20 +43,28 @@ final class RawHttpClient implements AutoCloseable {
     return all;
   }
 
-  /** Sends a prepared request and returns the answer's status code. */
+  /**
+   * Sends a prepared request and returns the answer's status code. It is sent again only
+   * when a reused keep-alive connection turns out closed before any byte of the answer came
+   * (the server dropped it while idle, so it never saw the request); any other failure —
+   * a fresh connection, an answer cut short, a timeout — is thrown, since the server may
+   * have acted on the request.
+   */
   int send(byte[] request) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      if (socket == null) {
+      boolean reused = socket != null;
+      if (!reused) {
         connect();
       }
+      answerStarted = false;
       try {
         out.write(request);
         out.flush();
         return readAnswer();
       } catch (IOException e) {
-        // a keep-alive connection the server closed meanwhile: reconnect once and send again
         close();
-        if (attempt > 0) {
+        boolean stale = reused && !answerStarted && !(e instanceof java.net.SocketTimeoutException);
+        if (!stale || attempt > 0) {
           throw e;
         }
       }
@@ -114,6 +124,7 @@ final class RawHttpClient implements AutoCloseable {
       if (c < 0) {
         throw new IOException("connection closed by the server");
       }
+      answerStarted = true;
       if (c != '\r') {
         s.append((char) c);
       }

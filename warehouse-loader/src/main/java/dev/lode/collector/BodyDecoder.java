@@ -26,8 +26,22 @@ final class BodyDecoder {
   /** Bodies this much over the limit are still read and discarded, so the client sees the 413 rather than a reset. */
   private static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
-  /** Decoded text and the char offsets where invalid UTF-8 bytes were replaced. */
-  record Text(String text, int[] invalidAt) {
+  /**
+   * Decoded text, the char offsets where invalid UTF-8 bytes were replaced, and whether the
+   * text has a backslash-u escape anywhere (one vectorized search per body; without one, no
+   * event of it can hold a NUL or a lone surrogate).
+   */
+  record Text(String text, int[] invalidAt, boolean unicodeEscapes, byte[] ascii) {
+    Text(String text, int[] invalidAt) {
+      this(text, invalidAt, text.indexOf("\\u") >= 0, null);
+    }
+
+    /** An all-ASCII body: the text and its bytes, whose offsets are the text's (Jackson parses bytes faster). */
+    static Text ascii(byte[] bytes) {
+      String text = new String(bytes, StandardCharsets.ISO_8859_1);
+      return new Text(text, new int[0], text.indexOf("\\u") >= 0, bytes);
+    }
+
     boolean invalidBetween(int from, int to) {
       int i = Arrays.binarySearch(invalidAt, from);
       int ins = i >= 0 ? i : -i - 1;
@@ -135,7 +149,8 @@ final class BodyDecoder {
         ? 3 : 0;
     if (ascii(bytes, start)) {
       // most bodies: one compact copy, no decoder, no char buffer
-      return new Text(new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1), new int[0]);
+      return start == 0 ? Text.ascii(bytes)
+          : new Text(new String(bytes, start, bytes.length - start, StandardCharsets.ISO_8859_1), new int[0]);
     }
     CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)

@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Collector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
-  private static final long DURABLE_TIMEOUT_MS = 30_000;
   private static final int MAX_ERRORS_LISTED = 100;
 
   /** The answer to one request: status, JSON body, and the Retry-After seconds (0 = none). */
@@ -134,11 +133,11 @@ public final class Collector implements AutoCloseable {
     }
     Collections.reverse(keys); // oldest first, so the newest are evicted last
     for (String k : keys) {
-      dedup.claim(k, DedupIndex.DURABLE);
+      dedup.claim(k, DedupIndex.DURABLE_CLAIM);
     }
     for (Object r : spool.replayedRecords()) {
       if (r instanceof CollectedEvent e) {
-        dedup.claim(DedupIndex.key(e.source(), e.eventId()), DedupIndex.DURABLE);
+        dedup.claim(DedupIndex.key(e.source(), e.eventId()), DedupIndex.DURABLE_CLAIM);
       }
     }
     LOG.info("collector: dedup index holds {} messageIds", dedup.size());
@@ -257,9 +256,9 @@ public final class Collector implements AutoCloseable {
     }
   }
 
-  /** Maps one event node; bad ones throw. */
+  /** Maps one event; bad ones throw. */
   private interface Mapper {
-    CollectedEvent map(JsonNode node) throws RejectedEvent;
+    CollectedEvent map(RequestItem item) throws RejectedEvent;
   }
 
   /** Members of a batch object other than the events. */
@@ -300,13 +299,14 @@ public final class Collector implements AutoCloseable {
     int suppressed = 0;
     long waitFor = 0;
     List<String> duplicateKeys = new ArrayList<>();
+    DedupIndex.Claim claim = new DedupIndex.Claim(DedupIndex.IN_FLIGHT);
     for (RequestItem item : items) {
       ReasonCode reason = item.rejected();
       String detail = item.detail();
       CollectedEvent event = null;
       if (reason == null) {
         try {
-          event = mapper.map(item.node());
+          event = mapper.map(item);
         } catch (RejectedEvent r) {
           reason = r.reason();
           detail = r.getMessage();
@@ -346,8 +346,7 @@ public final class Collector implements AutoCloseable {
         continue;
       }
       String key = DedupIndex.key(source, event.eventId());
-      Long first = dedup.claim(key, DedupIndex.IN_FLIGHT);
-      if (first != null) {
+      if (dedup.claim(key, claim) != null) {
         duplicates++;
         duplicateKeys.add(key);
         continue;
@@ -378,15 +377,19 @@ public final class Collector implements AutoCloseable {
         }
       }
     }
+    long appended = 0;
     try {
-      long seq = spool.append(records);
-      for (String k : claims) {
-        dedup.settle(k, seq);
-      }
-      waitFor = Math.max(seq, waitForDuplicates(duplicateKeys));
-      spool.awaitDurable(waitFor, DURABLE_TIMEOUT_MS);
+      appended = spool.append(records);
+      claim.settle(appended);
+      waitFor = Math.max(appended, waitForDuplicates(duplicateKeys));
+      spool.awaitDurable(waitFor, settings.durableTimeoutMs());
     } catch (IOException | InterruptedException e) {
-      claims.forEach(dedup::release);
+      // the claims are given up only when the batch will never be durable: the spool refused it
+      // or has failed. A wait that timed out or was interrupted leaves the batch being written,
+      // so the claims stay and a client's retry is answered as a duplicate once it is durable
+      if (appended == 0 || !spool.healthy()) {
+        claims.forEach(k -> dedup.release(k, claim));
+      }
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
@@ -427,7 +430,7 @@ public final class Collector implements AutoCloseable {
     long max = 0;
     for (String k : keys) {
       Long s = dedup.current(k);
-      long deadline = System.currentTimeMillis() + DURABLE_TIMEOUT_MS;
+      long deadline = System.currentTimeMillis() + settings.durableTimeoutMs();
       while (s != null && s == DedupIndex.IN_FLIGHT && System.currentTimeMillis() < deadline) {
         Thread.sleep(1);
         s = dedup.current(k);

@@ -89,7 +89,7 @@ public final class CollectorMetrics {
     counter(b, "lode_collector_replayed_records_total", "Spool records read back after a restart.", replayed);
     counter(b, "lode_collector_replay_already_stored_total", "Replayed events found already in the warehouse (skipped).",
         replaySkipped);
-    gauge(b, "lode_collector_spool_pending_bytes", "Spooled bytes not yet in the warehouse.", pendingBytes);
+    gauge(b, "lode_collector_spool_pending_bytes", "Heap held by spooled records not yet in the warehouse (what max-pending-mb limits).", pendingBytes);
     gauge(b, "lode_collector_spool_pending_records", "Spooled records waiting for the flusher.", pendingRecords);
     gauge(b, "lode_collector_flush_lag_seconds", "Age of the oldest record not yet in the warehouse.",
         () -> lagMs.getAsLong(), 1000.0);

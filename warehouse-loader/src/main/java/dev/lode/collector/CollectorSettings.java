@@ -24,7 +24,8 @@ public record CollectorSettings(
     int dedupCapacity,
     long dedupWindowMs,
     long sessionTimeoutMs,
-    List<String> dwellLeaveEvents) {
+    List<String> dwellLeaveEvents,
+    long durableTimeoutMs) {
 
   public static CollectorSettings from(LodeConfig c) {
     return new CollectorSettings(
@@ -42,7 +43,8 @@ public record CollectorSettings(
         c.getInt("lode.collector.dedup.capacity", 1_000_000),
         c.getInt("lode.collector.dedup.window-hours", 24) * 3_600_000L,
         c.getInt("lode.collector.session-timeout-minutes", 30) * 60_000L,
-        list(c.get("lode.collector.dwell.leave-events", "page_leave,$pageleave,$WebPageLeave")));
+        list(c.get("lode.collector.dwell.leave-events", "page_leave,$pageleave,$WebPageLeave")),
+        c.getInt("lode.collector.durable-timeout-ms", 30_000));
   }
 
   static List<String> list(String csv) {

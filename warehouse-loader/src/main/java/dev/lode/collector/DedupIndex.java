@@ -16,22 +16,49 @@ final class DedupIndex {
   /** Sequence of a claim whose batch is still being spooled. */
   static final long IN_FLIGHT = Long.MAX_VALUE;
 
+  /**
+   * The spool sequence carrying the ids one request claimed: {@link #IN_FLIGHT} until its
+   * batch is appended. One per request, so settling a request's ids is one write rather
+   * than a map update per id.
+   */
+  static final class Claim {
+    private volatile long seq;
+
+    Claim(long seq) {
+      this.seq = seq;
+    }
+
+    long seq() {
+      return seq;
+    }
+
+    void settle(long appendedSeq) {
+      seq = appendedSeq;
+    }
+  }
+
+  /** The claim of every id known durable at start. */
+  static final Claim DURABLE_CLAIM = new Claim(DURABLE);
+
   private final int capacity;
-  private final ConcurrentHashMap<String, Long> seen = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Claim> seen;
   private final ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
 
   DedupIndex(int capacity) {
     this.capacity = capacity;
+    // sized for a good part of the capacity up front: growing the table under load made
+    // every request thread help move it
+    this.seen = new ConcurrentHashMap<>(Math.min(capacity, 1 << 18));
   }
 
   static String key(String source, String eventId) {
     return source + '\u0000' + eventId;
   }
 
-  /** Claims an id; returns null if it was new, else the sequence of its first copy. */
-  Long claim(String key, long pendingSeq) {
-    Long prev = seen.putIfAbsent(key, pendingSeq);
+  /** Claims an id for {@code claim}; returns null if it was new, else the claim of its first copy. */
+  Claim claim(String key, Claim claim) {
+    Claim prev = seen.putIfAbsent(key, claim);
     if (prev == null) {
       order.add(key);
       if (size.incrementAndGet() > capacity) {
@@ -45,22 +72,18 @@ final class DedupIndex {
     return prev;
   }
 
-  /** Records the spool sequence that carries a claimed id. */
-  void settle(String key, long seq) {
-    seen.replace(key, seq);
-  }
-
-  /** Forgets a claim whose batch could not be spooled, so a retry is accepted. */
-  void release(String key) {
-    if (seen.remove(key) != null) {
+  /** Forgets an id this claim holds, whose batch will never be durable, so a retry is accepted. */
+  void release(String key, Claim claim) {
+    if (seen.remove(key, claim)) {
       order.remove(key);
       size.decrementAndGet();
     }
   }
 
-  /** The sequence recorded for an id, or null if it is not (or no longer) claimed. */
+  /** The sequence recorded for an id ({@link #IN_FLIGHT} while being spooled), or null if it is not (or no longer) claimed. */
   Long current(String key) {
-    return seen.get(key);
+    Claim c = seen.get(key);
+    return c == null ? null : c.seq();
   }
 
   int size() {

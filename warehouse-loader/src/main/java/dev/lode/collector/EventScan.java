@@ -21,6 +21,40 @@ final class EventScan {
     walk(event, null, 1);
   }
 
+  /**
+   * Checks an event, walking its tree only when its text could break a rule: without a
+   * backslash-u escape no string can hold a NUL or a lone surrogate (a raw NUL is malformed
+   * JSON, and decoded UTF-8 has no lone surrogates); with fewer opening brackets than
+   * {@code max-depth} no value can sit deeper than the limit; and no string is longer in
+   * UTF-8 than three bytes per character of the whole event's text. Most events pass this
+   * one pass over their text.
+   */
+  void check(RequestItem item) throws RejectedEvent {
+    if (item.body().unicodeEscapes() || !shallowAndShort(item.body().text(), item.from(), item.to())) {
+      walk(item.node(), null, 1);
+    }
+  }
+
+  /** Fewer opening brackets than max-depth, and too short for a value over the size limit (indexOf is vectorized). */
+  private boolean shallowAndShort(String text, int from, int to) {
+    int end = Math.min(to, text.length());
+    if (from < 0 || from > end || (long) (end - from) * 3 > maxPropertyBytes) {
+      return false;
+    }
+    int opens = 0;
+    for (int i = text.indexOf('{', from, end); i >= 0; i = text.indexOf('{', i + 1, end)) {
+      if (++opens >= maxDepth) {
+        return false;
+      }
+    }
+    for (int i = text.indexOf('[', from, end); i >= 0; i = text.indexOf('[', i + 1, end)) {
+      if (++opens >= maxDepth) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Where a value sits in the event ({@code context.page.url}, {@code items[2]}); spelled out only for an error. */
   private record Where(Where parent, String key, int index) {
     @Override

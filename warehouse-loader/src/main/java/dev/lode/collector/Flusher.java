@@ -70,12 +70,16 @@ final class Flusher implements Runnable {
   }
 
   private void store(List<Spool.Entry> batch) throws InterruptedException {
+    if (batch.stream().noneMatch(Spool.Entry::replayed)) {
+      storeEncoded(batch);
+      return;
+    }
     Map<String, CollectedEvent> events = new LinkedHashMap<>();
     List<CollectedEvent> replayed = new ArrayList<>();
     List<QuarantinedEvent> quarantine = new ArrayList<>();
     long bytes = 0;
     for (Spool.Entry e : batch) {
-      bytes += 8 + e.bytes();
+      bytes += e.heldBytes();
       Object record = e.record(); // decodes the spooled bytes
       if (record instanceof CollectedEvent ce) {
         // a dwell update in the same batch replaces its page view: one row, not two
@@ -102,6 +106,67 @@ final class Flusher implements Runnable {
         writer.insertQuarantine(quarantine);
         spool.checkpoint(batch.get(batch.size() - 1), bytes);
         metrics.flushedEvents.add(events.size());
+        metrics.flushedQuarantine.add(quarantine.size());
+        metrics.flushes.increment();
+        return;
+      } catch (Exception ex) {
+        metrics.flushFailures.increment();
+        LOG.warn("collector flush of {} rows failed (retrying in {} ms): {}", batch.size(), backoff, ex.toString());
+        Thread.sleep(backoff);
+        backoff = Math.min(5000, backoff * 2);
+        if (!running && backoff >= 5000) {
+          LOG.error("collector: giving up flushing at shutdown; {} records stay in the spool for the next start",
+              batch.size());
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Stores records appended by this process straight from their spooled bytes
+   * ({@link SpoolRows}); a dwell update in the same batch replaces its page view (one
+   * row, not two), as in the decoding path.
+   */
+  private void storeEncoded(List<Spool.Entry> batch) throws InterruptedException {
+    long bytes = 0;
+    boolean[] superseded = new boolean[batch.size()];
+    Map<String, Integer> pageViews = new java.util.HashMap<>();
+    List<QuarantinedEvent> quarantine = new ArrayList<>();
+    int events = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      Spool.Entry e = batch.get(i);
+      bytes += e.heldBytes();
+      if (!SpoolRows.isEvent(e.frames(), e.offset())) {
+        quarantine.add((QuarantinedEvent) e.record());
+        superseded[i] = true; // not an events row
+        continue;
+      }
+      events++;
+      String key = SpoolRows.pageViewRowKey(e.frames(), e.offset());
+      if (key != null) {
+        Integer earlier = pageViews.put(key, i);
+        if (earlier != null) {
+          superseded[earlier] = true;
+          events--;
+        }
+      }
+    }
+    long backoff = 100;
+    while (true) {
+      try {
+        if (events > 0) {
+          writer.insertRows(out -> {
+            for (int i = 0; i < superseded.length; i++) {
+              if (!superseded[i]) {
+                SpoolRows.writeEvent(batch.get(i).frames(), batch.get(i).offset(), out);
+              }
+            }
+          });
+        }
+        writer.insertQuarantine(quarantine);
+        spool.checkpoint(batch.get(batch.size() - 1), bytes);
+        metrics.flushedEvents.add(events);
         metrics.flushedQuarantine.add(quarantine.size());
         metrics.flushes.increment();
         return;

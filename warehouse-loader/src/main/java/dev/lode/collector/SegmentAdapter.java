@@ -32,9 +32,10 @@ final class SegmentAdapter {
    * @param batchSentAt  the batch's {@code sentAt} (epoch ms) or null
    * @param batchContext the batch's {@code context} or null
    */
-  CollectedEvent map(JsonNode e, String endpointType, Long batchSentAt, JsonNode batchContext, String source,
+  CollectedEvent map(RequestItem item, String endpointType, Long batchSentAt, JsonNode batchContext, String source,
                      long receivedAt) throws RejectedEvent {
-    scan.check(e);
+    scan.check(item);
+    JsonNode e = item.node();
     EventDraft d = new EventDraft();
     String type = endpointType;
     if (type == null) {

@@ -18,8 +18,9 @@ final class SensorsAdapter {
     this.scan = new EventScan(settings);
   }
 
-  CollectedEvent map(JsonNode r, String source, long receivedAt) throws RejectedEvent {
-    scan.check(r);
+  CollectedEvent map(RequestItem item, String source, long receivedAt) throws RejectedEvent {
+    scan.check(item);
+    JsonNode r = item.node();
     EventDraft d = new EventDraft();
     String type = JsonFields.text(r, "type").strip().toLowerCase(Locale.ROOT);
     String distinct = JsonFields.id(r, "distinct_id");

@@ -47,12 +47,13 @@ final class Spool implements AutoCloseable {
     private final int bytes;
     private final boolean replayed;
     private final long received;
+    private final int held;
     private final byte[] frames;
     private final int offset;
     private final Object decoded;
 
     private Entry(long seq, long segment, long endOffset, int bytes, boolean replayed, long received, byte[] frames,
-                  int offset, Object decoded) {
+                  int offset, Object decoded, int held) {
       this.seq = seq;
       this.segment = segment;
       this.endOffset = endOffset;
@@ -62,11 +63,14 @@ final class Spool implements AutoCloseable {
       this.frames = frames;
       this.offset = offset;
       this.decoded = decoded;
+      this.held = held;
     }
 
     /** A record read back at start, kept decoded. */
     static Entry replayed(long segment, long endOffset, Object record, int bytes) {
-      return new Entry(0, segment, endOffset, bytes, true, receivedTime(record), null, 0, record);
+      int held = ENTRY_BYTES + (record instanceof CollectedEvent ce ? ce.approxBytes()
+          : ((QuarantinedEvent) record).approxBytes());
+      return new Entry(0, segment, endOffset, bytes, true, receivedTime(record), null, 0, record, held);
     }
 
     long seq() {
@@ -96,11 +100,33 @@ final class Spool implements AutoCloseable {
       return decoded != null ? decoded : SpoolCodec.decode(ByteBuffer.wrap(frames, offset, bytes).slice());
     }
 
+    /** The buffer holding the encoded record (null for a replayed one, which is kept decoded). */
+    byte[] frames() {
+      return frames;
+    }
+
+    /** Where the encoded record starts in {@link #frames}. */
+    int offset() {
+      return offset;
+    }
+
+    /**
+     * The heap this entry keeps until it is flushed: its frame in the request's buffer (sized
+     * to fit, so the frames of a buffer add up to the buffer) and the entry itself, or for a
+     * replayed record its decoded form; what {@code max-pending-mb} counts.
+     */
+    int heldBytes() {
+      return held;
+    }
+
     /** When the record was received (for the flush-lag gauge). */
     long received() {
       return received;
     }
   }
+
+  /** An entry's own size on the heap (object header, fields, the queue's slot), counted with its frame. */
+  static final int ENTRY_BYTES = 80;
 
   private static long receivedTime(Object record) {
     return record instanceof CollectedEvent ce ? ce.receivedTime() : ((QuarantinedEvent) record).receivedTime();
@@ -210,8 +236,9 @@ final class Spool implements AutoCloseable {
         }
         Object record = SpoolCodec.decode(ByteBuffer.wrap(all, (int) pos + 8, len).slice());
         pos += 8 + len;
-        pending.add(Entry.replayed(seg, pos, record, len));
-        pendingBytes += len;
+        Entry e = Entry.replayed(seg, pos, record, len);
+        pending.add(e);
+        pendingBytes += e.heldBytes();
         replayed++;
       }
       if (pos < all.length) {
@@ -237,7 +264,7 @@ final class Spool implements AutoCloseable {
   }
 
   /** One request's records framed in one buffer, waiting for the fsync thread to write it. */
-  private record Batch(long seq, byte[] frames, int size, List<Object> records, int[] lengths) {
+  private record Batch(long seq, byte[] frames, int size, long[] received, int[] lengths) {
   }
 
   /** Appends records; returns the sequence to wait for with {@link #awaitDurable}. */
@@ -247,6 +274,7 @@ final class Spool implements AutoCloseable {
     }
     SpoolCodec.Out o = new SpoolCodec.Out(records.size() * 640);
     int[] lengths = new int[records.size()];
+    long[] received = new long[records.size()];
     CRC32C crc = new CRC32C();
     for (int i = 0; i < lengths.length; i++) {
       int start = o.size();
@@ -258,7 +286,12 @@ final class Spool implements AutoCloseable {
       o.putInt(start, len);
       o.putInt(start + 4, (int) crc.getValue());
       lengths[i] = len;
+      received[i] = receivedTime(records.get(i));
     }
+    // the entries keep the buffer until they are flushed: trim the growth slack (up to half
+    // of it), so what is counted against max-pending-mb is what is held; the queued batch
+    // keeps no reference to the request's decoded records
+    byte[] frames = o.size() == o.array().length ? o.array() : java.util.Arrays.copyOf(o.array(), o.size());
     long seq;
     synchronized (syncSignal) {
       if (failure != null) {
@@ -268,7 +301,7 @@ final class Spool implements AutoCloseable {
         throw new IOException("the collector spool is closed");
       }
       seq = ++appendSeq;
-      queued.add(new Batch(seq, o.array(), o.size(), records, lengths));
+      queued.add(new Batch(seq, frames, o.size(), received, lengths));
       syncSignal.notify();
     }
     return seq;
@@ -312,12 +345,12 @@ final class Spool implements AutoCloseable {
       for (int i = 0; i < b.lengths().length; i++) {
         int len = b.lengths()[i];
         pos += 8 + len;
-        pending.add(new Entry(b.seq(), currentSegment, pos, len, false, receivedTime(b.records().get(i)), b.frames(),
-            at + 8, null));
+        pending.add(new Entry(b.seq(), currentSegment, pos, len, false, b.received()[i], b.frames(), at + 8, null,
+            8 + len + ENTRY_BYTES));
         at += 8 + len;
       }
       currentOffset = pos;
-      pendingBytes += b.size();
+      pendingBytes += b.size() + (long) b.lengths().length * ENTRY_BYTES;
       writtenSeq = b.seq();
       metrics.spooledBytes.add(b.size());
     }
@@ -453,7 +486,10 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /** Records that everything up to {@code last} is in the warehouse; older segments are deleted. */
+  /**
+   * Records that everything up to {@code last} is in the warehouse; older segments are deleted.
+   * {@code flushedBytes} is the sum of the flushed entries' {@link Entry#heldBytes}.
+   */
   void checkpoint(Entry last, long flushedBytes) throws IOException {
     Path tmp = dir.resolve("checkpoint.tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -535,7 +571,7 @@ final class Spool implements AutoCloseable {
     }
   }
 
-  /** Bytes appended but not yet in the warehouse. */
+  /** Heap held by records appended (or replayed) but not yet in the warehouse ({@link Entry#heldBytes}). */
   long pendingBytes() {
     return pendingBytes;
   }

@@ -40,7 +40,7 @@ final class WireJson {
       throw new CollectorException(400, ReasonCode.EMPTY_BODY, "the request body is empty");
     }
     List<RequestItem> items = new ArrayList<>();
-    try (JsonParser p = MAPPER.createParser(text)) {
+    try (JsonParser p = body.ascii() != null ? MAPPER.createParser(body.ascii()) : MAPPER.createParser(text)) {
       JsonToken t = p.nextToken();
       if (t == JsonToken.START_ARRAY && topArray) {
         readArray(p, body, maxEventBytes, items);
@@ -62,9 +62,9 @@ final class WireJson {
               + "' array of events");
         }
       } else if (t == JsonToken.START_OBJECT) {
-        int from = (int) p.currentTokenLocation().getCharOffset();
+        int from = offset(p.currentTokenLocation());
         JsonNode node = p.readValueAsTree();
-        int to = (int) p.currentLocation().getCharOffset();
+        int to = offset(p.currentLocation());
         items.add(item(0, node, body, from, to, maxEventBytes));
       } else {
         throw new CollectorException(400, ReasonCode.INVALID_BODY, "the body must be a JSON object"
@@ -73,7 +73,7 @@ final class WireJson {
       }
       if (p.nextToken() != null) {
         throw new CollectorException(400, ReasonCode.MALFORMED_JSON, "unexpected content after the JSON value at char "
-            + p.currentTokenLocation().getCharOffset());
+            + offset(p.currentTokenLocation()));
       }
     } catch (JsonProcessingException e) {
       throw new CollectorException(400, ReasonCode.MALFORMED_JSON, "malformed JSON: " + e.getOriginalMessage()
@@ -96,9 +96,9 @@ final class WireJson {
       if (t == null) {
         throw new CollectorException(400, ReasonCode.MALFORMED_JSON, "malformed JSON: unterminated array");
       }
-      int from = (int) p.currentTokenLocation().getCharOffset();
+      int from = offset(p.currentTokenLocation());
       JsonNode node = p.readValueAsTree();
-      int to = (int) p.currentLocation().getCharOffset();
+      int to = offset(p.currentLocation());
       items.add(item(index++, node, body, from, to, maxEventBytes));
     }
   }
@@ -122,6 +122,15 @@ final class WireJson {
           "an event must be a JSON object, got " + JsonFields.kind(node));
     }
     return new RequestItem(index, node, body, from, to, null, null);
+  }
+
+  /**
+   * Where a location is in the body's text: its char offset, or for an ASCII body parsed as
+   * bytes its byte offset, which is the same.
+   */
+  private static int offset(com.fasterxml.jackson.core.JsonLocation l) {
+    long bytes = l.getByteOffset();
+    return (int) (bytes >= 0 ? bytes : l.getCharOffset());
   }
 
   static String clip(String raw) {

@@ -28,8 +28,15 @@ public final class RowBinaryInsert {
 
   /** Runs the insert; returns the rows the server reports written (or -1 when it does not say). */
   public static long insert(Connection c, TargetTable table, RowWriter rows) throws SQLException {
+    return insert(c, table, java.util.Map.of(), rows);
+  }
+
+  /** Runs the insert with these engine settings for it (names and values are the caller's constants). */
+  public static long insert(Connection c, TargetTable table, java.util.Map<String, String> engineSettings,
+                            RowWriter rows) throws SQLException {
     com.clickhouse.client.api.Client client = c.unwrap(ConnectionImpl.class).getClient();
     InsertSettings settings = new InsertSettings().compressClientRequest(false);
+    engineSettings.forEach(settings::serverSetting);
     settings.setDatabase(c.getSchema() != null && !c.getSchema().isEmpty() ? c.getSchema() : c.getCatalog());
     try (InsertResponse r = client.insert(table.name(), table.columnNames(), out -> {
       RowBinaryOutput o = new RowBinaryOutput(out);

@@ -81,6 +81,19 @@ public final class RowBinaryOutput {
     pos += b.length;
   }
 
+  /** Writes {@code len} bytes as they are (a value already in RowBinary form, e.g. a string's UTF-8 bytes). */
+  public void writeBytes(byte[] b, int off, int len) throws IOException {
+    if (len > buf.length - pos) {
+      flush();
+      if (len > buf.length) {
+        out.write(b, off, len);
+        return;
+      }
+    }
+    System.arraycopy(b, off, buf, pos, len);
+    pos += len;
+  }
+
   public void flush() throws IOException {
     if (pos > 0) {
       out.write(buf, 0, pos);

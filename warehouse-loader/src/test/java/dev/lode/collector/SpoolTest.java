@@ -127,4 +127,37 @@ class SpoolTest {
       s.close();
     }
   }
+
+  /**
+   * What max-pending-mb is checked against counts the memory the spooled records actually
+   * keep: the buffers their frames sit in (a request's buffer grows by doubling, so it may be
+   * up to twice the frames), not only the frames' bytes.
+   */
+  @Test
+  void pendingBytesCountWhatTheRecordsHold() throws Exception {
+    Path dir = TestWarehouse.freshDir("spool-held");
+    Spool s = Spool.open(dir, 1 << 20, new CollectorMetrics());
+    List<Object> records = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      CollectedEvent e = event("h" + i);
+      // about 700 bytes encoded: just over the 640 per record a request's buffer starts with
+      records.add(e.withPolicy(0, Map.of("k", "v".repeat(520)), e.ip(), e.userAgent()));
+    }
+    s.awaitDurable(s.append(records), 5000);
+    long counted = s.pendingBytes();
+    List<Spool.Entry> taken = s.takeDurable(1000, 0);
+    assertEquals(50, taken.size());
+    java.util.Set<byte[]> buffers = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    long frames = 0;
+    for (Spool.Entry e : taken) {
+      buffers.add(e.frames());
+      frames += 8 + e.bytes();
+    }
+    long held = buffers.stream().mapToLong(b -> b.length).sum();
+    assertTrue(counted >= held, "counted " + counted + " bytes, the buffers hold " + held);
+    assertTrue(counted <= frames + 50 * 128, "counted " + counted + " bytes for " + frames + " bytes of frames");
+    s.checkpoint(taken.get(taken.size() - 1), taken.stream().mapToLong(Spool.Entry::heldBytes).sum());
+    assertEquals(0, s.pendingBytes());
+    s.close();
+  }
 }
