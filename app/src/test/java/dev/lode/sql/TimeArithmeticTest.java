@@ -119,6 +119,17 @@ class TimeArithmeticTest {
   }
 
   @Test
+  void integerDivisionOfNegativeNumbersTruncatesTowardZero() throws SQLException {
+    // Calcite (like Java) truncates toward zero; ClickHouse's intDiv must give the same for negatives
+    List<List<String>> expected = new ArrayList<>();
+    for (Row r : ROWS) {
+      expected.add(List.of(r.id(), Integer.toString((r.quantity() - 100) / 7), Integer.toString((100 - r.quantity()) / -7)));
+    }
+    assertEquals(expected, run("SELECT event_id, (quantity - 100) / 7, (100 - quantity) / -7"
+        + " FROM events WHERE event_name = 'ta_event' ORDER BY event_id", "intDiv("));
+  }
+
+  @Test
   void timestampAddInSelect() throws SQLException {
     List<List<String>> expected = new ArrayList<>();
     for (Row r : ROWS) {
