@@ -92,35 +92,22 @@ final class Flusher implements Runnable {
         quarantine.add((QuarantinedEvent) record);
       }
     }
-    long backoff = 100;
-    while (true) {
-      try {
-        if (!replayed.isEmpty()) {
-          Set<String> stored = writer.existingRowKeys(replayed);
-          int before = events.size();
-          events.values().removeIf(ce -> stored.contains(ce.rowKey() + '\u0001' + ce.dwellMs()));
-          metrics.replaySkipped.add(before - events.size());
-          replayed.clear();
-        }
-        writer.insertEvents(new ArrayList<>(events.values()));
-        writer.insertQuarantine(quarantine);
-        spool.checkpoint(batch.get(batch.size() - 1), bytes);
-        metrics.flushedEvents.add(events.size());
-        metrics.flushedQuarantine.add(quarantine.size());
-        metrics.flushes.increment();
-        return;
-      } catch (Exception ex) {
-        metrics.flushFailures.increment();
-        LOG.warn("collector flush of {} rows failed (retrying in {} ms): {}", batch.size(), backoff, ex.toString());
-        Thread.sleep(backoff);
-        backoff = Math.min(5000, backoff * 2);
-        if (!running && backoff >= 5000) {
-          LOG.error("collector: giving up flushing at shutdown; {} records stay in the spool for the next start",
-              batch.size());
-          return;
-        }
+    long heldBytes = bytes;
+    untilStored(batch, () -> {
+      if (!replayed.isEmpty()) {
+        Set<String> stored = writer.existingRowKeys(replayed);
+        int before = events.size();
+        events.values().removeIf(ce -> stored.contains(ce.rowKey() + '\u0001' + ce.dwellMs()));
+        metrics.replaySkipped.add(before - events.size());
+        replayed.clear();
       }
-    }
+      writer.insertEvents(new ArrayList<>(events.values()));
+      writer.insertQuarantine(quarantine);
+      spool.checkpoint(batch.get(batch.size() - 1), heldBytes);
+      metrics.flushedEvents.add(events.size());
+      metrics.flushedQuarantine.add(quarantine.size());
+      metrics.flushes.increment();
+    });
   }
 
   /**
@@ -152,23 +139,40 @@ final class Flusher implements Runnable {
         }
       }
     }
+    long heldBytes = bytes;
+    int rows = events;
+    untilStored(batch, () -> {
+      if (rows > 0) {
+        writer.insertRows(out -> {
+          for (int i = 0; i < superseded.length; i++) {
+            if (!superseded[i]) {
+              SpoolRows.writeEvent(batch.get(i).frames(), batch.get(i).offset(), out);
+            }
+          }
+        });
+      }
+      writer.insertQuarantine(quarantine);
+      spool.checkpoint(batch.get(batch.size() - 1), heldBytes);
+      metrics.flushedEvents.add(rows);
+      metrics.flushedQuarantine.add(quarantine.size());
+      metrics.flushes.increment();
+    });
+  }
+
+  /** One attempt at storing a batch and checkpointing it. */
+  private interface Attempt {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, backing off from 100 ms to 5 s; at shutdown it
+   * gives up once the backoff reaches 5 s, and the records stay in the spool for the next start.
+   */
+  private void untilStored(List<Spool.Entry> batch, Attempt attempt) throws InterruptedException {
     long backoff = 100;
     while (true) {
       try {
-        if (events > 0) {
-          writer.insertRows(out -> {
-            for (int i = 0; i < superseded.length; i++) {
-              if (!superseded[i]) {
-                SpoolRows.writeEvent(batch.get(i).frames(), batch.get(i).offset(), out);
-              }
-            }
-          });
-        }
-        writer.insertQuarantine(quarantine);
-        spool.checkpoint(batch.get(batch.size() - 1), bytes);
-        metrics.flushedEvents.add(events);
-        metrics.flushedQuarantine.add(quarantine.size());
-        metrics.flushes.increment();
+        attempt.run();
         return;
       } catch (Exception ex) {
         metrics.flushFailures.increment();

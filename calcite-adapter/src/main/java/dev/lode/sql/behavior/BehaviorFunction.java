@@ -23,6 +23,31 @@ import org.apache.calcite.sql.type.SqlTypeName;
 public abstract class BehaviorFunction implements TableMacro, LodeFunction {
   /** One declared argument. */
   public record Param(String name, SqlTypeName type, boolean optional) {
+    /** This argument as Calcite sees it, at position {@code ordinal}, of the type {@code sqlType} gives. */
+    public FunctionParameter parameter(int ordinal, java.util.function.Function<RelDataTypeFactory, RelDataType> sqlType) {
+      Param p = this;
+      return new FunctionParameter() {
+        @Override
+        public int getOrdinal() {
+          return ordinal;
+        }
+
+        @Override
+        public String getName() {
+          return p.name();
+        }
+
+        @Override
+        public RelDataType getType(RelDataTypeFactory typeFactory) {
+          return sqlType.apply(typeFactory);
+        }
+
+        @Override
+        public boolean isOptional() {
+          return p.optional();
+        }
+      };
+    }
   }
 
   private final JdbcSchema schema;
@@ -49,34 +74,13 @@ public abstract class BehaviorFunction implements TableMacro, LodeFunction {
     List<Param> ps = params();
     for (int i = 0; i < ps.size(); i++) {
       Param p = ps.get(i);
-      int ordinal = i;
-      out.add(new FunctionParameter() {
-        @Override
-        public int getOrdinal() {
-          return ordinal;
-        }
-
-        @Override
-        public String getName() {
-          return p.name();
-        }
-
-        @Override
-        public RelDataType getType(RelDataTypeFactory typeFactory) {
-          // Calcite hands macros literal values only for Java-class parameter types
-          Class<?> javaClass = switch (p.type()) {
-            case BIGINT -> Long.class;
-            case INTEGER -> Integer.class;
-            default -> String.class;
-          };
-          return typeFactory.createTypeWithNullability(typeFactory.createJavaType(javaClass), true);
-        }
-
-        @Override
-        public boolean isOptional() {
-          return p.optional();
-        }
-      });
+      // Calcite hands macros literal values only for Java-class parameter types
+      Class<?> javaClass = switch (p.type()) {
+        case BIGINT -> Long.class;
+        case INTEGER -> Integer.class;
+        default -> String.class;
+      };
+      out.add(p.parameter(i, types -> types.createTypeWithNullability(types.createJavaType(javaClass), true)));
     }
     return out;
   }

@@ -78,28 +78,8 @@ public final class RecommendFunction implements TableFunction, ImplementableFunc
     List<FunctionParameter> out = new ArrayList<>();
     for (int i = 0; i < PARAMS.size(); i++) {
       Param p = PARAMS.get(i);
-      int ordinal = i;
-      out.add(new FunctionParameter() {
-        @Override
-        public int getOrdinal() {
-          return ordinal;
-        }
-
-        @Override
-        public String getName() {
-          return p.name();
-        }
-
-        @Override
-        public RelDataType getType(RelDataTypeFactory typeFactory) {
-          return typeFactory.createTypeWithNullability(typeFactory.createSqlType(p.type()), true);
-        }
-
-        @Override
-        public boolean isOptional() {
-          return p.optional();
-        }
-      });
+      // SQL types: the arguments reach the generated code as values, and may be parameters
+      out.add(p.parameter(i, types -> types.createTypeWithNullability(types.createSqlType(p.type()), true)));
     }
     return out;
   }
