@@ -29,9 +29,13 @@ public final class EventWriter implements AutoCloseable {
   static final java.util.Map<String, String> INSERT_SETTINGS = java.util.Map.of(
       "materialize_skip_indexes_on_insert", "0", "optimize_on_insert", "0");
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventWriter.class);
+
   private final Warehouse warehouse;
   private final String eventsTable;
   private Connection connection;
+  /** {@link #INSERT_SETTINGS}, or none once the warehouse refused them (an older ClickHouse server). */
+  private volatile java.util.Map<String, String> insertSettings;
 
   public EventWriter(Warehouse warehouse) {
     this(warehouse, "events");
@@ -39,11 +43,30 @@ public final class EventWriter implements AutoCloseable {
 
   /** A writer into another table of the events layout (benchmarks compare against one). */
   public EventWriter(Warehouse warehouse, String eventsTable) {
+    this(warehouse, eventsTable, INSERT_SETTINGS);
+  }
+
+  EventWriter(Warehouse warehouse, String eventsTable, java.util.Map<String, String> insertSettings) {
     if (!eventsTable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("not a table name: " + eventsTable);
     }
     this.warehouse = warehouse;
     this.eventsTable = eventsTable;
+    this.insertSettings = insertSettings;
+  }
+
+  /**
+   * After a failed insert: when the warehouse does not know one of the insert settings (they
+   * only make inserts cheaper), later inserts go without them; the caller retries the batch.
+   */
+  private void failed(Exception e) {
+    closeQuietly();
+    String m = String.valueOf(e.getMessage());
+    if (!insertSettings.isEmpty() && (m.contains("UNKNOWN_SETTING") || m.contains("Unknown setting"))) {
+      LOG.warn("the warehouse does not know the collector's insert settings {}; inserting without them: {}",
+          insertSettings.keySet(), m.lines().findFirst().orElse(m));
+      insertSettings = java.util.Map.of();
+    }
   }
 
   private Connection connection() throws SQLException {
@@ -63,13 +86,13 @@ public final class EventWriter implements AutoCloseable {
     }
     TargetTable table = new TargetTable(eventsTable, TargetTable.EVENTS.columns());
     try {
-      RowBinaryInsert.insert(connection(), table, INSERT_SETTINGS, out -> {
+      RowBinaryInsert.insert(connection(), table, insertSettings, out -> {
         for (CollectedEvent e : events) {
           table.write(out, row(e));
         }
       });
     } catch (SQLException | RuntimeException e) {
-      closeQuietly();
+      failed(e);
       throw e;
     }
   }
@@ -80,10 +103,10 @@ public final class EventWriter implements AutoCloseable {
    */
   void insertRows(RowBinaryInsert.RowWriter rows) throws SQLException {
     try {
-      RowBinaryInsert.insert(connection(), new TargetTable(eventsTable, TargetTable.EVENTS.columns()), INSERT_SETTINGS,
+      RowBinaryInsert.insert(connection(), new TargetTable(eventsTable, TargetTable.EVENTS.columns()), insertSettings,
           rows);
     } catch (SQLException | RuntimeException e) {
-      closeQuietly();
+      failed(e);
       throw e;
     }
   }
