@@ -122,11 +122,11 @@ public final class RecommendBenchmark implements Benchmark {
   }
 
   /**
-   * recommend(person, 20) for many customers, one after another: through the Avatica endpoint (SQL
-   * layer: parse, plan, served lookup or native query, result over HTTP) and through the Java API
-   * over clickhouse-jdbc, served from the precomputed lists while the refresher runs every second,
-   * next to the live query the lists replace; then the floor of the path itself (a trivial point
-   * query through each layer).
+   * recommend(person, 20) for many customers, one after another, each call through every path in
+   * turn: the Avatica endpoint with a statement prepared once and with literal SQL planned per call,
+   * and the Java API over clickhouse-jdbc, all served from the precomputed lists while the refresher
+   * runs every second; the floor of each layer (a point query) in the same rounds; then the live
+   * query the lists replace.
    */
   private static void latency(LodeServer server, RecommendSettings settings, int calls) throws Exception {
     Warehouse w = server.context().warehouse();
