@@ -182,6 +182,28 @@ class BehaviorFunctionsTest {
   }
 
   @Test
+  void eventsBeyondThePackedTimeRangeAreLeftOutNotWrapped() throws SQLException {
+    // a funnel of up to 16 steps packs times into an Int64 that ends in May 2109; events a wrong clock dated
+    // 2150 are left out (before, they wrapped around to negative keys and sorted before every real event)
+    long y2150 = LocalDateTime.parse("2150-01-01T00:00:00").toEpochSecond(ZoneOffset.UTC) * 1000;
+    try (Connection w = SqlClient.warehouse()) {
+      Ev.insert(w, List.of(new Ev("ff-1", "ff-early", EDGE, "FA", "", "", ""),
+          new Ev("ff-2", "ff-early", y2150, "FB", "", "", ""),
+          new Ev("ff-3", "ff-late", y2150, "FA", "", "", ""), new Ev("ff-4", "ff-late", y2150 + 1000, "FB", "", "", ""),
+          new Ev("ff-5", "ff-now", EDGE, "FA", "", "", ""), new Ev("ff-6", "ff-now", EDGE + 1000, "FB", "", "", "")));
+    }
+    try {
+      assertEquals(List.of(List.of(1, 2L), List.of(2, 1L)), SqlClient.rows("SELECT step, persons FROM TABLE(funnel("
+          + "'FA,FB', 60)) ORDER BY step"));
+    } finally {
+      // other tests of this JVM read the latest event time (tags as of the newest event)
+      try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement()) {
+        st.execute("ALTER TABLE events DELETE WHERE event_id LIKE 'ff-%' SETTINGS mutations_sync = 2");
+      }
+    }
+  }
+
+  @Test
   void personalFieldsAreMaskedForAnalystsAndViewers() throws SQLException {
     String call = "SELECT breakdown, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '" + ts(EDGE) + "', '"
         + ts(EDGE + 86_400_000L) + "', 'distinct_id')) WHERE step = 1 ORDER BY breakdown";

@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
  * time in milliseconds shifted left past a 6-bit "first step" and a step bit mask — so the
  * per-person sequence is a plain numeric array (collected and sorted without tuples or
  * strings), its order is exactly the definition's, and the window test is one comparison of
- * packed values. Up to 16 steps the integer is an Int64 (event times 1830–2109), beyond that
+ * packed values. Up to 16 steps the integer is an Int64, which holds event times from 1830
+ * to May 2109 (less the window): later events, which only a wrong clock can produce, are left
+ * out of such funnels rather than wrapped around to the start of time. Beyond 16 steps it is
  * an Int128. The breakdown value of the entry event is a min() over (key, value) pairs, not
  * carried through the arrays.
  */
@@ -80,6 +82,11 @@ final class FunnelQuery {
     return "bitAnd(" + x + ", " + (1L << j) + ") != 0";
   }
 
+  /** The latest event time (ms) an Int64 key holds with the window added to it without overflow. */
+  private long latestPackedMillis() {
+    return (1L << (63 - shift)) - 1 - windowMs;
+  }
+
   /** The time in ms of packed key {@code x}. */
   private String time(String x) {
     return "bitShiftRight(" + x + ", " + shift + ")";
@@ -94,7 +101,8 @@ final class FunnelQuery {
   String perPerson() {
     int k = steps.size();
     String any = steps.stream().map(EventPredicate::sql).collect(Collectors.joining(" OR "));
-    String where = range.condition("event_time") + (mode.equals("strict") ? "" : " AND (" + any + ")");
+    String where = range.condition("event_time") + (mode.equals("strict") ? "" : " AND (" + any + ")")
+        + (type.equals("Int64") ? " AND toUnixTimestamp64Milli(event_time) <= " + latestPackedMillis() : "");
     String b = breakdown == null ? "''" : breakdown;
     boolean unordered = mode.equals("unordered");
     // the entry event's (key, breakdown): the first event at all (unordered) or the first step-1 event
