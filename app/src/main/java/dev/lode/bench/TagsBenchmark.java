@@ -85,6 +85,27 @@ public final class TagsBenchmark implements Benchmark {
       System.out.println("full cycle (profiles full, every tag, model trained and scored):");
       TagService.Cycle full = service.refresh(asOf, List.of(), false, false);
       TagsReport.print(full);
+      // what the bot rule kept out of profiles and tags, and what the full refresh's evaluation of it costs
+      long tb = System.nanoTime();
+      dev.lode.profiles.ProfileRefresher.flagBotSessions(st, null);
+      long flagMs = (System.nanoTime() - tb) / 1_000_000;
+      try (ResultSet rs = st.executeQuery("SELECT count(), (SELECT count() FROM events WHERE session_id IN"
+          + " (SELECT session_id FROM bot_sessions FINAL WHERE is_bot = 1)) FROM bot_sessions FINAL WHERE is_bot = 1")) {
+        rs.next();
+        System.out.printf("bot sessions: %,d flagged, their %,d events left out of profiles and tags; evaluating every"
+            + " session again (part of a full profile refresh) %,d ms%n", rs.getLong(1), rs.getLong(2), flagMs);
+      }
+      if (!synthetic) {
+        // the simulator labels its bots (properties['sim_persona'] = 'bot'): how well the rule finds them
+        try (ResultSet rs = st.executeQuery("SELECT uniqExactIf(session_id, bot), uniqExactIf(session_id, bot AND flagged),"
+            + " uniqExactIf(session_id, NOT bot AND flagged) FROM (SELECT session_id, properties['sim_persona'] = 'bot' AS bot,"
+            + " session_id IN (SELECT session_id FROM bot_sessions FINAL WHERE is_bot = 1) AS flagged"
+            + " FROM events WHERE source = 'simulator' AND session_id != '')")) {
+          rs.next();
+          System.out.printf("  against the simulator's labels: %,d of %,d bot sessions flagged, %,d human sessions"
+              + " flagged%n", rs.getLong(2), rs.getLong(1), rs.getLong(3));
+        }
+      }
 
       long more = events / 100;
       long t1 = System.nanoTime();

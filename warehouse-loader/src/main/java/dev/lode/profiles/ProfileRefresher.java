@@ -318,6 +318,7 @@ public final class ProfileRefresher {
               + CHANGED_IDS.replace("${CHANGED}", changed));
           eventFilter = "distinct_id IN (SELECT distinct_id FROM " + changedIds + ") AND " + filter;
         }
+        flagBotSessions(st, since);
         String select = STAGE_SELECT
             .replace("${AS_OF}", SqlLiteral.timestamp(asOf))
             .replace("${HALF_LIFE_DAYS}", SqlLiteral.number(settings.interestHalfLifeDays()))
@@ -345,6 +346,19 @@ public final class ProfileRefresher {
         st.execute("DROP TABLE IF EXISTS " + changedIds);
       }
     }
+  }
+
+  /**
+   * Records the current verdict of the bot rule ({@code session_quality}) in {@code bot_sessions}
+   * for the sessions with events received since {@code since} (every session when null): bots, and
+   * sessions flagged before that no longer are. {@code profile_events} leaves bot sessions out.
+   */
+  public static void flagBotSessions(Statement st, Instant since) throws SQLException {
+    String sessions = since == null ? "" : " AND session_id IN (SELECT DISTINCT session_id FROM events WHERE"
+        + " session_id != '' AND received_time >= " + SqlLiteral.timestamp(since) + ")";
+    st.execute("INSERT INTO bot_sessions (session_id, is_bot, reason, flagged_at)"
+        + " SELECT session_id, is_bot, bot_reason, now64(3) FROM session_quality"
+        + " WHERE (is_bot OR session_id IN (SELECT session_id FROM bot_sessions FINAL WHERE is_bot = 1))" + sessions);
   }
 
   private static void record(Connection c, String runId, String mode, Instant asOf, Instant started, long rows,

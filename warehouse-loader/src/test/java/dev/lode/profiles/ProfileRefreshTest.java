@@ -61,6 +61,36 @@ class ProfileRefreshTest {
   }
 
   @Test
+  void botSessionsAreLeftOutOfProfiles() throws SQLException {
+    // one person, one human session (two page views) and one crawler session (five) under the same id
+    StringBuilder v = new StringBuilder();
+    for (int i = 0; i < 7; i++) {
+      boolean bot = i >= 2;
+      Instant t = NOW.minus(Duration.ofDays(bot ? 1 : 2)).plusSeconds(30L * i);
+      v.append(i == 0 ? "" : ", ").append("('bot-e").append(i).append("', ").append(dev.lode.warehouse.SqlLiteral
+          .timestamp(t)).append(", now64(3), 'bot-p', 'bot-p', '', 'bot-p', 'page', 'page_view', '")
+          .append(bot ? "bot-crawl" : "bot-human").append("', '")
+          .append(bot ? "Googlebot/2.1 (+http://www.google.com/bot.html)" : "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+          .append("', 20000, 'test')");
+    }
+    try (Connection c = w.connect(); Statement st = c.createStatement()) {
+      st.execute("INSERT INTO events (event_id, event_time, received_time, distinct_id, anonymous_id, user_id, person_id,"
+          + " event_type, event_name, session_id, user_agent, dwell_ms, source) VALUES " + v);
+    }
+    new ProfileRefresher(w, new ProfileSettings(7, 2000)).refreshAll(NOW);
+    Map<String, String> p = profile("bot-p");
+    assertEquals("2", p.get("page_views"), "the crawler's five pages are not the person's");
+    assertEquals("1", p.get("sessions"));
+    try (Connection c = w.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT session_id, reason FROM bot_sessions FINAL WHERE is_bot = 1"
+             + " AND session_id LIKE 'bot-%'")) {
+      assertTrue(rs.next());
+      assertEquals("bot-crawl user_agent", rs.getString(1) + " " + rs.getString(2));
+      assertTrue(!rs.next(), "the human session is not flagged");
+    }
+  }
+
+  @Test
   void profileSummarizesBehaviorAndSilos() throws SQLException {
     new ProfileRefresher(w, new ProfileSettings(7, 2000)).refreshAll(NOW);
     Map<String, String> p = profile("prof-b");
