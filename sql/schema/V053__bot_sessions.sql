@@ -13,17 +13,11 @@ CREATE TABLE IF NOT EXISTS bot_sessions
 ENGINE = ReplacingMergeTree(flagged_at)
 ORDER BY session_id;
 
--- profile_events (V050) without the events of bot sessions.
-CREATE OR REPLACE VIEW profile_events AS
-SELECT e.* EXCEPT (person_id),
-       if(i.person_id != '', i.person_id, e.person_id) AS person_id
-FROM events AS e
-LEFT ANY JOIN
-(
-    SELECT concat(if(id_type = 'user_id', 'u:', 'a:'), id_value) AS id_key, person_id
-    FROM identities FINAL
-    WHERE is_deleted = 0 AND id_type IN ('user_id', 'anonymous_id')
-) AS i
-ON i.id_key = concat(if(e.user_id != '', 'u:', 'a:'), e.distinct_id)
-WHERE if(i.person_id != '', i.person_id, e.person_id) != ''
-  AND e.session_id NOT IN (SELECT session_id FROM bot_sessions FINAL WHERE is_bot = 1);
+-- V050's attribution stays as it is under a new name (every attributed event, bots included);
+-- profile_events is now that view without the events of bot sessions.
+RENAME TABLE profile_events TO profile_events_all;
+
+CREATE VIEW IF NOT EXISTS profile_events AS
+SELECT *
+FROM profile_events_all
+WHERE session_id NOT IN (SELECT session_id FROM bot_sessions FINAL WHERE is_bot = 1);
