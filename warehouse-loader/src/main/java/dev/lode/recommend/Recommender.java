@@ -58,11 +58,9 @@ public final class Recommender {
    * database or a role's view of it (the SQL layer's {@code recommend()} calls it this way).
    */
   public List<Recommendation> recommend(Connection c, String person, int k, RecContext context) throws SQLException {
-    if (servable(person, k, context)) {
-      Optional<List<Recommendation>> s = served(c, person, k, context);
-      if (s.isPresent()) {
-        return s.get();
-      }
+    Optional<List<Recommendation>> s = served(c, person, k, context);
+    if (s.isPresent()) {
+      return s.get();
     }
     SqlBinder.Jdbc b = SqlBinder.jdbc();
     String sql = recommendSql(b, person, k, context);
@@ -80,8 +78,7 @@ public final class Recommender {
     if (!servable(person, k, context)) {
       return Optional.empty();
     }
-    ServingStore.Served s = store.serve(c, person.trim(), k, settings.servingMaxLagMillis());
-    return s.hit() ? Optional.of(s.rows()) : Optional.empty();
+    return store.serve(c, person.trim(), k, settings.servingMaxLagMillis());
   }
 
   private boolean servable(String person, int k, RecContext context) {
@@ -90,7 +87,7 @@ public final class Recommender {
         && (context == null || context.equals(RecContext.NONE)) && k <= ServingStore.LIST_SIZE;
   }
 
-  /** The native query of {@code recommend} with its arguments as escaped literals (for the SQL layer). */
+  /** The native query of {@code recommend} with its arguments as escaped literals (tests run it to compare). */
   public String recommendSql(String person, int k, RecContext context) {
     return recommendSql(SqlBinder.literals(), person, k, context);
   }

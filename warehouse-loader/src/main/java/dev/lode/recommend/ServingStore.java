@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -133,13 +134,19 @@ public final class ServingStore {
         + "LEFT JOIN (" + consented + ") c ON c.person_id = t.person_id";
   }
 
-  /** Why a call could not be served from the store (it is then computed live). */
-  public enum Miss { NOT_READY, NO_LIST }
-
-  /** The outcome of {@link #serve}: the rows, or why there are none from the store. */
-  public record Served(List<Recommendation> rows, Miss miss) {
-    public boolean hit() {
-      return miss == null;
+  /** One stored list as read: ranked items with their score, source and reason. */
+  private record StoredList(boolean personal, List<String> items, List<Double> scores, List<String> sources,
+                            List<String> reasons) {
+    /** The first {@code k} items not in {@code excluded} or {@code outOfStock}, ranked anew from 1. */
+    List<Recommendation> top(String person, int k, Set<String> excluded, Set<String> outOfStock) {
+      List<Recommendation> out = new ArrayList<>();
+      for (int i = 0; i < items.size() && out.size() < k; i++) {
+        String item = items.get(i);
+        if (!excluded.contains(item) && !outOfStock.contains(item)) {
+          out.add(new Recommendation(person, item, scores.get(i), out.size() + 1, sources.get(i), reasons.get(i)));
+        }
+      }
+      return out;
     }
   }
 
@@ -198,18 +205,20 @@ public final class ServingStore {
    * person's complaint and return tickets are left out at call time (one query with the list
    * and the consent); items out of stock and the refresher's state are read at most every
    * {@link #SNAPSHOT_MILLIS} for all calls. (Order lines marked returned and new purchases arrive as
-   * order-line changes, which the refresher folds into the list within its cycle.)
+   * order-line changes, which the refresher folds into the list within its cycle.) Empty: the call
+   * is to be computed live.
    */
-  public Served serve(Connection c, String person, int k, long maxLagMillis) throws SQLException {
+  public Optional<List<Recommendation>> serve(Connection c, String person, int k, long maxLagMillis)
+      throws SQLException {
     if (k > LIST_SIZE) {
-      return new Served(List.of(), Miss.NO_LIST);
+      return Optional.empty();
     }
     Snapshot snap = snapshot(c);
     if (!snap.ready() || snap.lagMillis(System.nanoTime()) > maxLagMillis) {
-      return new Served(List.of(), Miss.NOT_READY);
+      return Optional.empty();
     }
-    Object[] own = null;
-    Object[] unknown = null;
+    StoredList own = null;
+    StoredList unknown = null;
     long ownAt = Long.MIN_VALUE;
     long unknownAt = Long.MIN_VALUE;
     boolean consented = !settings.consentRequired();
@@ -225,9 +234,9 @@ public final class ServingStore {
             if (at < (mine ? ownAt : unknownAt)) {
               continue;
             }
-            Object[] list = rs.getLong("generation") != snap.generation() ? null
-                : new Object[] {rs.getInt("personal") == 1, strings(rs.getArray("items")),
-                    doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons"))};
+            StoredList list = rs.getLong("generation") != snap.generation() ? null
+                : new StoredList(rs.getInt("personal") == 1, strings(rs.getArray("items")),
+                    doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons")));
             if (mine) {
               own = list;
               ownAt = at;
@@ -248,19 +257,19 @@ public final class ServingStore {
     // a list made with the person's data is served only while the consent it was made under holds;
     // without consent the context-only list is what recommend() gives, and so it is for a person
     // without a list once every person with data has one (before that, such a call computes live)
-    Object[] list = own != null && (boolean) own[0] && consented ? own
+    StoredList list = own != null && own.personal() && consented ? own
         : own != null && !consented ? unknown
         : own == null && snap.complete() ? unknown : null;
-    if (list == null || ((List<?>) list[1]).isEmpty()) {
+    if (list == null || list.items().isEmpty()) {
       // an empty stored list is never an answer: it may be a person invalidated a moment before the
       // heartbeat says the pass is incomplete; the call then computes live
-      return new Served(List.of(), Miss.NO_LIST);
+      return Optional.empty();
     }
     boolean personal = list == own;
     if (personal && !orders.isEmpty()) {
       excluded.addAll(orderItems(c, orders));
     }
-    return new Served(rows(person, list, k, personal ? excluded : Set.of(), snap.outOfStock()), null);
+    return Optional.of(list.top(person, k, personal ? excluded : Set.of(), snap.outOfStock()));
   }
 
   /**
@@ -300,23 +309,6 @@ public final class ServingStore {
       }
       return out;
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Recommendation> rows(String person, Object[] list, int k, Set<String> excluded,
-                                           Set<String> outOfStock) {
-    List<String> items = (List<String>) list[1];
-    List<Double> scores = (List<Double>) list[2];
-    List<String> sources = (List<String>) list[3];
-    List<String> reasons = (List<String>) list[4];
-    List<Recommendation> out = new ArrayList<>();
-    for (int i = 0; i < items.size() && out.size() < k; i++) {
-      String item = items.get(i);
-      if (!excluded.contains(item) && !outOfStock.contains(item)) {
-        out.add(new Recommendation(person, item, scores.get(i), out.size() + 1, sources.get(i), reasons.get(i)));
-      }
-    }
-    return out;
   }
 
   private static List<String> strings(Array a) throws SQLException {
