@@ -100,7 +100,9 @@ final class SqlCommand implements Command {
       return "unknown error";
     }
     int remote = message.indexOf("Remote driver error: ");
-    if (remote >= 0 && !message.contains(" -> ")) {
+    int causes = message.indexOf("\n  caused by ");
+    // the causes listed to admins quote generated SQL, whose lambdas contain " -> " too
+    if (remote >= 0 && !message.substring(0, causes < 0 ? message.length() : causes).contains(" -> ")) {
       String m = message.substring(remote + "Remote driver error: ".length());
       int caused = m.indexOf("\n  caused by ");
       return caused < 0 ? m : m.substring(0, caused);

@@ -111,6 +111,7 @@ class SqlEndpointSecurityTest {
         SQLException e = assertThrows(SQLException.class,
             () -> st.executeUpdate("INSERT INTO events (event_id) VALUES ('x')"));
         assertTrue(message(e).contains("is read-only: INSERT statements are refused"), message(e));
+        assertEquals("42501", e.getSQLState(), "insufficient privilege (Avatica's default would be 00000, success)");
         SQLException d = assertThrows(SQLException.class, () -> st.executeUpdate("DELETE FROM events"));
         assertTrue(message(d).contains("read-only"), message(d));
         assertEquals(1, SqlClient.rows(st, "SELECT 1").size()); // the connection still works

@@ -400,7 +400,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
       access.check(c.user, sql);
     } catch (SecurityException e) {
       endAudit(s, "denied", -1, e.getMessage());
-      throw e;
+      throw userError(c, e);
     }
     try {
       if (s.statement == null || s.statement.isClosed()) {
@@ -475,7 +475,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
           access.check(c.user, sql);
         } catch (SecurityException e) {
           endAudit(s, "denied", -1, e.getMessage());
-          throw e;
+          throw userError(c, e);
         }
         counts[i] = timed(() -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
         endAudit(s, "ok", counts[i], "");
@@ -612,7 +612,9 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
    */
   private RuntimeException userError(Conn c, Throwable e) {
     if (e instanceof SecurityException se) {
-      return se;
+      // a refused statement (read-only SQL, a role's limits): SQLSTATE 42501, insufficient privilege
+      return new AvaticaRuntimeException(se.getMessage(), ErrorResponse.UNKNOWN_ERROR_CODE, "42501",
+          AvaticaSeverity.ERROR);
     }
     if (Boolean.getBoolean("lode.sql.trace")) {
       e.printStackTrace();
