@@ -60,6 +60,11 @@ public record CollectedEvent(
 
   /** The sort key of the events table; equal keys collapse to one row. */
   public String rowKey() {
+    return rowKey(distinctId, eventTime, eventId);
+  }
+
+  /** {@link #rowKey()} of these key columns (the flusher reads them from spooled bytes). */
+  static String rowKey(String distinctId, long eventTime, String eventId) {
     return distinctId + '\u0001' + eventTime + '\u0001' + eventId;
   }
 

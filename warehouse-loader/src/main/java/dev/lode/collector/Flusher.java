@@ -112,13 +112,13 @@ final class Flusher implements Runnable {
 
   /**
    * Stores records appended by this process straight from their spooled bytes
-   * ({@link SpoolRows}); a dwell update in the same batch replaces its page view (one
-   * row, not two), as in the decoding path.
+   * ({@link SpoolRows}); a later record with an earlier one's row key in the same batch (a
+   * dwell update of a page view) replaces it, one row per key as in the decoding path.
    */
   private void storeEncoded(List<Spool.Entry> batch) throws InterruptedException {
     long bytes = 0;
     boolean[] superseded = new boolean[batch.size()];
-    Map<String, Integer> pageViews = new java.util.HashMap<>();
+    Map<String, Integer> byKey = new java.util.HashMap<>();
     List<QuarantinedEvent> quarantine = new ArrayList<>();
     int events = 0;
     for (int i = 0; i < batch.size(); i++) {
@@ -130,13 +130,10 @@ final class Flusher implements Runnable {
         continue;
       }
       events++;
-      String key = SpoolRows.pageViewRowKey(e.frames(), e.offset());
-      if (key != null) {
-        Integer earlier = pageViews.put(key, i);
-        if (earlier != null) {
-          superseded[earlier] = true;
-          events--;
-        }
+      Integer earlier = byKey.put(SpoolRows.rowKey(e.frames(), e.offset()), i);
+      if (earlier != null) {
+        superseded[earlier] = true;
+        events--;
       }
     }
     long heldBytes = bytes;

@@ -608,12 +608,21 @@ final class Spool implements AutoCloseable {
         writeQueued();
         current.force(false);
         durableSeq = writtenSeq;
-        current.close();
       }
       wakeDurableWaiters();
-      lockFile.close(); // releases the lock
     } catch (IOException | InterruptedException e) {
       LOG.warn("collector spool: close: {}", e.toString());
+    } finally {
+      // the segment and the directory lock are released even when the last write failed, so the
+      // spool can be opened again (what was not fsynced was never acknowledged)
+      try {
+        synchronized (lock) {
+          current.close();
+        }
+        lockFile.close();
+      } catch (IOException e) {
+        LOG.warn("collector spool: close: {}", e.toString());
+      }
     }
   }
 }

@@ -30,11 +30,11 @@ final class SpoolRows {
   }
 
   /**
-   * The row key ({@link CollectedEvent#rowKey}) of a page or screen view, or null for any
-   * other event: only those rows are stored again by a dwell update, which replaces the
-   * first when both are in one flush.
+   * The row key ({@link CollectedEvent#rowKey}) of the event at {@code offset}: a later record
+   * with the same key in one flush (a dwell update of a page view, or one message sent under
+   * two write keys) replaces the earlier, as the table's merges would.
    */
-  static String pageViewRowKey(byte[] frames, int offset) {
+  static String rowKey(byte[] frames, int offset) {
     SpoolRows r = new SpoolRows(frames, offset + 1);
     int idFrom = r.pos + 4;
     int idLen = r.skipString();
@@ -42,27 +42,8 @@ final class SpoolRows {
     r.pos += 16; // received, sent
     int distinctFrom = r.pos + 4;
     int distinctLen = r.skipString();
-    r.skipString(); // anonymous_id
-    r.skipString(); // user_id
-    int typeFrom = r.pos + 4;
-    int typeLen = r.skipString();
-    if (!is(frames, typeFrom, typeLen, "page") && !is(frames, typeFrom, typeLen, "screen")) {
-      return null;
-    }
-    return new String(frames, distinctFrom, distinctLen, StandardCharsets.UTF_8) + '\u0001' + eventTime + '\u0001'
-        + new String(frames, idFrom, idLen, StandardCharsets.UTF_8);
-  }
-
-  private static boolean is(byte[] b, int from, int len, String ascii) {
-    if (len != ascii.length()) {
-      return false;
-    }
-    for (int i = 0; i < len; i++) {
-      if (b[from + i] != ascii.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+    return CollectedEvent.rowKey(new String(frames, distinctFrom, distinctLen, StandardCharsets.UTF_8), eventTime,
+        new String(frames, idFrom, idLen, StandardCharsets.UTF_8));
   }
 
   /** Writes the event record at {@code offset} as one row of the events table. */

@@ -3,7 +3,6 @@ package dev.lode.collector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.lode.load.RowBinaryOutput;
 import dev.lode.load.TargetTable;
@@ -53,8 +52,9 @@ class SpoolRowsTest {
   @Test
   void onlyPageAndScreenViewsHaveARowKeyToCollapse() {
     CollectedEvent page = event("page", "m-3", null, null, null, Map.of());
-    assertEquals(page.rowKey(), SpoolRows.pageViewRowKey(SpoolCodec.encode(page), 0));
-    assertNull(SpoolRows.pageViewRowKey(SpoolCodec.encode(event("track", "m-1", null, null, null, Map.of())), 0));
+    assertEquals(page.rowKey(), SpoolRows.rowKey(SpoolCodec.encode(page), 0));
+    CollectedEvent track = event("track", "m-1", null, null, null, Map.of());
+    assertEquals(track.rowKey(), SpoolRows.rowKey(SpoolCodec.encode(track), 0));
     byte[] q = SpoolCodec.encode(new QuarantinedEvent(1L, "web", ReasonCode.MISSING_ID, "d", "{}", "", 0));
     assertFalse(SpoolRows.isEvent(q, 0));
   }
