@@ -102,14 +102,9 @@ public abstract class BehaviorFunction implements TableMacro, LodeFunction {
     return EventSource.DEFAULT;
   }
 
-  /** The arguments of one call, for functions that decide more than the native query. */
-  protected Args args(List<? extends Object> arguments) {
-    return new Args(name(), params(), arguments);
-  }
-
   @Override
   public TranslatableTable apply(List<? extends Object> arguments) {
-    Args args = args(arguments);
+    Args args = new Args(name(), params(), arguments);
     String sql = sql(args);
     return new NativeQueryTable(schema, convention, name(), sql, types -> rowType(types, args));
   }

@@ -76,14 +76,19 @@ public final class LodeSchemaFactory {
         ClickHouseDialect.INSTANCE, convention, database);
     RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
     Recommender recommender = new Recommender(warehouse, recommendSettings);
-    this.functions = java.util.stream.Stream.of(new FunnelFunction(tables, convention),
-            new FunnelPeopleFunction(tables, convention), new RetentionFunction(tables, convention),
-            new PathsFunction(tables, convention), new SessionsFunction(tables, convention),
-            new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention),
-            new RecommendFunction(new WarehouseDataSource(warehouse, timeoutSeconds), recommender),
-            new SimilarItemsFunction(tables, convention, recommender),
-            new RecEvalFunction(tables, convention, new RecEvaluator(warehouse, recommendSettings)))
-        .filter(f -> functionFilter.test(f.name())).map(f -> (LodeFunction) f).toList();
+    java.util.List<LodeFunction> all = new java.util.ArrayList<>(List.of(new FunnelFunction(tables, convention),
+        new FunnelPeopleFunction(tables, convention), new RetentionFunction(tables, convention),
+        new PathsFunction(tables, convention), new SessionsFunction(tables, convention),
+        new EventTrendsFunction(tables, convention), new TagExplainFunction(tables, convention),
+        new SimilarItemsFunction(tables, convention, recommender),
+        new RecEvalFunction(tables, convention, new RecEvaluator(warehouse, recommendSettings))));
+    if (functionFilter.test("recommend")) {
+      // recommend() reads the warehouse's own database: this schema's pool when that is its database
+      javax.sql.DataSource own = tables.getDataSource() instanceof WarehouseDataSource ds
+          && ds.database().equals(warehouse.database()) ? ds : new WarehouseDataSource(warehouse, timeoutSeconds);
+      all.add(new RecommendFunction(own, recommender));
+    }
+    this.functions = all.stream().filter(f -> functionFilter.test(f.name())).toList();
     this.sessionGapSeconds = functionFilter.test("sessions") ? sessionGapSeconds : -1;
     WarehouseVersion.source(() -> {
       try (java.sql.Connection c = warehouse.connect(); java.sql.Statement st = c.createStatement();

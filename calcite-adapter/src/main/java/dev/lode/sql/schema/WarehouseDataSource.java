@@ -63,8 +63,7 @@ public final class WarehouseDataSource implements DataSource {
     }
     Connection c = real;
     java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
-    Connection[] self = new Connection[1];
-    self[0] = (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+    return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
         new Class<?>[] {Connection.class}, (proxy, method, args) -> {
           if (method.getName().equals("close") && method.getParameterCount() == 0) {
             if (!returned.compareAndSet(false, true)) {
@@ -84,9 +83,8 @@ public final class WarehouseDataSource implements DataSource {
             // the driver's connection may already be lent to another statement
             throw new SQLException("this pooled connection was closed; " + method.getName() + " is not allowed");
           }
-          return wrap(invoke(c, method, args), self[0], null);
+          return wrap(invoke(c, method, args), (Connection) proxy, null);
         });
-    return self[0];
   }
 
   /**
@@ -104,8 +102,7 @@ public final class WarehouseDataSource implements DataSource {
     if (type == null || java.lang.reflect.Proxy.isProxyClass(value.getClass())) {
       return value;
     }
-    Object[] self = new Object[1];
-    self[0] = java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type},
+    return java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type},
         (proxy, method, args) -> {
           if (method.getParameterCount() == 0 && method.getName().equals("getConnection")) {
             return connection;
@@ -114,10 +111,9 @@ public final class WarehouseDataSource implements DataSource {
             return statement;
           }
           Object r = invoke(value, method, args);
-          return r instanceof java.sql.ResultSet && self[0] instanceof java.sql.Statement st
+          return r instanceof java.sql.ResultSet && proxy instanceof java.sql.Statement st
               ? wrap(r, connection, st) : r;
         });
-    return self[0];
   }
 
   private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
