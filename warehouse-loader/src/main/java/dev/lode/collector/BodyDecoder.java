@@ -64,7 +64,7 @@ final class BodyDecoder {
       drain(in);
       throw tooLarge(tooLarge, "body of " + contentLength + " bytes exceeds the limit of " + limit + " bytes");
     }
-    byte[] raw = contentLength >= 0 ? readExactly(in, (int) contentLength, limit) : readBounded(in, limit);
+    byte[] raw = contentLength >= 0 ? readExactly(in, (int) contentLength) : readBounded(in, limit);
     if (raw == null) {
       drain(in);
       throw tooLarge(tooLarge, "body exceeds the limit of " + limit + " bytes");
@@ -95,13 +95,15 @@ final class BodyDecoder {
   }
 
   /**
-   * A body of announced length read straight into an array of that size (no buffer
-   * growing and copying); null if the stream has more than {@code limit} bytes after all.
+   * A body of announced length (already checked against the limit) read straight into an array
+   * of that size, with no buffer growing and copying; null if the stream has more bytes than
+   * announced.
    */
-  private static byte[] readExactly(InputStream in, int length, int limit) throws IOException {
-    byte[] b = in.readNBytes(length);
-    if (b.length < length) {
-      return b; // the client sent less than it announced: what arrived is the body
+  private static byte[] readExactly(InputStream in, int length) throws IOException {
+    byte[] b = new byte[length];
+    int n = in.readNBytes(b, 0, length);
+    if (n < length) {
+      return java.util.Arrays.copyOf(b, n); // the client sent less than it announced: what arrived is the body
     }
     // more bytes than the announced length: the length lied, and the body is refused as too large
     return in.read() < 0 ? b : null;
