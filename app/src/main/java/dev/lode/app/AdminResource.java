@@ -1,7 +1,7 @@
 package dev.lode.app;
 
 import dev.lode.config.Credentials;
-import dev.lode.privacy.Erasure;
+import dev.lode.erasure.Erasure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

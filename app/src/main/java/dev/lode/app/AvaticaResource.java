@@ -1,5 +1,6 @@
 package dev.lode.app;
 
+
 import dev.lode.config.Credentials;
 import dev.lode.sql.server.LodeMeta;
 import dev.lode.sql.server.QueryAuditLog;

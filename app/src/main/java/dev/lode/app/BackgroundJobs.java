@@ -2,7 +2,7 @@ package dev.lode.app;
 
 import dev.lode.identity.ResolverSchedule;
 import dev.lode.quality.QualitySettings;
-import dev.lode.simulate.DemoDataset;
+import dev.lode.app.DemoDataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package dev.lode.app;
 
+
 import dev.lode.collector.Collector;
 import dev.lode.collector.CollectorResource;
 import dev.lode.collector.MetricsResource;

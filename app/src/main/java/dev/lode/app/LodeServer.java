@@ -1,5 +1,7 @@
 package dev.lode.app;
 
+import dev.lode.collector.CollectorServlet;
+
 import dev.lode.config.LodeConfig;
 import dev.lode.report.ReportService;
 import dev.lode.tags.TagScheduler;

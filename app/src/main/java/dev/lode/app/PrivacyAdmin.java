@@ -1,7 +1,7 @@
 package dev.lode.app;
 
 import dev.lode.config.LodeConfig;
-import dev.lode.privacy.Erasure;
+import dev.lode.erasure.Erasure;
 import dev.lode.privacy.ErasureStore;
 import dev.lode.privacy.ErasureStores;
 import dev.lode.privacy.PrivacySettings;

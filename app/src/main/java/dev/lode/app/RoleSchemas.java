@@ -5,6 +5,7 @@ import dev.lode.privacy.PrivacySettings;
 import dev.lode.privacy.RoleDatabases;
 import dev.lode.sql.schema.LodeSchemaFactory;
 import dev.lode.sql.server.SqlLimits;
+import dev.lode.udf.LodeOperatorTable;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +31,13 @@ final class RoleSchemas {
     dbs.refresh();
     int timeout = limits.timeoutSeconds();
     long gap = limits.sessionGapSeconds();
-    LodeSchemaFactory admin = new LodeSchemaFactory(w, timeout, gap);
-    LodeSchemaFactory audit = new LodeSchemaFactory(w, "audit", dbs.auditDatabase(), dbs.auditDatabase(), timeout,
+    LodeOperatorTable ops = new LodeOperatorTable();
+    LodeSchemaFactory admin = new LodeSchemaFactory(w, ops, timeout, gap);
+    LodeSchemaFactory audit = new LodeSchemaFactory(w, ops, "audit", dbs.auditDatabase(), dbs.auditDatabase(), timeout,
         gap, f -> false);
-    LodeSchemaFactory analyst = new LodeSchemaFactory(w, LodeSchemaFactory.SCHEMA, dbs.analystDatabase(),
+    LodeSchemaFactory analyst = new LodeSchemaFactory(w, ops, LodeSchemaFactory.SCHEMA, dbs.analystDatabase(),
         dbs.analystDatabase(), timeout, gap, f -> true);
-    LodeSchemaFactory viewer = new LodeSchemaFactory(w, LodeSchemaFactory.SCHEMA, dbs.viewerDatabase(),
+    LodeSchemaFactory viewer = new LodeSchemaFactory(w, ops, LodeSchemaFactory.SCHEMA, dbs.viewerDatabase(),
         dbs.analystDatabase(), timeout, gap, AGGREGATE_FUNCTIONS::contains);
     return Map.of(Role.ADMIN, List.of(admin, audit), Role.ANALYST, List.of(analyst), Role.VIEWER, List.of(viewer));
   }

@@ -1,7 +1,7 @@
 package dev.lode.cli;
 
 import dev.lode.config.LodeConfig;
-import dev.lode.simulate.DemoDataset;
+import dev.lode.app.DemoDataset;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 

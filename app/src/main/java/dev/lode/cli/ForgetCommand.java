@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lode.app.PrivacyAdmin;
 import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
-import dev.lode.privacy.Erasure;
+import dev.lode.erasure.Erasure;
 import dev.lode.warehouse.Warehouse;
 import java.net.URI;
 import java.net.http.HttpClient;

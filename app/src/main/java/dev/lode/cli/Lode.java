@@ -3,6 +3,7 @@ package dev.lode.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 /** Entry point of {@code bin/lode}: dispatches to the registered subcommands. */
 public final class Lode {
@@ -11,7 +12,6 @@ public final class Lode {
   static {
     register(new ServeCommand());
     register(new SqlCommand());
-    register(new BenchCommand());
     register(new EngineCommand());
     register(new ReportCommand());
     register(new LoadCommand());
@@ -21,6 +21,8 @@ public final class Lode {
     register(new ForgetCommand());
     register(new TagsCommand());
     register(new ProfilesCommand());
+    // commands of modules above the application (the benchmarks) when they are on the class path
+    ServiceLoader.load(Command.class).forEach(Lode::register);
   }
 
   private Lode() {

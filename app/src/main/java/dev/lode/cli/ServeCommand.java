@@ -26,7 +26,7 @@ final class ServeCommand implements Command {
         default -> throw new Lode.UsageException("unknown argument " + args.get(i) + " (--demo-size N, --no-demo)");
       }
     }
-    boolean demo = dev.lode.simulate.DemoDataset.due(config);
+    boolean demo = dev.lode.app.DemoDataset.due(config);
     LodeServer server = LodeServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lode-shutdown"));
     var ctx = server.context();
@@ -38,7 +38,7 @@ final class ServeCommand implements Command {
     System.out.println("  collector     " + server.url() + "/v1/batch");
     System.out.println("  credentials   " + ctx.credentials().file() + " (SQL users and collector write keys)");
     if (demo) {
-      System.out.println("  demo data     loading in the background (" + dev.lode.simulate.DemoDataset.size(config)
+      System.out.println("  demo data     loading in the background (" + dev.lode.app.DemoDataset.size(config)
           + " simulated events; lode.demo.enabled=false or --no-demo to skip)");
     }
     System.out.flush();

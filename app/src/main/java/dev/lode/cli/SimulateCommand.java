@@ -3,7 +3,7 @@ package dev.lode.cli;
 import dev.lode.config.LodeConfig;
 import dev.lode.identity.IdentityResolver;
 import dev.lode.simulate.BehaviorSimulator;
-import dev.lode.simulate.DemoDataset;
+import dev.lode.app.DemoDataset;
 import dev.lode.warehouse.Warehouse;
 import java.time.Instant;
 import java.time.LocalDate;

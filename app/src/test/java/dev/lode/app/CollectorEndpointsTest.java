@@ -1,5 +1,7 @@
 package dev.lode.app;
 
+import dev.lode.collector.CollectorServlet;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,11 @@
 package dev.lode.load;
 
+import dev.lode.warehouse.insert.TargetTable;
+
+import dev.lode.warehouse.insert.RowBinaryOutput;
+
+import dev.lode.warehouse.insert.RowBinaryInsert;
+
 import dev.lode.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;

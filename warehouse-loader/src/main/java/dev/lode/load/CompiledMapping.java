@@ -1,5 +1,9 @@
 package dev.lode.load;
 
+import dev.lode.warehouse.insert.TargetTable;
+
+import dev.lode.warehouse.insert.ColumnType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package dev.lode.load;
 
+import dev.lode.warehouse.insert.TargetTable;
+
 import java.util.List;
 import java.util.Locale;
 

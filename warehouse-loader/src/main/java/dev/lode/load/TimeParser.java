@@ -1,5 +1,7 @@
 package dev.lode.load;
 
+import dev.lode.warehouse.insert.ColumnType;
+
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;

@@ -1,5 +1,7 @@
 package dev.lode.load;
 
+import dev.lode.warehouse.insert.ColumnType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,106 @@
+package dev.lode.app;
+
+import dev.lode.simulate.BehaviorSimulator;
+
+import dev.lode.config.LodeConfig;
+import dev.lode.identity.IdentityResolver;
+import dev.lode.load.BatchLoader;
+import dev.lode.load.LoadKind;
+import dev.lode.load.LoadSummary;
+import dev.lode.load.MappingSpec;
+import dev.lode.warehouse.Warehouse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The demo dataset a first start loads: the Online Retail purchases from
+ * {@code lode.demo.online-retail} (default {@code ../shared/data/online-retail/online-retail.csv.gz}
+ * beside the Lode home) when that file exists, else a small synthetic sample in the same
+ * layout bundled with Lode; then {@code lode.demo.size} simulated events (seed
+ * {@code lode.demo.seed}) around those customers and items; then identity resolution.
+ * A marker in the data directory makes it happen once.
+ */
+public final class DemoDataset {
+  public static final String DEFAULT_ONLINE_RETAIL = "../shared/data/online-retail/online-retail.csv.gz";
+  public static final long DEFAULT_SIZE = 1_000_000;
+
+  private DemoDataset() {
+  }
+
+  /** Whether the demo should load on this start: enabled and not loaded before in this data directory. */
+  public static boolean due(LodeConfig config) {
+    return Boolean.parseBoolean(config.get("lode.demo.enabled", "true")) && !Files.exists(marker(config));
+  }
+
+  static Path marker(LodeConfig config) {
+    return config.dataDir().resolve("demo.loaded");
+  }
+
+  /** The configured Online Retail file, if it exists. */
+  public static Optional<Path> onlineRetail(LodeConfig config) {
+    Path p = config.getPath("lode.demo.online-retail", DEFAULT_ONLINE_RETAIL);
+    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+  }
+
+  /** Loads the demo dataset; {@code log} receives one line per step. */
+  public static void load(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log)
+      throws IOException, SQLException {
+    Optional<Path> retail = onlineRetail(config);
+    Path file;
+    if (retail.isPresent()) {
+      file = retail.get();
+      log.accept("demo: loading Online Retail purchases from " + file);
+    } else {
+      file = config.dataDir().resolve("demo").resolve("online-retail-sample.csv.gz");
+      Files.createDirectories(file.getParent());
+      try (InputStream in = DemoDataset.class.getResourceAsStream("/lode/demo/online-retail-sample.csv.gz")) {
+        if (in == null) {
+          throw new IllegalStateException("the bundled demo sample is missing from the classpath");
+        }
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      log.accept("demo: " + config.getPath("lode.demo.online-retail", DEFAULT_ONLINE_RETAIL)
+          + " not found; loading the bundled synthetic sample in the Online Retail layout");
+    }
+    LoadSummary s = new BatchLoader(warehouse).load(file, LoadKind.ORDERS, MappingSpec.resolve("online-retail"),
+        BatchLoader.Options.defaults());
+    log.accept("demo: " + s.toText().strip().replace("\n", "\ndemo: "));
+    long seed = Long.parseLong(config.get("lode.demo.seed", "42"));
+    BehaviorSimulator.Result r = new BehaviorSimulator(warehouse).simulate(
+        new BehaviorSimulator.Spec(seed, size, null, null), x -> { });
+    log.accept("demo: " + r.toText());
+    log.accept("demo: " + new IdentityResolver(warehouse, config).resolve().toText());
+    Files.writeString(marker(config), "demo dataset loaded " + Instant.now() + " (" + r.events() + " simulated events,"
+        + " seed " + seed + ")\n");
+  }
+
+  /** The configured demo size in events ({@code lode.demo.size}, e.g. 1000000 or 10M). */
+  public static long size(LodeConfig config) {
+    return parseSize(config.get("lode.demo.size", Long.toString(DEFAULT_SIZE)));
+  }
+
+  /** Parses an event count: a number with an optional k or M suffix. */
+  public static long parseSize(String s) {
+    String t = s.strip().toLowerCase(java.util.Locale.ROOT).replace("_", "").replace(",", "");
+    long mult = 1;
+    if (t.endsWith("k")) {
+      mult = 1_000;
+      t = t.substring(0, t.length() - 1);
+    } else if (t.endsWith("m")) {
+      mult = 1_000_000;
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      return Math.round(Double.parseDouble(t) * mult);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + s + "' is not an event count (e.g. 1000000, 500k, 10M)");
+    }
+  }
+}
