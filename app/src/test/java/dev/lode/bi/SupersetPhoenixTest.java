@@ -113,7 +113,9 @@ class SupersetPhoenixTest {
             descending(got, 1);
           }
         } catch (SQLException e) {
-          failures.append(grain).append(": ").append(e.getSQLState()).append(' ').append(e.getMessage()).append('\n');
+          String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+          failures.append(grain).append(": ").append(e.getSQLState()).append(' ')
+              .append(reason.substring(Math.max(0, reason.indexOf("Remote driver error: ")))).append('\n');
         }
       }
     }
