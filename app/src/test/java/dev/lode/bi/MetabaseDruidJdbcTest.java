@@ -257,15 +257,8 @@ class MetabaseDruidJdbcTest {
             .append(" rows)\n");
       }
     } catch (SQLException e) {
-      failures.append(sql).append("\n  ").append(e.getSQLState()).append(' ').append(reason(e.getMessage()))
+      failures.append(sql).append("\n  ").append(e.getSQLState()).append(' ').append(ServerReason.of(e))
           .append('\n');
     }
-  }
-
-  /** The server's reason, without the driver's echo of the statement. */
-  private static String reason(String message) {
-    String s = message == null ? "" : message.lines().findFirst().orElse("");
-    int at = s.indexOf("Remote driver error: ");
-    return at < 0 ? s : s.substring(at + "Remote driver error: ".length());
   }
 }

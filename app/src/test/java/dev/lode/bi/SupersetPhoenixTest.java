@@ -113,9 +113,8 @@ class SupersetPhoenixTest {
             descending(got, 1);
           }
         } catch (SQLException e) {
-          String reason = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-          failures.append(grain).append(": ").append(e.getSQLState()).append(' ')
-              .append(reason.substring(Math.max(0, reason.indexOf("Remote driver error: ")))).append('\n');
+          failures.append(grain).append(": ").append(e.getSQLState()).append(' ').append(ServerReason.of(e))
+              .append('\n');
         }
       }
     }
