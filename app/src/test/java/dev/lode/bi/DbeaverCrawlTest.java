@@ -37,7 +37,7 @@ class DbeaverCrawlTest {
     return DriverManager.getConnection("jdbc:avatica:remote:url=" + LodeEndpoint.base() + "/avatica", p);
   }
 
-  /** Every call of the crawl answers with a readable result set, none throws. */
+  /** Every call of the crawl answers with a readable result set, none throws; product name and version are set. */
   @Test
   void metadataCrawl() throws SQLException {
     try (Connection c = connect()) {
@@ -45,11 +45,6 @@ class DbeaverCrawlTest {
       assertFalse(md.getDatabaseProductName().isBlank());
       assertFalse(md.getDatabaseProductVersion().isBlank());
       assertFalse(md.getDriverName().isBlank());
-      assertEquals("\"", md.getIdentifierQuoteString());
-      // names are stored as created (lower case) and a quoted name must match them exactly
-      assertFalse(md.storesUpperCaseIdentifiers(), "storesUpperCaseIdentifiers");
-      assertTrue(md.storesLowerCaseIdentifiers() || md.storesMixedCaseIdentifiers(), "stores lower or mixed case");
-      assertTrue(md.supportsMixedCaseQuotedIdentifiers(), "supportsMixedCaseQuotedIdentifiers");
       drain(md.getCatalogs());
       List<String> schemas = column(md.getSchemas(), "TABLE_SCHEM");
       assertTrue(schemas.contains("lode"), schemas.toString());
@@ -70,6 +65,21 @@ class DbeaverCrawlTest {
            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"lode\".\"events\" WHERE " + CompatEvents.ONLY)) {
         assertEquals(CompatEvents.natively("SELECT count() FROM events WHERE " + CompatEvents.ONLY), Answer.of(rs));
       }
+    }
+  }
+
+  /**
+   * The flags a tool quotes and cases names by: names are stored as created (lower case), and a
+   * quoted name must match them exactly.
+   */
+  @Test
+  void identifierFlags() throws SQLException {
+    try (Connection c = connect()) {
+      DatabaseMetaData md = c.getMetaData();
+      assertEquals("\"", md.getIdentifierQuoteString());
+      assertFalse(md.storesUpperCaseIdentifiers(), "storesUpperCaseIdentifiers");
+      assertTrue(md.storesLowerCaseIdentifiers() || md.storesMixedCaseIdentifiers(), "stores lower or mixed case");
+      assertTrue(md.supportsMixedCaseQuotedIdentifiers(), "supportsMixedCaseQuotedIdentifiers");
     }
   }
 
