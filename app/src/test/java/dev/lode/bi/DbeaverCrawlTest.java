@@ -1,0 +1,128 @@
+package dev.lode.bi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DBeaver and other generic JDBC tools on the Avatica driver's defaults (JSON): the metadata
+ * crawl a navigator makes when a connection opens and a table is expanded, the identifier
+ * flags it quotes names by, and the table preview (setMaxRows(200), SELECT * FROM the table).
+ */
+class DbeaverCrawlTest {
+
+  @BeforeAll
+  static void data() throws SQLException {
+    CompatEvents.load();
+  }
+
+  /** DBeaver's "Avatica" driver template: jdbc:avatica:remote:url=http://{host}:{port}/avatica, JSON. */
+  private static Connection connect() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("authentication", "BASIC");
+    p.setProperty("avatica_user", LodeEndpoint.analyst().name());
+    p.setProperty("avatica_password", LodeEndpoint.analyst().password());
+    return DriverManager.getConnection("jdbc:avatica:remote:url=" + LodeEndpoint.base() + "/avatica", p);
+  }
+
+  /** Every call of the crawl answers with a readable result set, none throws; product name and version are set. */
+  @Test
+  void metadataCrawl() throws SQLException {
+    try (Connection c = connect()) {
+      DatabaseMetaData md = c.getMetaData();
+      assertFalse(md.getDatabaseProductName().isBlank());
+      assertFalse(md.getDatabaseProductVersion().isBlank());
+      assertFalse(md.getDriverName().isBlank());
+      drain(md.getCatalogs());
+      List<String> schemas = column(md.getSchemas(), "TABLE_SCHEM");
+      assertTrue(schemas.contains("lode"), schemas.toString());
+      drain(md.getTableTypes());
+      List<String> tables = column(md.getTables(null, "lode", "%", null), "TABLE_NAME");
+      assertTrue(tables.contains("events"), tables.toString());
+      List<String> columns = column(md.getColumns(null, "lode", "events", "%"), "COLUMN_NAME");
+      assertTrue(columns.containsAll(List.of("event_id", "event_time", "event_name", "price")), columns.toString());
+      drain(md.getPrimaryKeys(null, "lode", "events"));
+      drain(md.getImportedKeys(null, "lode", "events"));
+      drain(md.getExportedKeys(null, "lode", "events"));
+      drain(md.getIndexInfo(null, "lode", "events", false, true));
+      drain(md.getFunctions(null, null, "%"));
+      drain(md.getProcedures(null, null, "%"));
+      drain(md.getTypeInfo());
+      // a quoted, schema-qualified name, as DBeaver writes it, reads the same table as the plain one
+      try (Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"lode\".\"events\" WHERE " + CompatEvents.ONLY)) {
+        assertEquals(CompatEvents.natively("SELECT count() FROM events WHERE " + CompatEvents.ONLY), Answer.of(rs));
+      }
+    }
+  }
+
+  /**
+   * The flags a tool quotes and cases names by: names are stored as created (lower case), and a
+   * quoted name must match them exactly.
+   */
+  @Test
+  void identifierFlags() throws SQLException {
+    try (Connection c = connect()) {
+      DatabaseMetaData md = c.getMetaData();
+      assertEquals("\"", md.getIdentifierQuoteString());
+      assertFalse(md.storesUpperCaseIdentifiers(), "storesUpperCaseIdentifiers");
+      assertTrue(md.storesLowerCaseIdentifiers() || md.storesMixedCaseIdentifiers(), "stores lower or mixed case");
+      assertTrue(md.supportsMixedCaseQuotedIdentifiers(), "supportsMixedCaseQuotedIdentifiers");
+    }
+  }
+
+  /** The data tab: 200 rows of the table, its columns as getColumns listed them. */
+  @Test
+  void tablePreview() throws SQLException {
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      List<String> listed = column(c.getMetaData().getColumns(null, "lode", "events", "%"), "COLUMN_NAME");
+      st.setMaxRows(200);
+      int rows = 0;
+      List<String> shown = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT * FROM events")) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          shown.add(rs.getMetaData().getColumnName(i));
+        }
+        while (rs.next()) {
+          rows++;
+        }
+      }
+      long total = Long.parseLong(CompatEvents.natively("SELECT count() FROM events").rows().get(0).get(0));
+      assertEquals(Math.min(200, total), rows);
+      assertEquals(listed, shown);
+    }
+  }
+
+  private static void drain(ResultSet rs) throws SQLException {
+    try (rs) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= n; i++) {
+          rs.getObject(i);
+        }
+      }
+    }
+  }
+
+  private static List<String> column(ResultSet rs, String name) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (rs) {
+      while (rs.next()) {
+        out.add(rs.getString(name));
+      }
+    }
+    return out;
+  }
+}
