@@ -20,11 +20,11 @@ import org.apache.calcite.runtime.Hook;
  * {@link LodeSchemaFactory}, in this thread: a query's rows and the ClickHouse SQL it pushed
  * down (Calcite's {@code QUERY_PLAN} hook, registered for this thread only) come back together.
  */
-final class CalciteHarness {
+public final class CalciteHarness {
   /** What one query returned and the statements it sent to ClickHouse. */
-  record Answer(List<List<Object>> rows, List<String> pushed) {
+  public record Answer(List<List<Object>> rows, List<String> pushed) {
     /** The only pushed statement, whitespace folded; fails if there were several or none. */
-    String only() {
+    public String only() {
       if (pushed.size() != 1) {
         throw new AssertionError("expected one pushed-down statement, got " + pushed.size() + ":\n" + pushed);
       }
@@ -36,7 +36,7 @@ final class CalciteHarness {
   }
 
   /** The properties {@code LodeMeta} gives every server-side Calcite connection. */
-  static Properties properties() {
+  public static Properties properties() {
     Properties p = new Properties();
     p.setProperty("lex", "JAVA");
     p.setProperty("quoting", "DOUBLE_QUOTE");
@@ -48,7 +48,7 @@ final class CalciteHarness {
   }
 
   /** A connection whose default schema is {@code factory}'s. */
-  static Connection connect(LodeSchemaFactory factory) throws SQLException {
+  public static Connection connect(LodeSchemaFactory factory) throws SQLException {
     Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", properties());
     CalciteConnection calcite = c.unwrap(CalciteConnection.class);
     factory.addTo(calcite.getRootSchema());
@@ -57,7 +57,7 @@ final class CalciteHarness {
   }
 
   /** Runs {@code sql} on {@code c}, recording what it pushed down. */
-  static Answer run(Connection c, String sql) throws SQLException {
+  public static Answer run(Connection c, String sql) throws SQLException {
     List<String> pushed = new ArrayList<>();
     java.util.function.Consumer<Object> record = plan -> pushed.add(String.valueOf(plan));
     try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread(record);
@@ -67,7 +67,7 @@ final class CalciteHarness {
   }
 
   /** The rows of a native ClickHouse query, in the same normal form as {@link #run}'s. */
-  static List<List<Object>> nativeRows(Connection clickhouse, String sql) throws SQLException {
+  public static List<List<Object>> nativeRows(Connection clickhouse, String sql) throws SQLException {
     try (Statement st = clickhouse.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       return rows(rs);
     }
@@ -77,7 +77,7 @@ final class CalciteHarness {
    * Rows with values in a form both drivers agree on: numbers as plain decimals (Calcite's
    * BIGINT and ClickHouse's UInt64 both become "12"), times as UTC wall-clock text.
    */
-  static List<List<Object>> rows(ResultSet rs) throws SQLException {
+  public static List<List<Object>> rows(ResultSet rs) throws SQLException {
     List<List<Object>> out = new ArrayList<>();
     int n = rs.getMetaData().getColumnCount();
     while (rs.next()) {
@@ -90,7 +90,7 @@ final class CalciteHarness {
     return out;
   }
 
-  static Object normal(Object v) {
+  public static Object normal(Object v) {
     return switch (v) {
       case null -> null;
       case Number x -> new BigDecimal(x.toString()).stripTrailingZeros().toPlainString();
