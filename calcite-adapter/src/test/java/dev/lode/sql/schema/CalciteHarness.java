@@ -47,6 +47,13 @@ public final class CalciteHarness {
     return p;
   }
 
+  /** The parser settings {@code LodeMeta} reads client SQL with (the same as {@link #properties}). */
+  public static org.apache.calcite.sql.parser.SqlParser.Config parserConfig() {
+    return org.apache.calcite.sql.parser.SqlParser.config().withLex(org.apache.calcite.config.Lex.JAVA)
+        .withQuoting(org.apache.calcite.avatica.util.Quoting.DOUBLE_QUOTE).withCaseSensitive(false)
+        .withConformance(org.apache.calcite.sql.validate.SqlConformanceEnum.LENIENT);
+  }
+
   /** A connection whose default schema is {@code factory}'s. */
   public static Connection connect(LodeSchemaFactory factory) throws SQLException {
     Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", properties());

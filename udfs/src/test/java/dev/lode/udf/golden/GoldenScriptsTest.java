@@ -6,6 +6,7 @@ import dev.lode.sql.schema.CalciteHarness;
 import dev.lode.sql.schema.LodeSchemaFactory;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.udf.LodeOperatorTable;
+import dev.lode.udf.TimeGrainConnection;
 import dev.lode.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.StringReader;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Runs every Quidem script under {@code golden/} against {@link GoldenFixture}: connection
  * {@code lode} is a Calcite connection over the functions of {@link LodeOperatorTable}, as the
- * server opens one; a script passes when its output is itself. On a difference the expected and
+ * server opens one (its statements rewritten by {@code TimeGrainRewriter} first, as the server does); a script passes when its output is itself. On a difference the expected and
  * the actual script are both printed, and the actual one is written to {@code target/golden/}.
  */
 class GoldenScriptsTest {
@@ -78,6 +79,7 @@ class GoldenScriptsTest {
     if (!name.equals("lode")) {
       throw new IllegalArgumentException("golden scripts know connection 'lode' only, not '" + name + "'");
     }
-    return CalciteHarness.connect(new LodeSchemaFactory(warehouse, new LodeOperatorTable(), 0, 1800));
+    return TimeGrainConnection.wrap(
+        CalciteHarness.connect(new LodeSchemaFactory(warehouse, new LodeOperatorTable(), 0, 1800)));
   }
 }
