@@ -1,10 +1,16 @@
 package dev.lode.udf.golden;
 
+import dev.lode.config.LodeConfig;
+import dev.lode.recommend.ModelBuilder;
+import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.Recommender;
+import dev.lode.tags.TagService;
 import dev.lode.testing.BehaviorFixture;
 import dev.lode.warehouse.Warehouse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The small shop every golden script reads, written once per test JVM into a database of its
@@ -13,6 +19,8 @@ import java.time.Instant;
  */
 final class GoldenFixture {
   static final Instant NOW = Instant.parse("2031-10-10T00:00:00Z");
+  /** The clock of the fixture's tag refresh: the day after its last event. */
+  static final String TAGS_AS_OF = "2031-10-04T00:00:00Z";
 
   private GoldenFixture() {
   }
@@ -41,6 +49,41 @@ final class GoldenFixture {
     f.exec("INSERT INTO persons (person_id, created_at, updated_at, country) VALUES"
         + " ('ada', now(), now(), 'UK'), ('bob', now(), now(), 'FR'), ('cy', now(), now(), 'UK'),"
         + " ('dee', now(), now(), 'DE'), ('eve', now(), now(), 'FR')");
+    // the catalog (the events' item ids are item-<category>) and the orders the recommendation model learns
+    // from: shoes and socks are bought together twice (ada, dee), hats and socks once (bob); ada's second
+    // order pairs shoes and hats; cy's order has one item (no pair)
+    f.exec("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES"
+        + " ('item-shoes', 'shoes', 'shoes', 60, 9, 0, [], 'fixture', now64(3)),"
+        + " ('item-socks', 'socks', 'shoes', 5, 9, 0, [], 'fixture', now64(3)),"
+        + " ('item-hats', 'hat', 'hats', 20, 9, 0, [], 'fixture', now64(3)),"
+        + " ('item-books', 'book', 'books', 15, 9, 0, [], 'fixture', now64(3))");
+    f.exec("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
+        + " unit_price, status, source, loaded_at) VALUES "
+        + line("o-1", 1, "ada", "2031-10-01T10:20:00Z", "item-shoes") + ", " + line("o-1", 2, "ada", "2031-10-01T10:20:00Z", "item-socks")
+        + ", " + line("o-2", 1, "dee", "2031-10-02T08:15:00Z", "item-shoes") + ", " + line("o-2", 2, "dee", "2031-10-02T08:15:00Z", "item-socks")
+        + ", " + line("o-3", 1, "bob", "2031-10-03T16:00:00Z", "item-hats") + ", " + line("o-3", 2, "bob", "2031-10-03T16:00:00Z", "item-socks")
+        + ", " + line("o-4", 1, "cy", "2031-10-02T12:00:00Z", "item-books")
+        + ", " + line("o-5", 1, "ada", "2031-10-04T09:00:00Z", "item-shoes") + ", " + line("o-5", 2, "ada", "2031-10-04T09:00:00Z", "item-hats"));
+  }
+
+  /**
+   * What Lode computes from the fixture, by its own code: tag values from the tag refresh as of
+   * {@link #TAGS_AS_OF} (as {@code lode tags refresh --as-of} does) and the live recommendation
+   * model, built from everything before {@link #NOW}.
+   */
+  static void derive(Warehouse w) throws SQLException {
+    LodeConfig config = LodeConfig.load();
+    TagService tags = TagService.open(w, config);
+    TagService.Cycle cycle = tags.refresh(tags.asOf(TAGS_AS_OF), List.of("cart_abandoner"), false, false);
+    if (!cycle.tags().stream().allMatch(TagService.TagOutcome::ok)) {
+      throw new IllegalStateException("the fixture's tag refresh failed: " + cycle);
+    }
+    new ModelBuilder(w, RecommendSettings.from(config)).build(Recommender.LIVE, NOW, true);
+  }
+
+  private static String line(String order, int no, String person, String time, String item) {
+    return "('" + order + "', " + no + ", '" + person + "', '" + person + "', toDateTime64('"
+        + time.replace('T', ' ').replace("Z", "") + "', 3, 'UTC'), '" + item + "', 1, 1, 'completed', 'fixture', now64(3))";
   }
 
   private static void at(BehaviorFixture f, String person, String event, String category, String time, String session) {

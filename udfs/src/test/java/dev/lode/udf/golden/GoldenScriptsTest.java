@@ -39,6 +39,7 @@ class GoldenScriptsTest {
   static void fixture() throws SQLException {
     warehouse = TestWarehouse.isolated("golden");
     GoldenFixture.write(warehouse);
+    GoldenFixture.derive(warehouse);
     clickhouse = warehouse.connect();
   }
 
