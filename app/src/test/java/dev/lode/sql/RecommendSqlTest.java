@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lode.config.LodeConfig;
-import dev.lode.recommend.ModelBuilder;
 import dev.lode.recommend.RecommendSettings;
 import dev.lode.recommend.RecContext;
 import dev.lode.recommend.Recommender;
@@ -16,59 +14,18 @@ import dev.lode.config.Credentials;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** recommend, similar_items and rec_eval as table functions through the Avatica driver. */
+/**
+ * recommend through the Avatica driver: prepared once and executed per person, error SQLSTATEs,
+ * and the served lists an analyst reads. What the functions answer is udfs' {@code RecommendFunctionsTest}.
+ */
 class RecommendSqlTest {
   @BeforeAll
   static void shop() throws Exception {
-    try (Connection c = SqlClient.warehouse(); Statement st = c.createStatement()) {
-      st.execute("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES"
-          + " ('sq-a', 'kettle', 'kitchen', 30, 9, 0, [], 't', now64(3)), ('sq-b', 'mug', 'kitchen', 6, 9, 0, [], 't', now64(3)),"
-          + " ('sq-c', 'tray', 'kitchen', 12, 9, 0, [], 't', now64(3))");
-      StringBuilder v = new StringBuilder();
-      for (int i = 1; i <= 8; i++) {
-        line(v, "sq-o" + i, "sq-c" + i, "2026-03-0" + i, "sq-a", 1);
-        line(v, "sq-o" + i, "sq-c" + i, "2026-03-0" + i, "sq-b", 2);
-        line(v, "sq-t" + i, "sq-c" + i, "2026-08-0" + i, "sq-c", 1);
-      }
-      line(v, "sq-o9", "sq-c9", "2026-03-09", "sq-a", 1);
-      line(v, "sq-t9", "sq-c9", "2026-08-09", "sq-b", 1);
-      line(v, "sq-op", "sq-p", "2026-10-01", "sq-a", 1);
-      st.execute("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
-          + " unit_price, status, source, loaded_at) VALUES " + v.substring(1));
-      st.execute("INSERT INTO consents (id_type, id_value, person_id, purpose, granted, recorded_at, source) VALUES"
-          + " ('user_id', 'sq-p', 'sq-p', 'personalization', 1, now64(3), 't')");
-    }
-    LodeConfig config = SqlClient.server().context().config();
-    new ModelBuilder(SqlClient.server().context().warehouse(), RecommendSettings.from(config))
-        .build(Recommender.LIVE, Instant.now(), true);
-  }
-
-  private static void line(StringBuilder v, String order, String person, String day, String item, int no) {
-    v.append(",('").append(order).append("', ").append(no).append(", '").append(person).append("', '").append(person)
-        .append("', toDateTime64('").append(day).append(" 10:00:00', 3, 'UTC'), '").append(item)
-        .append("', 1, 1, 'completed', 't', now64(3))");
-  }
-
-  @Test
-  void recommendAndSimilarItemsThroughAvatica() throws SQLException {
-    List<List<Object>> recs = SqlClient.rows("SELECT item_id, item_rank, source, reason FROM TABLE(recommend('sq-p', 5))"
-        + " WHERE item_id LIKE 'sq-%' ORDER BY item_rank");
-    assertEquals("sq-b", recs.get(0).get(0), recs.toString());
-    assertEquals("basket", recs.get(0).get(2));
-    assertEquals("bought together with sq-a", recs.get(0).get(3));
-    assertFalse(recs.stream().anyMatch(r -> r.get(0).equals("sq-a")), "already bought: " + recs);
-    List<List<Object>> sim = SqlClient.rows("SELECT item_id, source FROM TABLE(similar_items('sq-a', 3)) ORDER BY item_rank");
-    assertEquals(List.of("sq-b", "basket"), sim.get(0));
-    SQLException e = assertThrows(SQLException.class, () -> SqlClient.rows("SELECT * FROM TABLE(recommend('sq-p', 0))"));
-    assertTrue(e.getMessage().contains("recommend(k)"), e.getMessage());
-    SQLException ctx = assertThrows(SQLException.class,
-        () -> SqlClient.rows("SELECT * FROM TABLE(recommend('sq-p', 5, 'planet=mars'))"));
-    assertTrue(ctx.getMessage().contains("recommend(context)"), ctx.getMessage());
+    RecommendShop.write(SqlClient.server().context().warehouse(), SqlClient.server().context().config());
   }
 
   @Test
@@ -159,16 +116,5 @@ class RecommendSqlTest {
   private static List<String> rounded(List<List<Object>> rows) {
     return rows.stream().map(r -> r.get(0) + " " + r.get(1) + " " + String.format("%.9f", ((Number) r.get(2)).doubleValue())
         + " " + r.get(3) + " " + r.get(4) + " " + r.get(5)).toList();
-  }
-
-  @Test
-  void recEvalChecksItsArgumentsBeforeRunning() {
-    // a real evaluation outlasts this test server's 10 s statement timeout; RecEvaluatorTest scores one
-    SQLException e = assertThrows(SQLException.class,
-        () -> SqlClient.rows("SELECT * FROM TABLE(rec_eval('2026-06-01', '2026-09-30', 5, 'blend,magic'))"));
-    assertTrue(e.getMessage().contains("rec_eval(methods)") && e.getMessage().contains("magic"), e.getMessage());
-    SQLException d = assertThrows(SQLException.class,
-        () -> SqlClient.rows("SELECT * FROM TABLE(rec_eval('last tuesday'))"));
-    assertTrue(d.getMessage().contains("rec_eval(cutoff)"), d.getMessage());
   }
 }

@@ -7,7 +7,10 @@ import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.dialect.CalciteSqlDialect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlShuttle;
 
@@ -26,6 +29,23 @@ public final class TimeGrainRewriter extends SqlShuttle {
   /** Whether {@code sql} may contain a call this rewriter changes (a cheap pre-check before parsing). */
   public static boolean mayApply(String sql) {
     return sql.toLowerCase(Locale.ROOT).contains("date_trunc");
+  }
+
+  /**
+   * The statement Calcite should run for {@code sql}: its {@code DATE_TRUNC} calls rewritten,
+   * parsed and unparsed with {@code config} (the dialect clients write); a statement without
+   * one, or one that does not parse, is returned untouched so Calcite reports its own error.
+   */
+  public static String rewrite(String sql, SqlParser.Config config) {
+    if (!mayApply(sql)) {
+      return sql;
+    }
+    try {
+      SqlNode rewritten = SqlParser.create(sql, config).parseStmt().accept(new TimeGrainRewriter());
+      return rewritten.toSqlString(c -> c.withDialect(CalciteSqlDialect.DEFAULT).withQuoteAllIdentifiers(true)).getSql();
+    } catch (SqlParseException e) {
+      return sql;
+    }
   }
 
   @Override

@@ -155,17 +155,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
    * {@code FLOOR(ts TO unit)} so it is pushed down; anything else is passed through untouched.
    */
   private String rewrite(String sql) {
-    if (!dev.lode.udf.TimeGrainRewriter.mayApply(sql)) {
-      return sql;
-    }
-    try {
-      org.apache.calcite.sql.SqlNode node = SqlParser.create(sql, parserConfig()).parseStmt();
-      org.apache.calcite.sql.SqlNode rewritten = node.accept(new dev.lode.udf.TimeGrainRewriter());
-      return rewritten.toSqlString(c -> c.withDialect(org.apache.calcite.sql.dialect.CalciteSqlDialect.DEFAULT)
-          .withQuoteAllIdentifiers(true)).getSql();
-    } catch (org.apache.calcite.sql.parser.SqlParseException e) {
-      return sql; // Calcite reports the syntax error itself
-    }
+    return dev.lode.udf.TimeGrainRewriter.rewrite(sql, parserConfig());
   }
 
   /** Runs {@code action} with {@code user} as the caller of every Meta method it reaches. */

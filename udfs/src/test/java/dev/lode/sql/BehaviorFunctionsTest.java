@@ -1,12 +1,14 @@
 package dev.lode.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lode.config.Credentials;
 import dev.lode.identity.IdentityResolver;
+import dev.lode.sql.schema.CalciteHarness;
+import dev.lode.sql.schema.LodeSchemaFactory;
 import dev.lode.testing.TestWarehouse;
+import dev.lode.udf.LodeOperatorTable;
+import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,14 +24,17 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * funnel, retention and paths through the Avatica driver equal {@link Reference}'s plain-Java
+ * funnel, retention and paths through a Calcite connection over {@link LodeOperatorTable} (as
+ * the server opens one, in a database of this suite's own) equal {@link Reference}'s plain-Java
  * computation over the same inserted rows: hand-made edge cases (ties, repeated steps, the
  * window edge, a person whose ids were merged mid-funnel, empty ranges) and a seeded random
- * clickstream dense with ties and gaps at the session edge.
+ * clickstream dense with ties and gaps at the session edge. What analysts and viewers see of the
+ * same functions (masked ids) is app's {@code BehaviorMaskingTest}.
  */
 class BehaviorFunctionsTest {
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -41,9 +46,13 @@ class BehaviorFunctionsTest {
   /** What identity resolution made of the ids of the edge cases: id to person. */
   private static final Map<String, String> RESOLVED = new HashMap<>();
   private static String MERGED_PERSON;
+  private static Warehouse warehouse;
+  private static Connection calcite;
 
   @BeforeAll
   static void insert() throws SQLException {
+    warehouse = TestWarehouse.isolated("behavior");
+    calcite = CalciteHarness.connect(new LodeSchemaFactory(warehouse, new LodeOperatorTable(), 0, 1800));
     long s = 1000;
     add("tie", EDGE, "A"); add("tie", EDGE, "B"); add("tie", EDGE + s, "C");
     add("tie-reversed", EDGE, "B"); add("tie-reversed", EDGE, "A");
@@ -82,7 +91,7 @@ class BehaviorFunctionsTest {
         }
       }
     }
-    try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement()) {
+    try (Connection w = warehouse.connect(); Statement st = w.createStatement()) {
       Ev.insert(w, EDGE_EVENTS.stream().filter(e -> !merged.contains(e)).toList());
       Ev.insert(w, RANDOM_EVENTS);
       // as the collector stores them (received now, so the resolver's next run reads them)
@@ -92,7 +101,7 @@ class BehaviorFunctionsTest {
           + " ('resolved-2', '" + ts(EDGE + 20 * s) + "', now64(3), 'user-9', 'anon-9', 'user-9', 'identify', 'B', 'FR', '/',"
           + " 'test'), ('resolved-3', '" + ts(EDGE + 30 * s) + "', now64(3), 'user-9', '', 'user-9', 'track', 'C', 'FR', '/',"
           + " 'test')");
-      new IdentityResolver(TestWarehouse.get(), TestWarehouse.config()).resolve();
+      new IdentityResolver(warehouse, TestWarehouse.config()).resolve();
       List<String> persons = new ArrayList<>();
       try (ResultSet rs = st.executeQuery("SELECT person_id FROM identities_current WHERE (id_type, id_value) IN"
           + " (('anonymous_id', 'anon-9'), ('user_id', 'user-9'))")) {
@@ -107,6 +116,27 @@ class BehaviorFunctionsTest {
       RESOLVED.put("anon-9", MERGED_PERSON);
       RESOLVED.put("user-9", MERGED_PERSON);
     }
+  }
+
+  @AfterAll
+  static void close() throws SQLException {
+    calcite.close();
+  }
+
+  /** A query's rows as the JDBC driver's objects (Integer, Long, Double, String ...). */
+  private static List<List<Object>> rows(String sql) throws SQLException {
+    List<List<Object>> out = new ArrayList<>();
+    try (Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getObject(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
   }
 
   private static void add(String person, long ts, String name) {
@@ -138,7 +168,7 @@ class BehaviorFunctionsTest {
     String sql = "SELECT step, breakdown, persons, conversion_from_previous, conversion_from_first,"
         + " median_seconds_from_previous, p90_seconds_from_previous FROM TABLE(funnel('" + steps + "', " + window + ", '"
         + mode + "', '" + ts(from) + "', '" + ts(to) + "'" + (bd ? ", 'country'" : "") + "))";
-    return SqlClient.rows(sql).stream().map(r -> r.stream().map(BehaviorFunctionsTest::fmt)
+    return rows(sql).stream().map(r -> r.stream().map(BehaviorFunctionsTest::fmt)
         .collect(Collectors.joining(" | "))).toList();
   }
 
@@ -167,16 +197,11 @@ class BehaviorFunctionsTest {
     // interrupted, late-start, person-7, the merged person = 10; reaching B: tie, tie-reversed, at-edge, repeat,
     // single-a, interrupted, person-7, merged = 8 (past-edge is 1 ms late, late-start's B is an hour after its
     // first A); reaching C: tie, at-edge, person-7, merged = 4
-    List<List<Object>> rows = SqlClient.rows("SELECT step, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '"
+    List<List<Object>> rows = rows("SELECT step, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '"
         + ts(EDGE) + "', '" + ts(EDGE + 86_400_000L) + "')) ORDER BY step");
     assertEquals(List.of(List.of(1, 10L), List.of(2, 8L), List.of(3, 4L)), rows);
-    // the same for an analyst, whose functions read the masked database's ids and identities
-    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
-      assertEquals(rows, SqlClient.rows(st, "SELECT step, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '"
-          + ts(EDGE) + "', '" + ts(EDGE + 86_400_000L) + "')) ORDER BY step"));
-    }
     // repeated step: A,A needs two A events, one event never counts twice
-    List<List<Object>> repeated = SqlClient.rows("SELECT persons FROM TABLE(funnel('A,A', 60, 'ordered', '"
+    List<List<Object>> repeated = rows("SELECT persons FROM TABLE(funnel('A,A', 60, 'ordered', '"
         + ts(EDGE) + "', '" + ts(EDGE + 86_400_000L) + "')) WHERE step = 2");
     assertEquals(List.of(List.of(1L)), repeated); // only "repeat" has two A within 60 s
   }
@@ -186,36 +211,19 @@ class BehaviorFunctionsTest {
     // a funnel of up to 16 steps packs times into an Int64 that ends in May 2109; events a wrong clock dated
     // 2150 are left out (before, they wrapped around to negative keys and sorted before every real event)
     long y2150 = LocalDateTime.parse("2150-01-01T00:00:00").toEpochSecond(ZoneOffset.UTC) * 1000;
-    try (Connection w = SqlClient.warehouse()) {
+    try (Connection w = warehouse.connect()) {
       Ev.insert(w, List.of(new Ev("ff-1", "ff-early", EDGE, "FA", "", "", ""),
           new Ev("ff-2", "ff-early", y2150, "FB", "", "", ""),
           new Ev("ff-3", "ff-late", y2150, "FA", "", "", ""), new Ev("ff-4", "ff-late", y2150 + 1000, "FB", "", "", ""),
           new Ev("ff-5", "ff-now", EDGE, "FA", "", "", ""), new Ev("ff-6", "ff-now", EDGE + 1000, "FB", "", "", "")));
     }
     try {
-      assertEquals(List.of(List.of(1, 2L), List.of(2, 1L)), SqlClient.rows("SELECT step, persons FROM TABLE(funnel("
+      assertEquals(List.of(List.of(1, 2L), List.of(2, 1L)), rows("SELECT step, persons FROM TABLE(funnel("
           + "'FA,FB', 60)) ORDER BY step"));
     } finally {
-      // other tests of this JVM read the latest event time (tags as of the newest event)
-      try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement()) {
+      // the other tests of this class read every event of this database
+      try (Connection w = warehouse.connect(); Statement st = w.createStatement()) {
         st.execute("ALTER TABLE events DELETE WHERE event_id LIKE 'ff-%' SETTINGS mutations_sync = 2");
-      }
-    }
-  }
-
-  @Test
-  void personalFieldsAreMaskedForAnalystsAndViewers() throws SQLException {
-    String call = "SELECT breakdown, persons FROM TABLE(funnel('A,B,C', 60, 'ordered', '" + ts(EDGE) + "', '"
-        + ts(EDGE + 86_400_000L) + "', 'distinct_id')) WHERE step = 1 ORDER BY breakdown";
-    List<List<Object>> raw = SqlClient.rows(call);
-    assertFalse(raw.isEmpty());
-    java.util.Set<Object> rawIds = raw.stream().map(r -> r.get(0)).collect(Collectors.toSet());
-    // a breakdown by an id reads the masked events (for viewers too): the same groups, none under its raw id
-    for (Credentials.Role role : List.of(Credentials.Role.ANALYST, Credentials.Role.VIEWER)) {
-      try (Connection c = SqlClient.connect(role); Statement st = c.createStatement()) {
-        List<List<Object>> masked = SqlClient.rows(st, call);
-        assertEquals(raw.size(), masked.size(), role + ": " + masked);
-        assertTrue(masked.stream().noneMatch(r -> rawIds.contains(r.get(0))), "raw ids reached " + role + ": " + masked);
       }
     }
   }
@@ -227,9 +235,9 @@ class BehaviorFunctionsTest {
         funnelSql("A,B,C", 60, "ordered", from, EDGE, false));
     assertEquals(List.of("1 |  | 0 | null | null | null | null", "2 |  | 0 | null | null | null | null",
         "3 |  | 0 | null | null | null | null"), funnelSql("A,B,C", 60, "ordered", from, EDGE, false));
-    assertEquals(List.of(), SqlClient.rows("SELECT * FROM TABLE(retention('A', 'B', 'day', 3, 'first_time', '"
+    assertEquals(List.of(), rows("SELECT * FROM TABLE(retention('A', 'B', 'day', 3, 'first_time', '"
         + ts(from) + "', '" + ts(EDGE) + "'))"));
-    assertEquals(List.of(), SqlClient.rows("SELECT * FROM TABLE(paths('A', 'after', 3, '" + ts(from) + "', '"
+    assertEquals(List.of(), rows("SELECT * FROM TABLE(paths('A', 'after', 3, '" + ts(from) + "', '"
         + ts(EDGE) + "'))"));
   }
 
@@ -262,7 +270,7 @@ class BehaviorFunctionsTest {
 
   private static List<String> retentionSql(String period, int periods, String mode, long from, long to)
       throws SQLException {
-    return SqlClient.rows("SELECT cohort_start, period_number, cohort_persons, returned_persons, rate FROM"
+    return rows("SELECT cohort_start, period_number, cohort_persons, returned_persons, rate FROM"
         + " TABLE(retention('A', 'B', '" + period + "', " + periods + ", '" + mode + "', '" + ts(from) + "', '" + ts(to)
         + "'))").stream().map(r -> r.stream().map(BehaviorFunctionsTest::fmt).collect(Collectors.joining(" | ")))
         .toList();
@@ -290,7 +298,7 @@ class BehaviorFunctionsTest {
 
   private static List<String> pathsSql(String anchor, String direction, int depth, long from, long to, long gap)
       throws SQLException {
-    return SqlClient.rows("SELECT step, from_event, to_event, persons, share FROM TABLE(paths('" + anchor + "', '"
+    return rows("SELECT step, from_event, to_event, persons, share FROM TABLE(paths('" + anchor + "', '"
         + direction + "', " + depth + ", '" + ts(from) + "', '" + ts(to) + "', " + gap + "))").stream()
         .map(r -> r.stream().map(BehaviorFunctionsTest::fmt).collect(Collectors.joining(" | "))).toList();
   }
@@ -322,12 +330,12 @@ class BehaviorFunctionsTest {
   @Test
   void funnelPeopleAreTheDropOffCohort() throws SQLException {
     long to = EDGE + 86_400_000L;
-    List<List<Object>> dropped = SqlClient.rows("SELECT person_id FROM TABLE(funnel_people('A,B,C', 60, 3, 'dropped',"
+    List<List<Object>> dropped = rows("SELECT person_id FROM TABLE(funnel_people('A,B,C', 60, 3, 'dropped',"
         + " 'ordered', '" + ts(EDGE) + "', '" + ts(to) + "')) ORDER BY person_id");
     // reached B but not C: tie-reversed, repeat, single-a, interrupted
     assertEquals(List.of(List.of("interrupted"), List.of("repeat"), List.of("single-a"), List.of("tie-reversed")),
         dropped);
-    List<List<Object>> reached = SqlClient.rows("SELECT f.person_id, f.reached_step FROM TABLE(funnel_people('A,B,C',"
+    List<List<Object>> reached = rows("SELECT f.person_id, f.reached_step FROM TABLE(funnel_people('A,B,C',"
         + " 60, 3, 'reached', 'ordered', '" + ts(EDGE) + "', '" + ts(to) + "')) AS f ORDER BY f.person_id");
     List<List<Object>> expected = new ArrayList<>(List.of(List.of("at-edge", 3), List.of("person-7", 3),
         List.of("tie", 3), List.of(MERGED_PERSON, 3)));

@@ -3,8 +3,14 @@ package dev.lode.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lode.config.Credentials;
+import dev.lode.sql.schema.CalciteHarness;
+import dev.lode.sql.schema.FunctionTable;
+import dev.lode.sql.schema.LodeSchemaFactory;
+import dev.lode.testing.TestWarehouse;
+import dev.lode.udf.TimeGrainConnection;
+import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -12,8 +18,6 @@ import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.apache.calcite.runtime.Hook;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,14 +26,13 @@ import org.junit.jupiter.api.Test;
 /**
  * The date arithmetic BI tools emit — {@code TIMESTAMPADD}, {@code TIMESTAMPDIFF} (also in the
  * JDBC escape form {@code {fn TIMESTAMPADD(SQL_TSI_DAY, …)}} Tableau sends), interval
- * arithmetic — in SELECT, WHERE and GROUP BY, sent through the Avatica driver: each runs as one
- * ClickHouse query (the generated SQL is asserted) and its rows equal java.time's answer.
+ * arithmetic, {@code DATE_TRUNC} — in SELECT, WHERE and GROUP BY, through a Calcite connection as
+ * the server opens one (statements rewritten by {@code TimeGrainRewriter} first, as the server
+ * does): each runs as one ClickHouse query (the generated SQL is asserted) and its rows equal
+ * java.time's answer.
  */
 class TimeArithmeticTest {
-  private static final List<String> GENERATED = new CopyOnWriteArrayList<>();
-  private static final Consumer<Object> CAPTURE = sql -> GENERATED.add(String.valueOf(sql));
-  private static Hook.Closeable hook;
-  private static final String WARM_UP = "SELECT COUNT(*) FROM `lode`.`events` WHERE `event_name` = ''";
+  private static Connection calcite;
 
   /** id, event_time, received_time, quantity: a sub-second gap, a gap over midnight, a month-end gap. */
   private static final List<Row> ROWS = List.of(
@@ -41,9 +44,8 @@ class TimeArithmeticTest {
   }
 
   @BeforeAll
-  @SuppressWarnings("deprecation") // process-wide: the server plans on its own threads
   static void data() throws SQLException {
-    hook = Hook.QUERY_PLAN.add(CAPTURE);
+    Warehouse warehouse = TestWarehouse.isolated("time_arithmetic");
     StringBuilder sql = new StringBuilder("INSERT INTO events (event_id, event_time, received_time, distinct_id,"
         + " event_name, quantity, source) VALUES ");
     for (Row r : ROWS) {
@@ -51,35 +53,43 @@ class TimeArithmeticTest {
           .append("', '").append(text(r.received())).append("', 'ta-person', 'ta_event', ").append(r.quantity())
           .append(", 'test')");
     }
-    try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement()) {
+    try (Connection w = warehouse.connect(); Statement st = w.createStatement()) {
       st.execute(sql.toString());
     }
+    calcite = TimeGrainConnection.wrap(CalciteHarness.connect(new LodeSchemaFactory(warehouse, FunctionTable.NONE, 0, 1800)));
   }
 
   @AfterAll
-  static void unhook() {
-    hook.close();
+  static void close() throws SQLException {
+    calcite.close();
   }
 
   private static String text(LocalDateTime t) {
     return t.toString().replace('T', ' ');
   }
 
-  /** Runs a query as an analyst; returns its rows as text and checks it ran as one ClickHouse query. */
+  /** Runs a query; returns its rows as text (as the JDBC driver's objects print) and checks it ran as one ClickHouse query. */
   private static List<List<String>> run(String sql, String... generatedContains) throws SQLException {
-    GENERATED.clear();
-    List<List<Object>> rows;
-    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
-      rows = SqlClient.rows(st, sql);
+    List<String> pushed = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    java.util.function.Consumer<Object> record = p -> pushed.add(String.valueOf(p));
+    try (Hook.Closeable ignored = Hook.QUERY_PLAN.addThread(record);
+         Statement st = calcite.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(String.valueOf(rs.getObject(i)));
+        }
+        rows.add(row);
+      }
     }
-    // the server's background warm-up query may land in the capture of the first test
-    GENERATED.removeIf(g -> g.replaceAll("\\s+", " ").equals(WARM_UP));
-    assertEquals(1, GENERATED.size(), String.join("\n---\n", GENERATED));
-    String generated = GENERATED.get(0).replaceAll("\\s+", " ");
+    assertEquals(1, pushed.size(), String.join("\n---\n", pushed));
+    String generated = pushed.get(0).replaceAll("\\s+", " ");
     for (String fragment : generatedContains) {
       assertTrue(generated.contains(fragment), fragment + " not in: " + generated);
     }
-    return rows.stream().map(r -> r.stream().map(String::valueOf).toList()).toList();
+    return rows;
   }
 
   /** A timestamp as the driver's java.sql.Timestamp prints it. */
