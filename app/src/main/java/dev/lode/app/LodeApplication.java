@@ -1,12 +1,9 @@
 package dev.lode.app;
 
-
 import dev.lode.collector.Collector;
 import dev.lode.collector.CollectorResource;
 import dev.lode.collector.MetricsResource;
 import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.spi.Container;
-import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 
 /**
  * The Jakarta REST application: status and, as they land, the collector, the Avatica
@@ -15,26 +12,14 @@ import org.glassfish.jersey.server.spi.ContainerLifecycleListener;
 public class LodeApplication extends ResourceConfig {
   private final Collector collector;
 
-  public LodeApplication(LodeContext context) {
-    register(new StatusResource(context));
+  /** The application over a started runtime; the runtime, not the application, owns the collector. */
+  public LodeApplication(LodeRuntime runtime) {
+    LodeContext context = runtime.context();
+    register(new StatusResource(runtime));
     register(new SqlUserAuthFilter(context.credentials()));
-    collector = Collector.start(context.config(), context.credentials(), context.warehouse());
+    collector = runtime.collector();
     register(new CollectorResource(collector));
     register(new MetricsResource(collector));
-    register(new ContainerLifecycleListener() { // flush what is spooled before the warehouse closes
-      @Override
-      public void onStartup(Container container) {
-      }
-
-      @Override
-      public void onReload(Container container) {
-      }
-
-      @Override
-      public void onShutdown(Container container) {
-        collector.close();
-      }
-    });
     register(new AvaticaResource(context));
     register(new AdminResource(context));
   }

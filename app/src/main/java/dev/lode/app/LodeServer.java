@@ -1,14 +1,7 @@
 package dev.lode.app;
 
 import dev.lode.collector.CollectorServlet;
-
 import dev.lode.config.LodeConfig;
-import dev.lode.report.ReportService;
-import dev.lode.tags.TagScheduler;
-import dev.lode.recommend.ModelRefresher;
-import dev.lode.recommend.RecommendSettings;
-import dev.lode.recommend.ServingRefresher;
-import dev.lode.recommend.ServingStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,21 +16,15 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * The standalone launcher: Jetty (Jakarta EE 10 servlets) hosting {@link LodeApplication}
- * on {@code lode.http.host}:{@code lode.http.port}, with the warehouse it opens.
+ * on {@code lode.http.host}:{@code lode.http.port}, over the {@link LodeRuntime} it starts.
  */
 public final class LodeServer implements AutoCloseable {
-  private final LodeContext context;
+  private final LodeRuntime runtime;
   private final Server jetty;
-  private ReportService reports;
-  private TagScheduler tagRefresh;
-  private BackgroundJobs jobs;
-  private final ModelRefresher recommendRefresher;
-  private ServingRefresher recommendServing;
 
-  private LodeServer(LodeContext context, Server jetty, ModelRefresher recommendRefresher) {
-    this.context = context;
+  private LodeServer(LodeRuntime runtime, Server jetty) {
+    this.runtime = runtime;
     this.jetty = jetty;
-    this.recommendRefresher = recommendRefresher;
   }
 
   /** Opens the warehouse and starts serving. */
@@ -52,21 +39,19 @@ public final class LodeServer implements AutoCloseable {
 
   private static LodeServer start(LodeContext context) {
     LodeConfig config = context.config();
-    ReportService reports = null;
+    LodeRuntime runtime = LodeRuntime.start(context);
+    Server jetty = null;
     try {
-      // the report views first: the SQL endpoint builds the analysts' and viewers' masked
-      // databases from the warehouse catalog as it starts, and viewers read the report views
-      reports = ReportService.start(config, context.warehouse()::connect, java.time.Clock.systemUTC());
       QueuedThreadPool threads = new QueuedThreadPool(config.getInt("lode.http.threads", 64), 4);
       threads.setName("lode-http");
-      Server jetty = new Server(threads);
+      jetty = new Server(threads);
       ServerConnector connector = new ServerConnector(jetty);
       connector.setHost(config.get("lode.http.host", "127.0.0.1"));
       connector.setPort(config.getInt("lode.http.port", 8765));
       jetty.addConnector(connector);
       ServletContextHandler handler = new ServletContextHandler();
       handler.setContextPath("/");
-      LodeApplication application = new LodeApplication(context);
+      LodeApplication application = new LodeApplication(runtime);
       handler.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
       // the collector's hot POST paths skip Jersey (same Collector, same answers)
       ServletHolder collector = new ServletHolder(new CollectorServlet(application.collector()));
@@ -75,20 +60,18 @@ public final class LodeServer implements AutoCloseable {
       }
       jetty.setHandler(handler);
       jetty.start();
-      RecommendSettings recommendSettings = RecommendSettings.from(config);
-      LodeServer server = new LodeServer(context, jetty, ModelRefresher.start(context.warehouse(), recommendSettings));
-      server.reports = reports;
-      server.recommendServing = ServingRefresher.start(new ServingStore(context.warehouse(), recommendSettings),
-          recommendSettings.servingIntervalMillis());
+      LodeServer server = new LodeServer(runtime, jetty);
       server.writeRunFile();
-      server.jobs = BackgroundJobs.start(context);
-      server.tagRefresh = TagScheduler.start(context.warehouse(), config);
       return server;
     } catch (Exception e) {
-      if (reports != null) {
-        reports.close();
+      try {
+        if (jetty != null) {
+          jetty.stop();
+        }
+      } catch (Exception stop) {
+        e.addSuppressed(stop);
       }
-      context.close();
+      runtime.close();
       throw new IllegalStateException("cannot start the HTTP server: " + e.getMessage(), e);
     }
   }
@@ -105,7 +88,7 @@ public final class LodeServer implements AutoCloseable {
   }
 
   public LodeContext context() {
-    return context;
+    return runtime.context();
   }
 
   /**
@@ -113,12 +96,12 @@ public final class LodeServer implements AutoCloseable {
    * {@code bin/lode sql} on the same machine finds it.
    */
   private void writeRunFile() throws IOException {
-    Path run = context.config().dataDir().resolve("run");
+    Path run = runtime.context().config().dataDir().resolve("run");
     Files.createDirectories(run);
     Properties p = new Properties();
     p.setProperty("url", url());
     p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
-    p.setProperty("warehouse.url", context.warehouse().jdbcUrl());
+    p.setProperty("warehouse.url", runtime.context().warehouse().jdbcUrl());
     try (var out = Files.newOutputStream(run.resolve("server.properties"))) {
       p.store(out, "written by bin/lode serve; removed on clean shutdown");
     }
@@ -129,32 +112,20 @@ public final class LodeServer implements AutoCloseable {
     jetty.join();
   }
 
+  /** Stops taking requests, then stops the runtime (which flushes the collector and closes the warehouse). */
   @Override
   public void close() {
-    if (jobs != null) {
-      jobs.close();
-    }
-    if (tagRefresh != null) {
-      tagRefresh.close();
-    }
-    recommendRefresher.close();
-    if (recommendServing != null) {
-      recommendServing.close();
-    }
     try {
-      if (reports != null) {
-        reports.close();
-      }
       jetty.stop();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     } finally {
       try {
-        Files.deleteIfExists(context.config().dataDir().resolve("run").resolve("server.properties"));
+        Files.deleteIfExists(runtime.context().config().dataDir().resolve("run").resolve("server.properties"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } finally {
-        context.close();
+        runtime.close();
       }
     }
   }

@@ -1,10 +1,12 @@
 package dev.lode.cli;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.config.SecretFile;
 import dev.lode.engine.ClickHouseHttpEndpoint;
 import dev.lode.engine.EmbeddedEngine;
 import dev.lode.engine.EngineConfig;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -36,11 +38,8 @@ final class EngineCommand implements Command {
     LodeConfig config = LodeConfig.load();
     var dataDir = config.dataDir().resolve("engine-server");
     Files.createDirectories(dataDir);
-    var pwFile = dataDir.resolve("password");
-    if (!Files.exists(pwFile)) {
-      Files.writeString(pwFile, java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16)));
-    }
-    String password = Files.readString(pwFile).trim();
+    Path pwFile = passwordFile(dataDir);
+    String password = password(dataDir);
     EngineConfig ec = EngineConfig.defaults(dataDir.resolve("clickhouse"), "lode", password)
         .withSessions(config.getInt("lode.engine.sessions", 4));
     EmbeddedEngine engine = EmbeddedEngine.start(ec);
@@ -56,5 +55,15 @@ final class EngineCommand implements Command {
     System.out.flush();
     Thread.currentThread().join();
     return 0;
+  }
+
+  /** Where the engine's password is kept under its data directory. */
+  static Path passwordFile(Path dataDir) {
+    return dataDir.resolve("password");
+  }
+
+  /** The engine's password: generated on first use into a file only its owner can read. */
+  static String password(Path dataDir) {
+    return SecretFile.readOrCreate(passwordFile(dataDir), 16);
   }
 }

@@ -9,6 +9,7 @@ import dev.lode.recommend.RecEvaluator;
 import dev.lode.recommend.RecommendSettings;
 import dev.lode.recommend.Recommender;
 import dev.lode.recommend.ServingRefresher;
+import dev.lode.schedule.JobScheduler;
 import dev.lode.recommend.ServingStore;
 import dev.lode.warehouse.Warehouse;
 import java.nio.file.Files;
@@ -149,7 +150,8 @@ public final class RecommendBenchmark implements Benchmark {
     }
     // the server's own refresher is off in this bench (lode.recommend.serving.interval-ms=0): this one starts
     // after the model build, like a server's after a rebuild, and keeps running while the calls are timed
-    ServingRefresher refresher = ServingRefresher.start(new ServingStore(w, settings), 1000);
+    JobScheduler jobs = new JobScheduler();
+    ServingRefresher refresher = ServingRefresher.start(jobs, new ServingStore(w, settings), 1000);
     Recommender rec = new Recommender(w, settings);
     long t0 = System.currentTimeMillis();
     int waiting = persons.size();
@@ -265,6 +267,7 @@ public final class RecommendBenchmark implements Benchmark {
       });
     } finally {
       refresher.close();
+      jobs.close();
     }
   }
 

@@ -1,16 +1,10 @@
 package dev.lode.collector;
 
+import dev.lode.hash.Sha256;
+import dev.lode.config.SecretFile;
 import dev.lode.config.LodeConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -48,24 +42,7 @@ public final class PiiPolicy {
   }
 
   private static String generatedSalt(Path file) {
-    try {
-      if (Files.isRegularFile(file)) {
-        return Files.readString(file).strip();
-      }
-      Files.createDirectories(file.getParent());
-      byte[] b = new byte[24];
-      new SecureRandom().nextBytes(b);
-      String s = HexFormat.of().formatHex(b);
-      Files.writeString(file, s);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // non-POSIX file systems keep their defaults
-      }
-      return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create the PII salt " + file, e);
-    }
+    return SecretFile.readOrCreate(file, 24);
   }
 
   public boolean active() {
@@ -103,13 +80,6 @@ public final class PiiPolicy {
   }
 
   String hash(String value) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(salt);
-      return HexFormat.of().formatHex(md.digest(value.strip().toLowerCase(Locale.ROOT)
-          .getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return Sha256.hex(salt, value.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,11 +1,10 @@
 package dev.lode.collector;
 
+import dev.lode.hash.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lode.warehouse.IdentifierHygiene;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
@@ -207,13 +206,8 @@ final class SegmentAdapter {
       o.remove("sentAt");
       copy = o;
     }
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update((source + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8));
-      byte[] h = md.digest(copy.toString().getBytes(StandardCharsets.UTF_8));
-      return "h-" + HexFormat.of().formatHex(h, 0, 16);
-    } catch (NoSuchAlgorithmException ex) {
-      throw new IllegalStateException(ex);
-    }
+    byte[] h = Sha256.digest((source + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8),
+        copy.toString().getBytes(StandardCharsets.UTF_8));
+    return "h-" + HexFormat.of().formatHex(h, 0, 16);
   }
 }

@@ -1,10 +1,10 @@
 package dev.lode.erasure;
 
+import dev.lode.hash.Sha256;
 import dev.lode.warehouse.SqlLiteral;
 
 import dev.lode.privacy.SuppressionList;
 
-import dev.lode.privacy.RoleDatabases;
 
 import dev.lode.privacy.Pseudonym;
 
@@ -17,9 +17,6 @@ import dev.lode.privacy.ErasureStore;
 import dev.lode.warehouse.IdentifierHygiene;
 import dev.lode.warehouse.Warehouse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +25,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -363,10 +359,6 @@ public final class Erasure {
   }
 
   static String sha256(String v) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(v.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(v);
   }
 }

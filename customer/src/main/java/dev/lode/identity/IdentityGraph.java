@@ -1,10 +1,9 @@
 package dev.lode.identity;
 
+import dev.lode.hash.Sha256;
 import dev.lode.warehouse.IdentifierHygiene;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -236,11 +235,7 @@ public final class IdentityGraph {
 
   /** A new person's id: derived from its first identifier, so re-resolving the same data gives the same ids. */
   static String newPersonId(TypedId id) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest((id.type() + ":" + id.value()).getBytes(StandardCharsets.UTF_8));
-      return "p-" + HexFormat.of().formatHex(h, 0, 10);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] h = Sha256.digest((id.type() + ":" + id.value()).getBytes(StandardCharsets.UTF_8));
+    return "p-" + HexFormat.of().formatHex(h, 0, 10);
   }
 }

@@ -1,14 +1,12 @@
 package dev.lode.identity;
 
+import dev.lode.hash.Sha256;
 import dev.lode.warehouse.IdentifierHygiene;
 
 import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.insert.RowBinaryInsert;
 import dev.lode.warehouse.insert.TargetTable;
 import dev.lode.warehouse.Warehouse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -376,11 +373,7 @@ public final class IdentityResolver {
   }
 
   static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(s);
   }
 
   /** Counts for people: ids by type and persons. */

@@ -1,10 +1,13 @@
 package dev.lode.recommend;
 
+import dev.lode.schedule.JobScheduler;
+import dev.lode.schedule.ScheduledJob;
 import dev.lode.warehouse.SqlLiteral;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -12,9 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,8 @@ public final class ServingRefresher implements AutoCloseable {
 
   private final ServingStore store;
   private final ConcurrentLinkedDeque<String> backlog = new ConcurrentLinkedDeque<>();
-  private ScheduledExecutorService timer;
+  private ScheduledJob cycles;
+  private ScheduledJob passes;
   private Instant watermark;
   private long generation = -1;
   private LocalDate day;
@@ -55,39 +56,26 @@ public final class ServingRefresher implements AutoCloseable {
     return new ServingRefresher(store);
   }
 
-  /** Starts refreshing every {@code intervalMillis} in background threads; 0 = never (nothing is served). */
-  public static ServingRefresher start(ServingStore store, long intervalMillis) {
-    return manual(store).schedule(intervalMillis);
+  /** Starts refreshing every {@code intervalMillis} on {@code jobs}; 0 = never (nothing is served). */
+  public static ServingRefresher start(JobScheduler jobs, ServingStore store, long intervalMillis) {
+    return manual(store).schedule(jobs, intervalMillis);
   }
 
   /**
-   * From now on runs {@link #cycle()} every {@code intervalMillis}, and a full pass's chunks in a
-   * second thread so a long pass never holds up the changed persons or the heartbeat; 0 = never.
+   * From now on runs {@link #cycle()} every {@code intervalMillis}, and a full pass's chunks as a
+   * second job so a long pass never holds up the changed persons or the heartbeat; 0 = never.
    */
-  public synchronized ServingRefresher schedule(long intervalMillis) {
-    if (intervalMillis <= 0 || timer != null) {
+  public synchronized ServingRefresher schedule(JobScheduler jobs, long intervalMillis) {
+    if (intervalMillis <= 0 || cycles != null) {
       return this;
     }
-    timer = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "lode-recommend-serving");
-      t.setDaemon(true);
-      return t;
-    });
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        cycle();
-      } catch (Exception e) {
-        LOG.warn("recommendation lists refresh failed (recommend() computes live until it succeeds): {}",
-            e.getMessage());
-      }
-    }, 0, intervalMillis, TimeUnit.MILLISECONDS);
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        drain();
-      } catch (Exception e) {
-        LOG.warn("recommendation lists full pass failed (retried): {}", e.getMessage());
-      }
-    }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    Duration every = Duration.ofMillis(intervalMillis);
+    cycles = jobs.everyDelay("recommend-serving", Duration.ZERO, every,
+        "recommend() computes live until it succeeds", () -> {
+          Cycle c = cycle();
+          return c.changed() + " changed, " + c.recomputed() + " recomputed, " + c.backlog() + " in the backlog";
+        });
+    passes = jobs.everyDelay("recommend-serving-pass", every, every, "retried", () -> drain() + " persons");
     return this;
   }
 
@@ -222,17 +210,15 @@ public final class ServingRefresher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    ScheduledExecutorService t;
+    ScheduledJob cycleJob;
+    ScheduledJob passJob;
     synchronized (this) {
-      t = timer;
+      cycleJob = cycles;
+      passJob = passes;
     }
-    if (t != null) {
-      t.shutdownNow();
-      try {
-        t.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (cycleJob != null) {
+      cycleJob.close();
+      passJob.close();
     }
     synchronized (this) {
       if (watermark == null) {

@@ -1,10 +1,7 @@
 package dev.lode.tags;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.lode.hash.Sha256;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -165,12 +162,7 @@ public record TagDefinition(String id, int version, String name, String descript
   public String checksum() {
     String canonical = String.join("\u0000", id, Integer.toString(version), category, sensitivity, kind.label(),
         consentPurpose, new java.util.TreeMap<>(params).toString(), sql);
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(canonical.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(canonical);
   }
 
   /** The refresh interval as written in headers, e.g. {@code 1h}. */

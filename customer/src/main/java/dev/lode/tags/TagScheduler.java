@@ -1,6 +1,8 @@
 package dev.lode.tags;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.schedule.JobScheduler;
+import dev.lode.schedule.ScheduledJob;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,9 +10,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,43 +26,38 @@ import org.slf4j.LoggerFactory;
 public final class TagScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TagScheduler.class);
 
-  private final ScheduledExecutorService executor;
+  private final ScheduledJob job;
 
-  private TagScheduler(ScheduledExecutorService executor) {
-    this.executor = executor;
+  private TagScheduler(ScheduledJob job) {
+    this.job = job;
   }
 
-  /** Starts the schedule, or returns an idle scheduler when the interval is 0. */
-  public static TagScheduler start(Warehouse warehouse, LodeConfig config) {
+  /** Schedules the refresh on {@code jobs}, or returns an idle scheduler when the interval is 0. */
+  public static TagScheduler start(JobScheduler jobs, Warehouse warehouse, LodeConfig config) {
     int interval = config.getInt("lode.tags.refresh-interval-seconds", 900);
     int fullHours = config.getInt("lode.profiles.full-refresh-hours", 24);
     if (interval <= 0) {
       return new TagScheduler(null);
     }
     TagService service = TagService.open(warehouse, config);
-    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lode-tag-refresh");
-      t.setDaemon(true);
-      return t;
-    });
     String asOf = config.get("lode.tags.as-of", "now");
-    ex.scheduleWithFixedDelay(() -> cycle(warehouse, service, fullHours, asOf), interval, interval, TimeUnit.SECONDS);
+    Duration every = Duration.ofSeconds(interval);
+    // the schedule keeps running after a failure; the failure is also in refresh_runs
+    ScheduledJob job = jobs.everyDelay("tags", every, every, "profiles and tags stay as they were",
+        () -> cycle(warehouse, service, fullHours, asOf));
     LOG.info("profile and tag refresh every {} s (full profile refresh every {} h)", interval, fullHours);
-    return new TagScheduler(ex);
+    return new TagScheduler(job);
   }
 
-  private static void cycle(Warehouse warehouse, TagService service, int fullHours, String asOf) {
-    try {
-      boolean incremental = lastFull(warehouse).plus(Duration.ofHours(fullHours)).isAfter(Instant.now());
-      TagService.Cycle c = service.refresh(service.asOf(asOf), List.of(), incremental, true);
-      long failed = c.tags().stream().filter(t -> !t.ok()).count();
-      LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed), {} consent removals in {} ms",
-          c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, c.consentRemovals(), c.millis());
-      c.tags().stream().filter(t -> !t.ok()).forEach(t -> LOG.warn("tag {} failed: {}", t.tagId(), t.error()));
-    } catch (Exception e) {
-      // the schedule keeps running; the failure is also in refresh_runs
-      LOG.error("profile and tag refresh failed: {}", e.getMessage(), e);
-    }
+  private static String cycle(Warehouse warehouse, TagService service, int fullHours, String asOf) throws Exception {
+    boolean incremental = lastFull(warehouse).plus(Duration.ofHours(fullHours)).isAfter(Instant.now());
+    TagService.Cycle c = service.refresh(service.asOf(asOf), List.of(), incremental, true);
+    long failed = c.tags().stream().filter(t -> !t.ok()).count();
+    LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed), {} consent removals in {} ms",
+        c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, c.consentRemovals(), c.millis());
+    c.tags().stream().filter(t -> !t.ok()).forEach(t -> LOG.warn("tag {} failed: {}", t.tagId(), t.error()));
+    return "profiles " + c.profiles().mode() + " (" + c.profiles().persons() + " persons), " + c.tags().size()
+        + " tags (" + failed + " failed)";
   }
 
   private static Instant lastFull(Warehouse warehouse) throws Exception {
@@ -77,8 +71,8 @@ public final class TagScheduler implements AutoCloseable {
 
   @Override
   public void close() {
-    if (executor != null) {
-      executor.shutdownNow();
+    if (job != null) {
+      job.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lode.schedule.JobScheduler;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
@@ -29,6 +30,7 @@ class ServingTest {
   private static RecommendSettings settings;
   private static Recommender recommender;
   private static ServingRefresher refresher;
+  private static final JobScheduler jobs = new JobScheduler();
 
   @BeforeAll
   static void shop() throws Exception {
@@ -68,7 +70,7 @@ class ServingTest {
 
   /** Starts the background refresher (every 200 ms) and waits for its first full pass. */
   private static void startRefresher() throws Exception {
-    refresher = ServingRefresher.start(new ServingStore(warehouse, settings), 200);
+    refresher = ServingRefresher.start(jobs, new ServingStore(warehouse, settings), 200);
     long deadline = System.currentTimeMillis() + 30_000;
     // complete: every person with data has a list, so a stranger gets the context-only one from the store
     while ((served("sv-p", 5).isEmpty() || served("sv-stranger", 5).isEmpty())
@@ -80,6 +82,7 @@ class ServingTest {
   @AfterAll
   static void stop() {
     refresher.close();
+    jobs.close();
   }
 
   private static void line(StringBuilder v, String order, String person, String time, String item, int no) {

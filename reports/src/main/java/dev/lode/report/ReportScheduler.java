@@ -1,5 +1,7 @@
 package dev.lode.report;
 
+import dev.lode.schedule.JobScheduler;
+import dev.lode.schedule.ScheduledJob;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs reports on their cron schedules inside the server. A background thread checks the
- * (injectable) clock every poll interval and runs each report whose next cron time has
+ * Runs reports on their cron schedules inside the server. A job of the server's
+ * {@link JobScheduler} checks the (injectable) clock every poll interval and runs each report whose next cron time has
  * come, one at a time. Cron times missed while the server was down are not caught up;
  * several times passed in one check (a paused clock) run once, for the latest.
  */
@@ -29,7 +31,7 @@ public final class ReportScheduler implements AutoCloseable {
   private final Path outputDir;
   private final Duration poll;
   private final Map<String, ZonedDateTime> nextFire = new HashMap<>();
-  private volatile Thread thread;
+  private volatile ScheduledJob clockCheck;
   private volatile boolean stopping;
 
   public ReportScheduler(ReportCatalog catalog, ReportJob job, ZoneId zone, Path outputDir, Duration poll) {
@@ -45,31 +47,17 @@ public final class ReportScheduler implements AutoCloseable {
     }
   }
 
-  /** Starts the background thread. */
-  public synchronized ReportScheduler start() {
-    if (thread == null) {
-      Thread t = new Thread(this::loop, "lode-report-scheduler");
-      t.setDaemon(true);
-      thread = t;
-      t.start();
+  /** Starts checking the clock every poll interval, as a job of {@code jobs}. */
+  public synchronized ReportScheduler start(JobScheduler jobs) {
+    if (clockCheck == null) {
+      clockCheck = jobs.everyDelay("reports", Duration.ZERO, poll, "the reports due are checked again at the next poll",
+          () -> {
+            List<ReportRun> ran = tick();
+            return ran.isEmpty() ? "" : ran.size() + " report(s) run";
+          });
       nextFire.forEach((name, at) -> LOG.info("report {} scheduled, next run {}", name, at));
     }
     return this;
-  }
-
-  private void loop() {
-    while (!stopping) {
-      try {
-        tick();
-      } catch (RuntimeException e) {
-        LOG.error("report scheduler check failed: {}", e.toString(), e);
-      }
-      try {
-        Thread.sleep(poll);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
   }
 
   /** Runs every report whose next cron time is at or before the clock's now; returns the runs. */
@@ -110,14 +98,9 @@ public final class ReportScheduler implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    Thread t = thread;
-    if (t != null) {
-      t.interrupt();
-      try {
-        t.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    ScheduledJob j = clockCheck;
+    if (j != null) {
+      j.close();
     }
   }
 }

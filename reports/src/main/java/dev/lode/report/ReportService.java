@@ -1,6 +1,7 @@
 package dev.lode.report;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.schedule.JobScheduler;
 import java.sql.SQLException;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -19,8 +20,8 @@ public final class ReportService implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** Starts reporting over {@code warehouse}; a broken definition stops the start with its error. */
-  public static ReportService start(LodeConfig config, ConnectionSource warehouse, Clock clock) {
+  /** Starts reporting over {@code warehouse}, the scheduler as a job of {@code jobs}; a broken definition stops the start with its error. */
+  public static ReportService start(JobScheduler jobs, LodeConfig config, ConnectionSource warehouse, Clock clock) {
     ReportSettings settings = ReportSettings.of(config);
     ReportCatalog catalog = settings.catalog();
     try {
@@ -36,7 +37,7 @@ public final class ReportService implements AutoCloseable {
     // relative date defaults are read in the same zone as the cron expressions
     ReportScheduler s = new ReportScheduler(catalog, settings.job(warehouse, clock.withZone(settings.zone())), settings.zone(),
         settings.outputDir(), settings.poll());
-    return new ReportService(s.start());
+    return new ReportService(s.start(jobs));
   }
 
   @Override

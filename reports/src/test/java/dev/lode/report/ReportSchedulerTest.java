@@ -3,6 +3,7 @@ package dev.lode.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lode.schedule.JobScheduler;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.warehouse.Warehouse;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +51,10 @@ class ReportSchedulerTest {
     Path out = TestWarehouse.freshDir("report-out");
     ReportJob job = new ReportJob(new ReportQuery(w::connect, 60), new ReportRunLog(w::connect), clock, 3,
         Duration.ofMillis(10));
-    try (ReportScheduler scheduler = new ReportScheduler(catalog, job, ZoneOffset.UTC, out, Duration.ofMillis(20))) {
+    try (JobScheduler jobs = new JobScheduler();
+         ReportScheduler scheduler = new ReportScheduler(catalog, job, ZoneOffset.UTC, out, Duration.ofMillis(20))) {
       assertEquals(ZonedDateTime.parse("2031-05-10T06:00Z"), scheduler.nextRun("sched_ok").orElseThrow());
-      scheduler.start();
+      scheduler.start(jobs);
       Thread.sleep(400);
       assertEquals(0, runs(w, "sched_ok").size(), "nothing before 06:00");
       assertEquals(0, runs(w, "sched_broken").size(), "nothing before 06:00");

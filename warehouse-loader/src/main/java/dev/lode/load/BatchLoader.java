@@ -1,5 +1,6 @@
 package dev.lode.load;
 
+import dev.lode.hash.Sha256;
 import dev.lode.warehouse.insert.TargetTable;
 
 import dev.lode.warehouse.insert.RowBinaryOutput;
@@ -8,18 +9,14 @@ import dev.lode.warehouse.insert.RowBinaryInsert;
 
 import dev.lode.warehouse.Warehouse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,17 +134,7 @@ public final class BatchLoader {
   }
 
   static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(file);
   }
 
   /** The state of one load while records stream through. */

@@ -1,18 +1,15 @@
 package dev.lode.load;
 
+import dev.lode.hash.Sha256;
 import dev.lode.warehouse.insert.TargetTable;
 
 import dev.lode.warehouse.insert.ColumnType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -417,11 +414,7 @@ final class CompiledMapping {
   }
 
   static String sha256(String v) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(v.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(v);
   }
 
   // ---- conditions ----

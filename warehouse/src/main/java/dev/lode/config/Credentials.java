@@ -3,14 +3,10 @@ package dev.lode.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -79,32 +75,13 @@ public final class Credentials {
   }
 
   private static void createDefault(Path file) {
-    SecureRandom random = new SecureRandom();
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-        w.write("# Lode credentials, generated on first start. Keep this file private.\n");
-        w.write("# SQL users (JDBC/Avatica, HTTP Basic): user.<name>.password and user.<name>.role (admin, analyst, viewer).\n");
-        w.write("user.admin.password=" + secret(random) + "\nuser.admin.role=admin\n");
-        w.write("user.analyst.password=" + secret(random) + "\nuser.analyst.role=analyst\n");
-        w.write("user.viewer.password=" + secret(random) + "\nuser.viewer.role=viewer\n");
-        w.write("# Collector write keys (HTTP Basic user name, empty password): writekey.<key>=<source name>.\n");
-        w.write("writekey." + secret(random) + "=web\n");
-      }
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // non-POSIX file systems keep their defaults
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create credentials file " + file, e);
-    }
-  }
-
-  private static String secret(SecureRandom random) {
-    byte[] b = new byte[16];
-    random.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+    SecretFile.write(file, "# Lode credentials, generated on first start. Keep this file private.\n"
+        + "# SQL users (JDBC/Avatica, HTTP Basic): user.<name>.password and user.<name>.role (admin, analyst, viewer).\n"
+        + "user.admin.password=" + SecretFile.randomHex(16) + "\nuser.admin.role=admin\n"
+        + "user.analyst.password=" + SecretFile.randomHex(16) + "\nuser.analyst.role=analyst\n"
+        + "user.viewer.password=" + SecretFile.randomHex(16) + "\nuser.viewer.role=viewer\n"
+        + "# Collector write keys (HTTP Basic user name, empty password): writekey.<key>=<source name>.\n"
+        + "writekey." + SecretFile.randomHex(16) + "=web\n");
   }
 
   /** The user whose password matches, compared in constant time. */

@@ -1,14 +1,9 @@
 package dev.lode.privacy;
 
+import dev.lode.config.SecretFile;
 import dev.lode.config.LodeConfig;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -57,24 +52,6 @@ public record PrivacySettings(String salt, boolean suppressForgotten, List<Strin
 
   /** The salt generated for a data directory: created once, kept in {@code privacy.salt} readable only by its owner. */
   private static String generatedSalt(Path dataDir) {
-    Path file = dataDir.resolve("privacy.salt");
-    try {
-      Files.createDirectories(dataDir);
-      if (Files.isRegularFile(file)) {
-        return Files.readString(file).strip();
-      }
-      byte[] raw = new byte[24];
-      new SecureRandom().nextBytes(raw);
-      String salt = HexFormat.of().formatHex(raw);
-      Files.writeString(file, salt);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // non-POSIX file systems keep their default permissions
-      }
-      return salt;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create " + file, e);
-    }
+    return SecretFile.readOrCreate(dataDir.resolve("privacy.salt"), 24);
   }
 }

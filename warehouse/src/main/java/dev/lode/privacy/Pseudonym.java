@@ -1,9 +1,7 @@
 package dev.lode.privacy;
 
+import dev.lode.hash.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The salted hash that stands in for a PII value wherever it must not appear: lowercase hex
@@ -23,13 +21,7 @@ public final class Pseudonym {
     if (value == null || value.isEmpty()) {
       return value;
     }
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(salt.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d.digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(salt.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -1,18 +1,15 @@
 package dev.lode.warehouse;
 
+import dev.lode.config.SecretFile;
 import dev.lode.config.LodeConfig;
 import dev.lode.engine.ClickHouseHttpEndpoint;
 import dev.lode.engine.EmbeddedEngine;
 import dev.lode.engine.EngineConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -102,25 +99,7 @@ public final class Warehouse implements AutoCloseable {
 
   /** The embedded engine's password: generated once per data directory, kept in a file only its owner can read. */
   private static String embeddedPassword(Path dataDir) {
-    Path file = dataDir.resolve("engine.password");
-    try {
-      Files.createDirectories(dataDir);
-      if (Files.isRegularFile(file)) {
-        return Files.readString(file).trim();
-      }
-      byte[] raw = new byte[24];
-      new SecureRandom().nextBytes(raw);
-      String password = HexFormat.of().formatHex(raw);
-      Files.writeString(file, password);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException ignored) {
-        // non-POSIX file systems keep their default permissions
-      }
-      return password;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create " + file, e);
-    }
+    return SecretFile.readOrCreate(dataDir.resolve("engine.password"), 24);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.lode.webapp;
 
 import dev.lode.app.LodeContext;
+import dev.lode.app.LodeRuntime;
 import dev.lode.config.LodeConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -8,20 +9,21 @@ import jakarta.servlet.ServletContextListener;
 import java.util.Collections;
 
 /**
- * Opens Lode's context (configuration, credentials, warehouse) when the container starts the
- * web application and closes it when the container stops it; context parameters named
- * {@code lode.*} override the usual configuration layers.
+ * Starts Lode's runtime (configuration, credentials, warehouse, and every service and
+ * scheduler the standalone server runs) when the container starts the web application and
+ * stops it when the container stops it; context parameters named {@code lode.*} override
+ * the usual configuration layers.
  */
 public class LodeWebListener implements ServletContextListener {
-  private static volatile LodeContext context;
+  private static volatile LodeRuntime runtime;
 
-  /** The context the container opened; the JAX-RS application is built over it. */
-  static LodeContext context() {
-    LodeContext c = context;
-    if (c == null) {
-      throw new IllegalStateException("Lode's context is not open: is LodeWebListener declared in web.xml?");
+  /** The runtime the container started; the JAX-RS application is built over it. */
+  static LodeRuntime runtime() {
+    LodeRuntime r = runtime;
+    if (r == null) {
+      throw new IllegalStateException("Lode is not running: is LodeWebListener declared in web.xml?");
     }
-    return c;
+    return r;
   }
 
   @Override
@@ -33,16 +35,17 @@ public class LodeWebListener implements ServletContextListener {
         config = config.with(name, servlet.getInitParameter(name));
       }
     }
-    context = LodeContext.open(config);
-    servlet.log("Lode: warehouse open, data in " + config.dataDir().toAbsolutePath());
+    runtime = LodeRuntime.start(LodeContext.open(config));
+    servlet.log("Lode: running, data in " + config.dataDir().toAbsolutePath());
   }
 
+  /** The container has stopped the servlets (no request is in flight): stop the runtime. */
   @Override
   public void contextDestroyed(ServletContextEvent event) {
-    LodeContext c = context;
-    context = null;
-    if (c != null) {
-      c.close();
+    LodeRuntime r = runtime;
+    runtime = null;
+    if (r != null) {
+      r.close();
     }
   }
 }

@@ -1,0 +1,126 @@
+package dev.lode.app;
+
+import dev.lode.collector.Collector;
+import dev.lode.identity.ResolverSchedule;
+import dev.lode.quality.QualitySettings;
+import dev.lode.recommend.ModelRefresher;
+import dev.lode.recommend.RecommendSettings;
+import dev.lode.recommend.ServingRefresher;
+import dev.lode.recommend.ServingStore;
+import dev.lode.report.ReportService;
+import dev.lode.schedule.JobScheduler;
+import dev.lode.schedule.JobState;
+import dev.lode.tags.TagScheduler;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every service and scheduler of a running Lode, started and stopped in one place, so the
+ * standalone server ({@link LodeServer}) and the WAR's listener run exactly the same things:
+ * the report views and scheduler, the collector and its flusher, the quality thresholds, the
+ * demo load, identity resolution, the profile and tag refresh, and the recommendation model
+ * and serving lists. Stopping runs in reverse, so the collector flushes its spool before the
+ * warehouse closes.
+ */
+public final class LodeRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LodeRuntime.class);
+
+  private final LodeContext context;
+  private final JobScheduler jobs = new JobScheduler();
+  /** What was started, last first: closed in this order. */
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private Collector collector;
+
+  private LodeRuntime(LodeContext context) {
+    this.context = context;
+    started.push(context);
+    started.push(jobs);
+  }
+
+  /**
+   * Starts everything over {@code context}, which the runtime then owns (closing the runtime
+   * closes it); if anything fails to start, what did start is stopped again and the context closed.
+   */
+  public static LodeRuntime start(LodeContext context) {
+    LodeRuntime r = new LodeRuntime(context);
+    try {
+      r.startAll();
+      return r;
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  private void startAll() {
+    var config = context.config();
+    var warehouse = context.warehouse();
+    // the report views first: the SQL endpoint builds the analysts' and viewers' masked
+    // databases from the warehouse catalog as it starts, and viewers read the report views
+    started.push(ReportService.start(jobs, config, warehouse::connect, Clock.systemUTC()));
+    collector = Collector.start(config, context.credentials(), warehouse);
+    started.push(collector);
+    try {
+      QualitySettings.apply(warehouse, config);
+    } catch (Exception e) {
+      LOG.warn("could not apply lode.quality.* settings: {}", e.getMessage());
+    }
+    if (DemoDataset.due(config)) {
+      long size = DemoDataset.size(config);
+      Thread demo = Thread.ofPlatform().name("lode-demo").daemon().start(() -> {
+        try {
+          DemoDataset.load(warehouse, config, size, LOG::info);
+        } catch (Exception e) {
+          LOG.warn("demo dataset not loaded: {}", e.getMessage());
+        }
+      });
+      started.push(demo::interrupt);
+    }
+    started.push(ResolverSchedule.start(jobs, warehouse, config));
+    started.push(TagScheduler.start(jobs, warehouse, config));
+    RecommendSettings recommend = RecommendSettings.from(config);
+    started.push(ModelRefresher.start(jobs, warehouse, recommend));
+    started.push(ServingRefresher.start(jobs, new ServingStore(warehouse, recommend), recommend.servingIntervalMillis()));
+  }
+
+  public LodeContext context() {
+    return context;
+  }
+
+  /** The collector the HTTP endpoints hand events to. */
+  public Collector collector() {
+    return collector;
+  }
+
+  /** Every periodic job's last run and next run, for {@code /status}. */
+  public List<JobState> jobs() {
+    return jobs.states();
+  }
+
+  /**
+   * Stops everything in reverse order of start: the schedules (waiting for runs in progress),
+   * the demo load, the collector (flushing its spool), the report scheduler, the job threads,
+   * then the warehouse.
+   */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        LOG.warn("stopping Lode: {}", e.getMessage(), e);
+        if (failure == null) {
+          failure = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}
