@@ -31,10 +31,6 @@ public final class WarehouseDataSource implements DataSource {
     this.warehouse = warehouse;
     this.database = database;
     this.settings = new Properties();
-    // ClickHouse resolves a SELECT alias inside WHERE, GROUP BY and other expressions before a
-    // column of the same name; Calcite names its output columns after the columns they came
-    // from (FLOOR(event_time TO DAY) AS event_time), so standard SQL semantics need the column
-    settings.setProperty("clickhouse_setting_prefer_column_name_to_alias", "1");
     // unmatched rows of an outer join carry SQL NULLs, not the column type's default ('', 0, 1970)
     settings.setProperty("clickhouse_setting_join_use_nulls", "1");
     if (timeoutSeconds > 0) {
