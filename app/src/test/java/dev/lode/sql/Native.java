@@ -53,6 +53,7 @@ final class Native {
         row.add(v == null ? null
             : v instanceof java.sql.Timestamp t ? t.toLocalDateTime().toString()
             : v instanceof java.time.temporal.Temporal t ? t.toString().replace("Z", "").replace("[UTC]", "")
+            : v instanceof Double d && d.isNaN() ? "NaN"
             : v instanceof Number num ? new BigDecimal(num.toString()).stripTrailingZeros().toPlainString()
             : String.valueOf(v));
       }

@@ -196,6 +196,16 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
         org.apache.calcite.sql.parser.SqlParserPos.ZERO);
   }
 
+  /**
+   * Lets the JDBC rules push aggregates of kind OTHER_FUNCTION — Lode's {@link PushedAggregate}s
+   * ({@code countIf}, {@code uniq}, {@code quantile}, …), which ClickHouse computes and the JVM
+   * cannot; Calcite's own aggregates have kinds of their own.
+   */
+  @Override
+  public boolean supportsAggregateFunction(SqlKind kind) {
+    return kind == SqlKind.OTHER_FUNCTION || super.supportsAggregateFunction(kind);
+  }
+
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
     if (call.getKind() == SqlKind.COUNT && call.getFunctionQuantifier() != null
