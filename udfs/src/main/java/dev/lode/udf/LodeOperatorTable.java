@@ -38,8 +38,18 @@ import org.apache.calcite.schema.impl.ScalarFunctionImpl;
  * functions, each filtered by what the schema's role may call.
  */
 public final class LodeOperatorTable implements FunctionTable {
+  /** Druid's and Phoenix's time functions, which exist only as ClickHouse SQL, resolved in every parsed statement. */
+  private static final List<dev.lode.sql.schema.PushedFunction> PUSHED = List.of(
+      new dev.lode.udf.time.ToTimestampFunction(), new dev.lode.udf.time.TimeFloorFunction(),
+      new dev.lode.udf.time.TimeShiftFunction(), new dev.lode.udf.time.TimeExtractFunction(),
+      new dev.lode.udf.time.MillisToTimestampFunction(), new dev.lode.udf.time.TimestampToMillisFunction());
+
   @Override
   public Map<String, Function> functions(Scope scope) {
+    Map<String, org.apache.calcite.sql.SqlFunction> pushed = new LinkedHashMap<>();
+    PUSHED.forEach(f -> pushed.put(f.getName(), f));
+    dev.lode.udf.clickhouse.ClickHouseNatives.all().forEach(f -> pushed.put(f.getName(), f));
+    dev.lode.sql.schema.NativeCalls.install(pushed);
     Warehouse warehouse = scope.warehouse();
     RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
     Recommender recommender = new Recommender(warehouse, recommendSettings);

@@ -38,10 +38,8 @@ import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.SqlType;
 import org.apache.calcite.avatica.remote.TypedValue;
-import org.apache.calcite.config.Lex;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 /**
  * The Avatica {@link org.apache.calcite.avatica.Meta} behind Lode's JDBC endpoint: each
@@ -133,10 +131,9 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
     this.access = new StatementAccess(parserConfig());
   }
 
-  /** The SQL dialect clients write: double-quoted identifiers, case-insensitive names, Calcite's lenient conformance. */
+  /** The SQL dialect clients write ({@link dev.lode.udf.LodeSqlSyntax}). */
   static SqlParser.Config parserConfig() {
-    return SqlParser.config().withLex(Lex.JAVA).withQuoting(org.apache.calcite.avatica.util.Quoting.DOUBLE_QUOTE)
-        .withCaseSensitive(false).withConformance(SqlConformanceEnum.LENIENT);
+    return dev.lode.udf.LodeSqlSyntax.parserConfig();
   }
 
   private static Properties calciteProperties() {
@@ -145,6 +142,7 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
     p.setProperty("quoting", "DOUBLE_QUOTE");
     p.setProperty("caseSensitive", "false");
     p.setProperty("conformance", "LENIENT");
+    p.setProperty("parserFactory", dev.lode.udf.LodeSqlSyntax.PARSER_FACTORY);
     p.setProperty("timeZone", "UTC");
     p.setProperty("fun", "standard,postgresql");
     return p;

@@ -12,6 +12,7 @@ import org.apache.calcite.sql.SqlIntervalLiteral;
 import org.apache.calcite.sql.parser.SqlParserUtil;
 import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
 import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.sql.SqlIntervalQualifier;
@@ -108,6 +109,9 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
   @Override
   public RexNode prepareUnparse(RexNode rex) {
     RexNode r = super.prepareUnparse(rex);
+    if (r instanceof org.apache.calcite.rex.RexDynamicParam param) {
+      return boundValue(param);
+    }
     if (!(r instanceof RexCall call)) {
       return r;
     }
@@ -147,6 +151,59 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
       }
     }
     return r;
+  }
+
+  /**
+   * A bound parameter arrives in Calcite's internal form — a TIMESTAMP as epoch milliseconds, a
+   * DATE as a day number — and clickhouse-jdbc sends that
+   * number as is, which ClickHouse compares with a DateTime as seconds; the parameter is
+   * therefore wrapped in the ClickHouse conversion of that number (the inner parameter is typed
+   * BIGINT/INTEGER, so it is not wrapped again).
+   */
+  private static RexNode boundValue(org.apache.calcite.rex.RexDynamicParam param) {
+    var types = REX.getTypeFactory();
+    return switch (param.getType().getSqlTypeName()) {
+      case TIMESTAMP -> REX.makeCall(param.getType(), ClickHouseFunction.FROM_MILLIS, List.of(
+          new org.apache.calcite.rex.RexDynamicParam(types.createSqlType(SqlTypeName.BIGINT), param.getIndex()),
+          REX.makeLiteral("UTC")));
+      case DATE -> REX.makeCall(param.getType(), ClickHouseFunction.TO_DATE32, List.of(
+          new org.apache.calcite.rex.RexDynamicParam(types.createSqlType(SqlTypeName.INTEGER), param.getIndex())));
+      default -> param;
+    };
+  }
+
+  /**
+   * Casts name ClickHouse types verbatim (Calcite quotes {@code Nullable(DateTime)} as one
+   * identifier); a TIMESTAMP is {@code DateTime64(3, 'UTC')}, as the warehouse stores times,
+   * not a second-precision {@code DateTime} in the server's zone.
+   */
+  @Override
+  public SqlNode getCastSpec(org.apache.calcite.rel.type.RelDataType type) {
+    SqlNode spec = super.getCastSpec(type);
+    String name;
+    if (type.getSqlTypeName() == SqlTypeName.TIMESTAMP) {
+      name = "DateTime64(" + Math.min(9, Math.max(3, type.getPrecision())) + ", 'UTC')";
+      name = type.isNullable() ? "Nullable(" + name + ")" : name;
+    } else {
+      // Calcite's spec prints its whole ClickHouse name as one quoted identifier
+      String text = spec == null ? "" : spec.toSqlString(this).getSql();
+      if (!(text.startsWith("`") && text.endsWith("`") && text.indexOf('(') > 0)) {
+        return spec;
+      }
+      name = text.substring(1, text.length() - 1);
+    }
+    return new org.apache.calcite.sql.SqlDataTypeSpec(new ClickHouseTypeName(name),
+        org.apache.calcite.sql.parser.SqlParserPos.ZERO);
+  }
+
+  /**
+   * Lets the JDBC rules push aggregates of kind OTHER_FUNCTION — Lode's {@link PushedAggregate}s
+   * ({@code countIf}, {@code uniq}, {@code quantile}, …), which ClickHouse computes and the JVM
+   * cannot; Calcite's own aggregates have kinds of their own.
+   */
+  @Override
+  public boolean supportsAggregateFunction(SqlKind kind) {
+    return kind == SqlKind.OTHER_FUNCTION || super.supportsAggregateFunction(kind);
   }
 
   @Override

@@ -22,6 +22,11 @@ final class ClickHouseFunction extends SqlFunction {
   /** {@code intDiv(a, b)}: integer division truncating toward zero. */
   static final ClickHouseFunction INT_DIV = new ClickHouseFunction("intDiv");
 
+  /** {@code fromUnixTimestamp64Milli(ms, 'UTC')}: a bound TIMESTAMP's epoch milliseconds as a DateTime64(3). */
+  static final ClickHouseFunction FROM_MILLIS = new ClickHouseFunction("fromUnixTimestamp64Milli");
+  /** {@code toDate32(days)}: a bound DATE's day number (toDate would read numbers over 65535 as seconds). */
+  static final ClickHouseFunction TO_DATE32 = new ClickHouseFunction("toDate32");
+
   private ClickHouseFunction(String name) {
     super(name, SqlKind.OTHER_FUNCTION, ReturnTypes.ARG0, null, null, SqlFunctionCategory.SYSTEM);
   }

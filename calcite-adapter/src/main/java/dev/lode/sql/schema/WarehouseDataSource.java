@@ -31,6 +31,8 @@ public final class WarehouseDataSource implements DataSource {
     this.warehouse = warehouse;
     this.database = database;
     this.settings = new Properties();
+    // unmatched rows of an outer join carry SQL NULLs, not the column type's default ('', 0, 1970)
+    settings.setProperty("clickhouse_setting_join_use_nulls", "1");
     if (timeoutSeconds > 0) {
       settings.setProperty("clickhouse_setting_max_execution_time", Integer.toString(timeoutSeconds));
     }

@@ -1,0 +1,90 @@
+package dev.lode.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lode.config.Credentials;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.apache.calcite.runtime.Hook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ClickHouse functions of the allow-list, called by their ClickHouse names through the Avatica
+ * driver (as an admin, who sees raw person ids), run as themselves inside ClickHouse (the generated SQL is asserted) and answer what
+ * ClickHouse answers natively for the same question; {@code quantile(x, level)} is Lode's
+ * spelling of the parametric {@code quantile(level)(x)}.
+ */
+class ClickHouseFunctionsTest {
+  private static Hook.Closeable hook;
+  private static final String WHERE = " FROM events WHERE event_name = 'cf_ev'";
+
+  @BeforeAll
+  static void data() throws SQLException {
+    hook = Native.capture();
+    StringBuilder sql = new StringBuilder("INSERT INTO events (event_id, event_time, received_time, distinct_id,"
+        + " event_name, quantity, page, source) VALUES ");
+    for (int i = 0; i < 40; i++) {
+      sql.append(i == 0 ? "" : ", ").append("('cf-").append(i).append("', toDateTime64('2011-05-29 00:00:00', 3, 'UTC')")
+          .append(" + toIntervalMinute(").append(i * 997).append("), now64(3), 'cf-p").append(i % 6)
+          .append("', 'cf_ev', ").append(i % 7 - 2).append(", '").append(i % 3 == 0 ? "/Pricing/plan" : "/docs")
+          .append("', 'test')");
+    }
+    try (Connection w = SqlClient.warehouse(); Statement st = w.createStatement()) {
+      st.execute(sql.toString());
+    }
+  }
+
+  @AfterAll
+  static void unhook() {
+    hook.close();
+  }
+
+  /** Lode's rows for {@code sql} equal ClickHouse's for {@code nativeSql}, in one pushed-down statement containing {@code pushed}. */
+  private static void same(String sql, String nativeSql, String pushed) throws SQLException {
+    Native.GENERATED.clear();
+    List<List<String>> lode;
+    try (Connection c = SqlClient.connect(Credentials.Role.ADMIN); PreparedStatement ps = c.prepareStatement(sql)) {
+      lode = Native.rows(ps);
+    }
+    assertTrue(Native.generated().contains(pushed), pushed + " not in " + Native.generated());
+    List<List<String>> expected = Native.clickhouse(nativeSql);
+    assertTrue(!expected.isEmpty(), nativeSql);
+    assertEquals(expected, lode, sql);
+  }
+
+  @Test
+  void timeGrains() throws SQLException {
+    for (String f : List.of("toStartOfYear", "toStartOfQuarter", "toStartOfMonth", "toMonday", "toStartOfDay",
+        "toStartOfHour", "toStartOfMinute", "toDate")) {
+      same("SELECT " + f + "(event_time) AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + f + "(event_time) ORDER BY 1",
+          "SELECT " + f + "(event_time) AS g, count() AS c" + WHERE + " GROUP BY g ORDER BY g", f + "(`event_time`)");
+    }
+    // Sunday weeks (mode 0), written in lower case as a BI tool might
+    same("SELECT tostartofweek(event_time, 0) AS w, COUNT(*) AS c" + WHERE + " GROUP BY tostartofweek(event_time, 0)"
+        + " ORDER BY 1", "SELECT toStartOfWeek(event_time, 0) AS w, count() AS c" + WHERE + " GROUP BY w ORDER BY w",
+        "toStartOfWeek(`event_time`, 0)");
+  }
+
+  @Test
+  void stringFunctions() throws SQLException {
+    same("SELECT event_id, length(page), positionCaseInsensitive(page, 'pricing')" + WHERE
+            + " AND positionCaseInsensitive(page, 'pricing') > 0 ORDER BY event_id",
+        "SELECT event_id, length(page), positionCaseInsensitive(page, 'pricing')" + WHERE
+            + " AND positionCaseInsensitive(page, 'pricing') > 0 ORDER BY event_id", "positionCaseInsensitive(");
+  }
+
+  @Test
+  void conditionalAndDistinctAggregates() throws SQLException {
+    same("SELECT distinct_id, countIf(quantity > 0), sumIf(quantity, quantity > 0), avgIf(quantity, page = '/docs'),"
+            + " uniq(page), uniqExact(event_id)" + WHERE + " GROUP BY distinct_id ORDER BY distinct_id",
+        "SELECT distinct_id, countIf(quantity > 0), sumIf(quantity, quantity > 0), avgIf(quantity, page = '/docs'),"
+            + " uniq(page), uniqExact(event_id)" + WHERE + " GROUP BY distinct_id ORDER BY distinct_id", "countIf(");
+    same("SELECT quantile(quantity, 0.9) AS q" + WHERE, "SELECT quantile(0.9)(quantity)" + WHERE, "quantile(0.9)(");
+  }
+}
