@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** Rows written straight from spooled bytes are the rows of the decoded events, and carry the same row key. */
 class SpoolRowsTest {
 
   private static CollectedEvent event(String type, String id, Long sent, BigDecimal price, BigDecimal revenue,
