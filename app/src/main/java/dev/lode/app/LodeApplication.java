@@ -1,8 +1,8 @@
 package dev.lode.app;
 
 import dev.lode.collector.Collector;
-import dev.lode.collector.CollectorResource;
-import dev.lode.collector.MetricsResource;
+import dev.lode.collector.http.CollectorResource;
+import dev.lode.collector.http.MetricsResource;
 import org.glassfish.jersey.server.ResourceConfig;
 
 /**

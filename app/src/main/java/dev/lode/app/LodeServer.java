@@ -1,6 +1,6 @@
 package dev.lode.app;
 
-import dev.lode.collector.CollectorServlet;
+import dev.lode.collector.http.CollectorServlet;
 import dev.lode.config.LodeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,13 +1,12 @@
 package dev.lode.app;
 
-import dev.lode.collector.CollectorServlet;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lode.collector.Collector;
-import dev.lode.collector.CollectorResource;
+import dev.lode.collector.http.CollectorResource;
+import dev.lode.collector.http.CollectorServlet;
 import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
 import dev.lode.testing.TestWarehouse;

@@ -2,7 +2,7 @@ package dev.lode.bench;
 
 import dev.lode.app.LodeServer;
 import dev.lode.collector.CollectedEvent;
-import dev.lode.collector.EventWriter;
+import dev.lode.collector.spool.EventWriter;
 import dev.lode.config.LodeConfig;
 import java.math.BigDecimal;
 import java.net.URI;

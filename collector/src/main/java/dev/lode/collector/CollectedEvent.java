@@ -64,7 +64,7 @@ public record CollectedEvent(
   }
 
   /** {@link #rowKey()} of these key columns (the flusher reads them from spooled bytes). */
-  static String rowKey(String distinctId, long eventTime, String eventId) {
+  public static String rowKey(String distinctId, long eventTime, String eventId) {
     return distinctId + '\u0001' + eventTime + '\u0001' + eventId;
   }
 

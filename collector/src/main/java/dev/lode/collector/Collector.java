@@ -1,8 +1,23 @@
 package dev.lode.collector;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lode.collector.policy.DwellTracker;
+import dev.lode.collector.policy.GranularityPolicy;
+import dev.lode.collector.policy.PiiPolicy;
+import dev.lode.collector.spool.EventWriter;
+import dev.lode.collector.spool.Flusher;
+import dev.lode.collector.spool.Spool;
+import dev.lode.collector.spool.SpoolErasure;
+import dev.lode.collector.wire.BatchMembers;
+import dev.lode.collector.wire.BodyDecoder;
+import dev.lode.collector.wire.RejectedEvent;
+import dev.lode.collector.wire.RequestItem;
+import dev.lode.collector.wire.SegmentAdapter;
+import dev.lode.collector.wire.SensorsAdapter;
+import dev.lode.collector.wire.SensorsForm;
+import dev.lode.collector.wire.WireJson;
 import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.Warehouse;
@@ -33,6 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
   private static final int MAX_ERRORS_LISTED = 100;
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   /** The answer to one request: status, JSON body, and the Retry-After seconds (0 = none). */
   public record Outcome(int status, String json, int retryAfterSeconds) {
@@ -153,13 +169,14 @@ public final class Collector implements AutoCloseable {
 
   /**
    * A Segment endpoint: {@code type} is track, page, screen, identify, alias or group for
-   * a single message, or {@code batch} (also {@code import}) for {@code {"batch": [...]}}.
+   * a single message, or {@code batch} (also {@code import}) for {@code {"batch": [...]}};
+   * {@code basicUser} is the HTTP Basic user name (Segment sends the write key there), or null.
    */
-  public Outcome segment(String type, String authorization, String contentType, String contentEncoding,
+  public Outcome segment(String type, String basicUser, String contentType, String contentEncoding,
                          long contentLength, InputStream body) {
     try {
       boolean batch = type.equals("batch") || type.equals("import");
-      Optional<String> headerKey = BasicAuth.user(authorization);
+      Optional<String> headerKey = Optional.ofNullable(basicUser).filter(k -> !k.isEmpty());
       Optional<String> source = headerKey.flatMap(credentials::sourceForWriteKey);
       if (headerKey.isPresent() && source.isEmpty()) {
         throw unknownKey();
@@ -174,7 +191,7 @@ public final class Collector implements AutoCloseable {
       List<RequestItem> items = WireJson.split(text, batch ? "batch" : null, batch,
           settings.maxEventBytes(), members);
       if (source.isEmpty()) {
-        String key = members.writeKey != null ? members.writeKey
+        String key = members.writeKey() != null ? members.writeKey()
             : items.size() == 1 && items.get(0).node().isObject() ? items.get(0).node().path("writeKey").asText("")
             : "";
         if (key.isEmpty()) {
@@ -188,7 +205,7 @@ public final class Collector implements AutoCloseable {
       }
       String src = source.get();
       long receivedAt = System.currentTimeMillis();
-      Mapper mapper = n -> segment.map(n, batch ? null : type, members.sentAt, members.context, src, receivedAt);
+      Mapper mapper = n -> segment.map(n, batch ? null : type, members.sentAt(), members.context(), src, receivedAt);
       return ingest(items, mapper, src, receivedAt, !batch);
     } catch (CollectorException e) {
       return refuse(e);
@@ -199,12 +216,13 @@ public final class Collector implements AutoCloseable {
 
   /**
    * The Sensors Data endpoint: a JSON record or array, or a form with {@code data} /
-   * {@code data_list} (base64, gzip'd when {@code gzip=1}) as the Sensors SDKs send.
+   * {@code data_list} (base64, gzip'd when {@code gzip=1}) as the Sensors SDKs send; the write
+   * key is the HTTP Basic user name ({@code basicUser}, or null) or else the {@code token} parameter.
    */
-  public Outcome sensors(String authorization, String token, String contentType, String contentEncoding,
+  public Outcome sensors(String basicUser, String token, String contentType, String contentEncoding,
                          long contentLength, InputStream body) {
     try {
-      String key = BasicAuth.user(authorization).orElse(token == null ? "" : token);
+      String key = basicUser != null && !basicUser.isEmpty() ? basicUser : token == null ? "" : token;
       if (key.isEmpty()) {
         throw new CollectorException(401, ReasonCode.MISSING_WRITE_KEY, "send the write key as the HTTP Basic user"
             + " name or as ?token=");
@@ -261,35 +279,11 @@ public final class Collector implements AutoCloseable {
     CollectedEvent map(RequestItem item) throws RejectedEvent;
   }
 
-  /** Members of a batch object other than the events. */
-  private static final class BatchMembers implements WireJson.MemberSink {
-    Long sentAt;
-    JsonNode context;
-    String writeKey;
-
-    @Override
-    public void accept(String name, JsonNode value) {
-      switch (name) {
-        case "sentAt" -> {
-          try {
-            sentAt = value.isTextual() ? JsonFields.parseTime("sentAt", value.textValue())
-                : value.isIntegralNumber() ? value.longValue() : null;
-          } catch (RejectedEvent e) {
-            throw new CollectorException(400, ReasonCode.INVALID_BODY, "batch " + e.getMessage());
-          }
-        }
-        case "context" -> context = value.isObject() ? value : null;
-        case "writeKey" -> writeKey = value.isTextual() ? value.textValue() : null;
-        default -> { }
-      }
-    }
-  }
-
   private Outcome ingest(List<RequestItem> items, Mapper mapper, String source, long receivedAt, boolean single) {
     List<Object> records = new ArrayList<>();
     List<String> claims = new ArrayList<>();
     List<QuarantinedEvent> quarantined = new ArrayList<>();
-    ArrayNode errors = WireJson.MAPPER.createArrayNode();
+    ArrayNode errors = JSON.arrayNode();
     int accepted = 0;
     int duplicates = 0;
     int sampledOut = 0;
@@ -408,12 +402,12 @@ public final class Collector implements AutoCloseable {
     if (single && !quarantined.isEmpty()) {
       QuarantinedEvent q = quarantined.get(0);
       metrics.request(400, q.reason().code());
-      ObjectNode o = WireJson.MAPPER.createObjectNode().put("success", false).put("reason", q.reason().code())
+      ObjectNode o = JSON.objectNode().put("success", false).put("reason", q.reason().code())
           .put("message", q.detail()).put("quarantined", true);
       return new Outcome(400, o.toString(), 0);
     }
     metrics.request(200, "ok");
-    ObjectNode o = WireJson.MAPPER.createObjectNode().put("success", true).put("accepted", accepted)
+    ObjectNode o = JSON.objectNode().put("success", true).put("accepted", accepted)
         .put("duplicates", duplicates).put("quarantined", quarantined.size()).put("sampledOut", sampledOut)
         .put("summarized", summarized);
     if (suppressed > 0) {
@@ -444,7 +438,7 @@ public final class Collector implements AutoCloseable {
 
   private Outcome refuse(CollectorException e) {
     metrics.request(e.status(), e.reason().code());
-    ObjectNode o = WireJson.MAPPER.createObjectNode().put("success", false).put("reason", e.reason().code())
+    ObjectNode o = JSON.objectNode().put("success", false).put("reason", e.reason().code())
         .put("message", e.getMessage());
     int retryAfter = e.status() == 429 || e.status() == 503 ? 1 : 0;
     return new Outcome(e.status(), o.toString(), retryAfter);

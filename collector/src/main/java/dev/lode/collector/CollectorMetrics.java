@@ -14,15 +14,16 @@ public final class CollectorMetrics {
   final LongAdder summarized = new LongAdder();
   final LongAdder dwellUpdates = new LongAdder();
   final LongAdder idsBlanked = new LongAdder();
-  final LongAdder spooledBytes = new LongAdder();
   final LongAdder spooledRecords = new LongAdder();
-  final LongAdder fsyncs = new LongAdder();
-  final LongAdder flushedEvents = new LongAdder();
-  final LongAdder flushedQuarantine = new LongAdder();
-  final LongAdder flushes = new LongAdder();
-  final LongAdder flushFailures = new LongAdder();
-  final LongAdder replayed = new LongAdder();
-  final LongAdder replaySkipped = new LongAdder();
+  // counted by the spool and the flusher, through the methods below
+  private final LongAdder spooledBytes = new LongAdder();
+  private final LongAdder fsyncs = new LongAdder();
+  private final LongAdder flushedEvents = new LongAdder();
+  private final LongAdder flushedQuarantine = new LongAdder();
+  private final LongAdder flushes = new LongAdder();
+  private final LongAdder flushFailures = new LongAdder();
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder replaySkipped = new LongAdder();
   private final Map<String, LongAdder> quarantined = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
   private volatile LongSupplier pendingBytes = () -> 0;
@@ -45,12 +46,60 @@ public final class CollectorMetrics {
     this.dedupSize = dedupSize;
   }
 
+  /** The spool wrote a request's frames ({@code bytes} of them) to its segment file. */
+  public void spooled(long bytes) {
+    spooledBytes.add(bytes);
+  }
+
+  /** The spool fsync'd its segment once. */
+  public void fsynced() {
+    fsyncs.increment();
+  }
+
+  /** The spool read back {@code records} records after the checkpoint at start. */
+  public void replayed(long records) {
+    replayed.add(records);
+  }
+
+  /** The flusher found {@code events} replayed events already in the warehouse and skipped them. */
+  public void replaySkipped(long events) {
+    replaySkipped.add(events);
+  }
+
+  /** The flusher stored one batch: {@code events} event rows and {@code quarantine} quarantine rows. */
+  public void flushed(long events, long quarantine) {
+    flushedEvents.add(events);
+    flushedQuarantine.add(quarantine);
+    flushes.increment();
+  }
+
+  /** A flusher's insert round failed (it is retried). */
+  public void flushFailed() {
+    flushFailures.increment();
+  }
+
   public long accepted() {
     return accepted.sum();
   }
 
   public long flushedEvents() {
     return flushedEvents.sum();
+  }
+
+  public long flushes() {
+    return flushes.sum();
+  }
+
+  public long fsyncs() {
+    return fsyncs.sum();
+  }
+
+  public long replayed() {
+    return replayed.sum();
+  }
+
+  public long replaySkipped() {
+    return replaySkipped.sum();
   }
 
   /** The counters in Prometheus text format (version 0.0.4). */

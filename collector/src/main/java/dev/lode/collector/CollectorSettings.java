@@ -47,7 +47,8 @@ public record CollectorSettings(
         c.getInt("lode.collector.durable-timeout-ms", 30_000));
   }
 
-  static List<String> list(String csv) {
+  /** A comma-separated setting as its items, stripped, blanks left out. */
+  public static List<String> list(String csv) {
     return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 }
