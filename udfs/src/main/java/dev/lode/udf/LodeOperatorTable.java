@@ -38,10 +38,22 @@ import org.apache.calcite.schema.impl.ScalarFunctionImpl;
  * functions, each filtered by what the schema's role may call.
  */
 public final class LodeOperatorTable implements FunctionTable {
+  private final LodeConfig config;
+
+  /** The functions as configured by {@code LodeConfig.load()}. */
+  public LodeOperatorTable() {
+    this(null);
+  }
+
+  /** The functions as configured by {@code config} (e.g. a test's {@code lode.recommend.as-of}); null = load it. */
+  public LodeOperatorTable(LodeConfig config) {
+    this.config = config;
+  }
+
   @Override
   public Map<String, Function> functions(Scope scope) {
     Warehouse warehouse = scope.warehouse();
-    RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
+    RecommendSettings recommendSettings = RecommendSettings.from(config == null ? LodeConfig.load() : config);
     Recommender recommender = new Recommender(warehouse, recommendSettings);
     List<LodeFunction> all = new ArrayList<>(List.of(
         new FunnelFunction(scope.tables(), scope.convention()),
