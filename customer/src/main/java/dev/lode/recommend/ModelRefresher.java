@@ -29,7 +29,9 @@ public final class ModelRefresher implements AutoCloseable {
     ModelBuilder builder = new ModelBuilder(warehouse, settings);
     return new ModelRefresher(jobs.everyDelay("recommend-model", Duration.ofSeconds(FIRST_DELAY_SECONDS),
         Duration.ofMinutes(settings.refreshMinutes()), "the previous generation stays in use", () -> {
-          ModelBuilder.Build b = builder.build(Recommender.LIVE, Instant.now(), false);
+          // the model learns from what happened before the recommender's "now" (lode.recommend.as-of)
+          ModelBuilder.Build b = builder.build(Recommender.LIVE,
+              settings.asOf().resolve(warehouse).orElseGet(Instant::now), false);
           return (b.skipped() ? "unchanged, generation " : "built generation ") + b.generation();
         }));
   }

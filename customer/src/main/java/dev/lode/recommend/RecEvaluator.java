@@ -33,6 +33,11 @@ public final class RecEvaluator {
     this.settings = settings;
   }
 
+  /** The default end of the test period: the recommender's "now" ({@code lode.recommend.as-of}), else the current time. */
+  public Instant asOf() throws SQLException {
+    return settings.asOf().resolve(warehouse).orElseGet(Instant::now);
+  }
+
   /** One method's figures. */
   public record Result(String method, long persons, double precision, double recall, double ndcg, double coverage,
                        long millis) {

@@ -1,5 +1,6 @@
 package dev.lode.recommend;
 
+import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -9,12 +10,13 @@ import java.util.Map;
  * The recommender's operator settings ({@code lode.recommend.*}): blend weights per
  * candidate source, the half-life of a person's behaviour, the event weights, the model's
  * neighbour count and refresh interval, the consent rule, the calendar file, and how often the
- * served lists are refreshed and how far behind they may be before calls compute live.
+ * served lists are refreshed and how far behind they may be before calls compute live, and the
+ * clock the recommender measures decay, seasons and trending windows from ({@code as-of}).
  */
 public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
                                 double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
                                 boolean consentRequired, Path calendarFile, long servingIntervalMillis,
-                                long servingMaxLagMillis) {
+                                long servingMaxLagMillis, AsOf asOf) {
 
   /** Defaults chosen on the Online Retail split documented in docs/recommend.md. */
   public static final Map<Source, Double> DEFAULT_WEIGHTS = Map.of(
@@ -29,6 +31,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
 
   public RecommendSettings {
     weights = Map.copyOf(weights);
+    asOf = asOf == null ? AsOf.NOW : asOf;
   }
 
   /** Reads {@code lode.recommend.*}; a bad value fails naming its key. */
@@ -49,17 +52,33 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
         Boolean.parseBoolean(config.get("lode.recommend.consent-required", "true")),
         calendar,
         (long) number(config, "lode.recommend.serving.interval-ms", 1000),
-        (long) number(config, "lode.recommend.serving.max-lag-ms", 4000));
+        (long) number(config, "lode.recommend.serving.max-lag-ms", 4000),
+        asOf(config));
   }
 
   /** The settings with other weights, e.g. one source alone for evaluation. */
   public RecommendSettings withWeights(Map<Source, Double> w) {
     return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
-        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis);
+        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf);
+  }
+
+  /** The settings with another clock, e.g. a fixed day to recommend as of. */
+  public RecommendSettings withAsOf(AsOf clock) {
+    return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock);
   }
 
   public double weight(Source s) {
     return weights.getOrDefault(s, 0.0);
+  }
+
+  private static AsOf asOf(LodeConfig config) {
+    String v = config.get("lode.recommend.as-of", "now");
+    try {
+      return AsOf.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("configuration lode.recommend.as-of=" + v + ": " + e.getMessage());
+    }
   }
 
   private static double number(LodeConfig config, String key, double dflt) {

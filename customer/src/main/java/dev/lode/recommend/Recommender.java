@@ -6,9 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Recommendations for one person or one item: read from the lists the {@link ServingRefresher}
@@ -26,12 +28,12 @@ public final class Recommender {
   private final Clock clock;
   private final ServingStore store;
 
-  /** A recommender whose "now" is the engine's clock. */
+  /** A recommender whose "now" is {@code lode.recommend.as-of} of its settings (by default the engine's clock). */
   public Recommender(Warehouse warehouse, RecommendSettings settings) {
     this(warehouse, settings, null);
   }
 
-  /** A recommender with its own clock (null = the engine's), e.g. to recommend as of a past day. */
+  /** A recommender with its own clock (null = the settings' as-of), e.g. to recommend as of a past day. */
   public Recommender(Warehouse warehouse, RecommendSettings settings, Clock clock) {
     this.warehouse = warehouse;
     this.settings = settings;
@@ -58,19 +60,33 @@ public final class Recommender {
    * database or a role's view of it (the SQL layer's {@code recommend()} calls it this way).
    */
   public List<Recommendation> recommend(Connection c, String person, int k, RecContext context) throws SQLException {
+    return recommend(c, person, k, context, null);
+  }
+
+  /**
+   * {@link #recommend(Connection, String, int, RecContext)} that hands {@code computedLive} (when
+   * not null) the native query, with its arguments as literals, whenever the call is computed live
+   * (the SQL layer reports it as the statement it pushed down).
+   */
+  public List<Recommendation> recommend(Connection c, String person, int k, RecContext context,
+                                        Consumer<String> computedLive) throws SQLException {
     Optional<List<Recommendation>> s = served(c, person, k, context);
     if (s.isPresent()) {
       return s.get();
     }
+    Instant asOf = asOf();
     SqlBinder.Jdbc b = SqlBinder.jdbc();
-    String sql = recommendSql(b, person, k, context);
+    String sql = recommendSql(b, person, k, context, asOf);
+    if (computedLive != null) {
+      computedLive.accept(recommendSql(SqlBinder.literals(), person, k, context, asOf));
+    }
     return run(c, sql, b.values(), true);
   }
 
   /**
    * {@code recommend(person, k)} read from the served lists over {@code c} (a connection to the
    * warehouse database or a role's view of it), when the call can be served: no context, no
-   * fixed clock, k within the stored list, and a refresher that is ready and not lagging.
+   * fixed clock (neither a constructor's nor {@code lode.recommend.as-of}), k within the stored list, and a refresher that is ready and not lagging.
    * Empty = compute it live.
    */
   public Optional<List<Recommendation>> served(Connection c, String person, int k, RecContext context)
@@ -83,21 +99,29 @@ public final class Recommender {
 
   private boolean servable(String person, int k, RecContext context) {
     checkK("recommend", k);
-    return clock == null && person != null && !person.isBlank()
+    return clock == null && settings.asOf().isNow() && person != null && !person.isBlank()
         && (context == null || context.equals(RecContext.NONE)) && k <= ServingStore.LIST_SIZE;
   }
 
   /** The native query of {@code recommend} with its arguments as escaped literals (tests run it to compare). */
-  public String recommendSql(String person, int k, RecContext context) {
-    return recommendSql(SqlBinder.literals(), person, k, context);
+  public String recommendSql(String person, int k, RecContext context) throws SQLException {
+    return recommendSql(SqlBinder.literals(), person, k, context, asOf());
   }
 
-  private String recommendSql(SqlBinder b, String person, int k, RecContext context) {
+  /**
+   * The "now" recommendations are computed as of: the constructor's clock, else
+   * {@code lode.recommend.as-of} resolved in the warehouse; null = the engine's current time.
+   */
+  public Instant asOf() throws SQLException {
+    return clock != null ? clock.instant() : settings.asOf().resolve(warehouse).orElse(null);
+  }
+
+  private String recommendSql(SqlBinder b, String person, int k, RecContext context, Instant asOf) {
     if (person == null || person.isBlank()) {
       throw new IllegalArgumentException("recommend(person) is required");
     }
     checkK("recommend", k);
-    return RecommendQuery.person(b, settings, person.trim(), LIVE, clock == null ? null : clock.instant(),
+    return RecommendQuery.person(b, settings, person.trim(), LIVE, asOf,
         context == null ? RecContext.NONE : context, k, settings.consentRequired());
   }
 

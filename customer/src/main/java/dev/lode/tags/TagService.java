@@ -1,5 +1,6 @@
 package dev.lode.tags;
 
+import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import dev.lode.profiles.ProfileRefresher;
 import dev.lode.profiles.ProfileSettings;
@@ -112,22 +113,7 @@ public final class TagService {
    * newest event, for historic data such as the demo dataset) or an ISO instant.
    */
   public Instant asOf(String spec) throws SQLException {
-    if (spec == null || spec.isBlank() || spec.equals("now")) {
-      return Instant.now();
-    }
-    if (spec.equals("latest-event")) {
-      try (Connection c = warehouse.connect(); Statement st = c.createStatement();
-           ResultSet rs = st.executeQuery("SELECT count(), toUnixTimestamp64Milli(max(event_time)) FROM events")) {
-        rs.next();
-        return rs.getLong(1) == 0 ? Instant.now() : Instant.ofEpochMilli(rs.getLong(2) + 1);
-      }
-    }
-    try {
-      return Instant.parse(spec);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("as-of must be now, latest-event or an ISO instant like"
-          + " 2026-11-01T00:00:00Z, got '" + spec + "'");
-    }
+    return AsOf.parse(spec).resolve(warehouse).orElseGet(Instant::now);
   }
 
   private Map<String, Instant> lastRefreshed() throws SQLException {

@@ -44,6 +44,18 @@ public final class LodeOperatorTable implements FunctionTable {
       new dev.lode.udf.time.TimeShiftFunction(), new dev.lode.udf.time.TimeExtractFunction(),
       new dev.lode.udf.time.MillisToTimestampFunction(), new dev.lode.udf.time.TimestampToMillisFunction());
 
+  private final LodeConfig config;
+
+  /** The functions as configured by {@code LodeConfig.load()}. */
+  public LodeOperatorTable() {
+    this(null);
+  }
+
+  /** The functions as configured by {@code config} (e.g. a test's {@code lode.recommend.as-of}); null = load it. */
+  public LodeOperatorTable(LodeConfig config) {
+    this.config = config;
+  }
+
   @Override
   public Map<String, Function> functions(Scope scope) {
     Map<String, org.apache.calcite.sql.SqlFunction> pushed = new LinkedHashMap<>();
@@ -51,7 +63,7 @@ public final class LodeOperatorTable implements FunctionTable {
     dev.lode.udf.clickhouse.ClickHouseNatives.all().forEach(f -> pushed.put(f.getName(), f));
     dev.lode.sql.schema.NativeCalls.install(pushed);
     Warehouse warehouse = scope.warehouse();
-    RecommendSettings recommendSettings = RecommendSettings.from(LodeConfig.load());
+    RecommendSettings recommendSettings = RecommendSettings.from(config == null ? LodeConfig.load() : config);
     Recommender recommender = new Recommender(warehouse, recommendSettings);
     List<LodeFunction> all = new ArrayList<>(List.of(
         new FunnelFunction(scope.tables(), scope.convention()),

@@ -52,7 +52,7 @@ public final class RecEvalFunction extends BehaviorFunction {
   protected String sql(Args a) {
     Instant cutoff = day(a, "cutoff", a.required("cutoff"));
     String endText = a.string("test_end", null);
-    Instant end = endText == null ? Instant.now() : day(a, "test_end", endText);
+    Instant end = endText == null ? defaultEnd() : day(a, "test_end", endText);
     int k = (int) a.integer("k", 20, 1, 1000);
     List<String> methods = new ArrayList<>();
     String m = a.string("methods", "");
@@ -78,6 +78,14 @@ public final class RecEvalFunction extends BehaviorFunction {
           .append(r.coverage()).append(") AS coverage");
     }
     return sql.toString();
+  }
+
+  private Instant defaultEnd() {
+    try {
+      return evaluator.asOf();
+    } catch (SQLException e) {
+      throw new IllegalStateException("rec_eval cannot read the newest event time: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -27,6 +27,7 @@ import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.FunctionParameter;
 import org.apache.calcite.schema.ImplementableFunction;
 import org.apache.calcite.schema.TableFunction;
@@ -38,7 +39,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * when the statement runs, not while it is planned, so its arguments may be parameters: an
  * application prepares {@code SELECT … FROM TABLE(recommend(?, 20))} once and executes it per
  * visitor, without planning each call. Each call is served from the precomputed lists when
- * they are current, else computed live by the recommender's native query. Both read the
+ * they are current, else computed live by the recommender's native query (reported to Calcite's
+ * {@code QUERY_PLAN} hook, as a pushed-down statement is). Both read the
  * warehouse's own tables, not the caller's masked role database: the rows name only the person
  * the caller passed, items and reasons, and the reads touch no masked column (person ids are
  * pseudonymous), while every masking view on the way would cost the engine a plan of its own.
@@ -128,7 +130,8 @@ public final class RecommendFunction implements TableFunction, ImplementableFunc
     }
     try (Connection c = warehouse.getConnection()) {
       List<Object[]> out = new ArrayList<>();
-      for (Recommendation r : recommender.recommend(c, person, k, context)) {
+      // a live computation is reported as the statement pushed down, as a JDBC sub-query's is
+      for (Recommendation r : recommender.recommend(c, person, k, context, Hook.QUERY_PLAN::run)) {
         out.add(new Object[] {r.personId(), r.itemId(), r.score(), r.rank(), r.source(), r.reason()});
       }
       return out;

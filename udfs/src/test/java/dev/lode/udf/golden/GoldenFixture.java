@@ -46,6 +46,9 @@ final class GoldenFixture {
     // eve: carts without a view first
     at(f, "eve", "add_to_cart", "hats", "2031-10-01T13:00:00Z", "eve-1");
     f.flush();
+    // bob and eve let Lode personalise (recommend.iq); the others never said so, and get context-only lists
+    f.consent("bob", "personalization", true, Instant.parse("2031-09-01T00:00:00Z"));
+    f.consent("eve", "personalization", true, Instant.parse("2031-09-01T00:00:00Z"));
     f.exec("INSERT INTO persons (person_id, created_at, updated_at, country) VALUES"
         + " ('ada', now(), now(), 'UK'), ('bob', now(), now(), 'FR'), ('cy', now(), now(), 'UK'),"
         + " ('dee', now(), now(), 'DE'), ('eve', now(), now(), 'FR')");
@@ -72,13 +75,21 @@ final class GoldenFixture {
    * model, built from everything before {@link #NOW}.
    */
   static void derive(Warehouse w) throws SQLException {
-    LodeConfig config = LodeConfig.load();
+    LodeConfig config = config();
     TagService tags = TagService.open(w, config);
     TagService.Cycle cycle = tags.refresh(tags.asOf(TAGS_AS_OF), List.of("cart_abandoner"), false, false);
     if (!cycle.tags().stream().allMatch(TagService.TagOutcome::ok)) {
       throw new IllegalStateException("the fixture's tag refresh failed: " + cycle);
     }
     new ModelBuilder(w, RecommendSettings.from(config)).build(Recommender.LIVE, NOW, true);
+  }
+
+  /**
+   * The configuration the scripts run with: the defaults, with the recommender's clock
+   * ({@code lode.recommend.as-of}) at {@link #NOW}, when the fixture's history is days old, not years ahead.
+   */
+  static LodeConfig config() {
+    return LodeConfig.load().with("lode.recommend.as-of", NOW.toString());
   }
 
   private static String line(String order, int no, String person, String time, String item) {

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Runs every Quidem script under {@code golden/} against {@link GoldenFixture}: connection
- * {@code lode} is a Calcite connection over the functions of {@link LodeOperatorTable}, as the
- * server opens one (its statements rewritten by {@code TimeGrainRewriter} first, as the server does); a script passes when its output is itself. On a difference the expected and
+ * {@code lode} is a Calcite connection over the functions of {@link LodeOperatorTable}, configured
+ * by {@link GoldenFixture#config()}, as the server opens one (its statements rewritten by {@code TimeGrainRewriter} first, as the server does); a script passes when its output is itself. On a difference the expected and
  * the actual script are both printed, and the actual one is written to {@code target/golden/}.
  */
 class GoldenScriptsTest {
@@ -81,6 +81,6 @@ class GoldenScriptsTest {
       throw new IllegalArgumentException("golden scripts know connection 'lode' only, not '" + name + "'");
     }
     return TimeGrainConnection.wrap(
-        CalciteHarness.connect(new LodeSchemaFactory(warehouse, new LodeOperatorTable(), 0, 1800)));
+        CalciteHarness.connect(new LodeSchemaFactory(warehouse, new LodeOperatorTable(GoldenFixture.config()), 0, 1800)));
   }
 }
