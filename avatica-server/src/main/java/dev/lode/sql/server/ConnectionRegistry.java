@@ -29,7 +29,6 @@ final class ConnectionRegistry {
   }
 
   void open(String id, Map<String, String> info, Credentials.User user) {
-    ClientProperties.check(info);
     List<LodeSchemaFactory> mine = schemas.get(user.role());
     if (mine == null || mine.isEmpty()) {
       throw new SecurityException("user '" + user.name() + "' (role " + user.role().name().toLowerCase(Locale.ROOT)
@@ -58,9 +57,10 @@ final class ConnectionRegistry {
   RemoteConnection get(String id, Credentials.User caller) {
     RemoteConnection c = connections.get(id);
     if (c == null) {
-      throw new IllegalStateException(new NoSuchConnectionException(id));
+      // thrown as itself, so the client gets Avatica's missing-connection error code and can reconnect
+      throw new NoSuchConnectionException(id);
     }
-    if (!c.ownedBy(caller)) {
+    if (!c.usableBy(caller)) {
       // a connection id is not a credential: only its owner may use it
       throw new SecurityException("connection " + id + " belongs to another user");
     }
@@ -71,7 +71,7 @@ final class ConnectionRegistry {
   /** Connection {@code id} if it is the caller's, else null (closing someone else's is a no-op). */
   RemoteConnection find(String id, Credentials.User caller) {
     RemoteConnection c = connections.get(id);
-    return c != null && c.ownedBy(caller) ? c : null;
+    return c != null && c.usableBy(caller) ? c : null;
   }
 
   void close(String id, Credentials.User caller) {

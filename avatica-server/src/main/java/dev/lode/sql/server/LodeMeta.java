@@ -34,6 +34,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   private final StatementAccess access = new StatementAccess(ClientDialect.parserConfig());
   private final ClientErrors errors;
   private final ResultFrames frames;
+  private final ConnectionAuthentication authentication;
+  private final String productVersion;
 
   /** Every role sees {@code schemas}; nothing is audited. */
   public LodeMeta(LodeSchemaFactory schemas, SqlLimits limits) {
@@ -56,7 +58,19 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
    */
   public LodeMeta(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, SqlLimits limits, QueryAuditLog audit,
                   UnaryOperator<String> redactor) {
+    this(schemas, limits, audit, redactor, null, "dev");
+  }
+
+  /**
+   * @param credentials    what {@code user}/{@code password} connection properties are checked
+   *                       against when a request carries no Basic credentials (null: Basic only)
+   * @param productVersion Lode's version, reported as the database product version
+   */
+  public LodeMeta(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, SqlLimits limits, QueryAuditLog audit,
+                  UnaryOperator<String> redactor, Credentials credentials, String productVersion) {
     super(null);
+    this.authentication = new ConnectionAuthentication(credentials);
+    this.productVersion = productVersion;
     this.limits = limits;
     this.audit = new StatementAudit(audit);
     this.statements = new StatementRegistry(this.audit);
@@ -68,6 +82,11 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   /** Runs {@code action} with {@code user} as the caller of every Meta method it reaches. */
   public static <T> T callAs(Credentials.User user, Supplier<T> action) {
     return CallerContext.callAs(user, action);
+  }
+
+  /** Whether the request {@link #callAs} last served on this thread opened a connection without any credentials. */
+  public static boolean credentialsRequired() {
+    return CallerContext.challenged();
   }
 
   /** The number of open remote connections. */
@@ -82,7 +101,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   }
 
   private RemoteConnection conn(String id) {
-    return connections.get(id, CallerContext.caller());
+    return connections.get(id, CallerContext.basicUser());
   }
 
   private RemoteStatement stmt(StatementHandle h) throws NoSuchStatementException {
@@ -93,12 +112,18 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
 
   @Override
   public void openConnection(ConnectionHandle ch, Map<String, String> info) {
-    connections.open(ch.id, info, CallerContext.caller());
+    Credentials.User user = authentication.userOf(CallerContext.basicUser(), info);
+    try {
+      ClientProperties.check(info);
+      connections.open(ch.id, info, user);
+    } catch (RuntimeException e) {
+      throw errors.forUser(user, e);
+    }
   }
 
   @Override
   public void closeConnection(ConnectionHandle ch) {
-    connections.close(ch.id, CallerContext.caller());
+    connections.close(ch.id, CallerContext.basicUser());
   }
 
   @Override
@@ -148,23 +173,24 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
 
   @Override
   public void closeStatement(StatementHandle h) {
-    RemoteConnection c = connections.find(h.connectionId, CallerContext.caller());
+    RemoteConnection c = connections.find(h.connectionId, CallerContext.basicUser());
     if (c != null) {
       statements.close(c, h.id);
     }
   }
 
   @Override
-  public StatementHandle prepare(ConnectionHandle ch, String sql, long maxRowCount) {
+  public StatementHandle prepare(ConnectionHandle ch, String clientSql, long maxRowCount) {
     RemoteConnection c = conn(ch.id);
+    String sql = StatementRewriter.withoutTrailingSemicolon(clientSql);
     int id = statements.nextId();
     RemoteStatement s = new RemoteStatement(c);
     try {
       access.check(c.user, sql);
-      s.prepared = c.calcite.prepareStatement(StatementRewriter.rewrite(sql));
+      s.prepared = c.calcite.prepareStatement(StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount));
       s.sql = sql;
       s.signature = ResultSignatures.of(s.prepared.getMetaData(), s.prepared.getParameterMetaData(), sql);
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       // a statement refused or broken at prepare time is audited too: it never reaches execute
       audit.refused(s, ch.id + "/" + id, sql, e);
       throw errors.forUser(c.user, e);
@@ -181,9 +207,11 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   }
 
   @Override
-  public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount, int maxRowsInFirstFrame,
-                                         PrepareCallback callback) throws NoSuchStatementException {
+  public ExecuteResult prepareAndExecute(StatementHandle h, String clientSql, long maxRowCount,
+                                         int maxRowsInFirstFrame, PrepareCallback callback)
+      throws NoSuchStatementException {
     RemoteConnection c = conn(h.connectionId);
+    String sql = StatementRewriter.withoutTrailingSemicolon(clientSql);
     RemoteStatement s = stmt(h);
     statements.closeResult(s);
     audit.flushFor(c);
@@ -198,7 +226,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
       if (s.statement == null || s.statement.isClosed()) {
         s.statement = c.calcite.createStatement();
       }
-      String run = StatementRewriter.rewrite(sql);
+      String run = StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount);
       boolean hasResult = timed(() -> s.statement.execute(run));
       if (!hasResult) {
         int count = s.statement.getUpdateCount();
@@ -208,7 +236,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
       s.resultSet = s.statement.getResultSet();
       s.signature = ResultSignatures.of(s.resultSet.getMetaData(), null, sql);
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       audit.end(s, "failed", -1, e.getMessage());
       throw errors.forUser(c.user, e);
     }
@@ -241,7 +269,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
       }
       s.resultSet = s.prepared.getResultSet();
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       audit.end(s, "failed", -1, e.getMessage());
       throw errors.forUser(s.owner.user, e);
     }
@@ -276,7 +304,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
         counts[i] = timed(() -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
         audit.end(s, "ok", counts[i], "");
       }
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       audit.end(s, "failed", -1, e.getMessage());
       throw errors.forUser(c.user, e);
     }
@@ -320,7 +348,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
         total += Math.max(0, counts[r]);
       }
       audit.end(s, "ok", total, "");
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       audit.end(s, "failed", -1, e.getMessage());
       throw errors.forUser(s.owner.user, e);
     }
@@ -388,7 +416,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   private <T> T timed(SqlAction<T> action) throws SQLException {
     try {
       return action.run();
-    } catch (SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException | Error e) {
       if (ClientErrors.isTimeout(e)) {
         throw ClientErrors.timeout(e, limits.timeoutSeconds());
       }
@@ -410,7 +438,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   @Override
   public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
     try {
-      return MetadataResults.databaseProperties(conn(ch.id).calcite.getMetaData());
+      return MetadataResults.databaseProperties(conn(ch.id).calcite.getMetaData(), productVersion);
     } catch (SQLException e) {
       throw ClientErrors.forMetadata(e);
     }

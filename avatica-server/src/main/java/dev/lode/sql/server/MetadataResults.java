@@ -31,8 +31,8 @@ final class MetadataResults {
     }
   }
 
-  /** Every JDBC database property Calcite answers, with Lode's product name. */
-  static Map<DatabaseProperty, Object> databaseProperties(DatabaseMetaData md) {
+  /** Every JDBC database property Calcite answers, with Lode's product name and version. */
+  static Map<DatabaseProperty, Object> databaseProperties(DatabaseMetaData md, String version) {
     Map<DatabaseProperty, Object> out = new EnumMap<>(DatabaseProperty.class);
     for (DatabaseProperty p : DatabaseProperty.values()) {
       if (p.isJdbc) {
@@ -44,6 +44,12 @@ final class MetadataResults {
       }
     }
     out.put(DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "Lode");
+    out.put(DatabaseProperty.GET_DATABASE_PRODUCT_VERSION, version);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+    if (m.find()) {
+      out.put(DatabaseProperty.GET_DATABASE_MAJOR_VERSION, Integer.parseInt(m.group(1)));
+      out.put(DatabaseProperty.GET_DATABASE_MINOR_VERSION, Integer.parseInt(m.group(2)));
+    }
     return out;
   }
 }

@@ -19,7 +19,12 @@ final class RemoteConnection {
     this.calcite = calcite;
   }
 
-  boolean ownedBy(Credentials.User caller) {
-    return user.name().equals(caller.name());
+  /**
+   * Whether a request may use this connection: one with Basic credentials must be its owner's;
+   * one without any is the owner's session (the client-generated random connection id names
+   * it, as in Druid, whose Avatica clients authenticate once with connection properties).
+   */
+  boolean usableBy(Credentials.User basicCaller) {
+    return basicCaller == null || user.name().equals(basicCaller.name());
   }
 }
