@@ -42,6 +42,9 @@ public class SqlUserAuthFilter implements ContainerRequestFilter {
     if (authorization == null && "POST".equals(request.getMethod()) && AvaticaResource.isEndpoint(path)) {
       return; // Avatica clients may authenticate their connection with user/password properties instead
     }
+    if (authorization == null && "GET".equals(request.getMethod()) && StatusResource.isPath(path)) {
+      return; // Metabase asks for the version without credentials; StatusResource then answers only that
+    }
     Optional<Credentials.User> user = basicUser(authorization)
         .flatMap(up -> credentials.authenticate(up[0], up[1]));
     if (user.isEmpty()) {

@@ -3,6 +3,8 @@ package dev.lode.app;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,7 +13,11 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /status}: Lode and warehouse versions, for operators and BI tools' health checks. */
+/**
+ * {@code GET /status}: Lode and warehouse versions, for operators and BI tools' health checks.
+ * Without credentials it answers Lode's version only, in Druid's shape ({@code {"version": …}}):
+ * Metabase's Druid JDBC driver reads the version there with a plain GET that carries none.
+ */
 @Path("/status")
 public class StatusResource {
   private final LodeContext context;
@@ -20,10 +26,19 @@ public class StatusResource {
     this.context = context;
   }
 
+  /** Whether {@code path} (as Jersey names it) is this resource's. */
+  static boolean isPath(String path) {
+    return path.equals("status") || path.equals("/status") || path.equals("status/") || path.equals("/status/");
+  }
+
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public Map<String, Object> status() throws SQLException {
+  public Map<String, Object> status(@Context ContainerRequestContext request) throws SQLException {
     Map<String, Object> out = new LinkedHashMap<>();
+    if (request.getProperty(SqlUserAuthFilter.USER) == null) {
+      out.put("version", LodeVersion.get());
+      return out;
+    }
     out.put("service", "lode");
     out.put("version", LodeVersion.get());
     out.put("warehouse", context.warehouse().embedded() ? "embedded" : "external");

@@ -24,7 +24,11 @@ public final class ClientProperties {
       // sent by Avatica Go (always) and other drivers; the server's answers to them are fixed
       "autocommit", "consistency", "readonly", "transactionisolation",
       // Druid's session time zone, sent by Metabase; see checkTimeZone
-      "sqltimezone");
+      "sqltimezone",
+      // the schema to start in, sent by Avatica Go (the URL's last path segment); see ClientSchema
+      "schema",
+      // the Java driver's own answers to storesLowerCaseIdentifiers and friends (never the server's)
+      "unquotedcasing", "quotedcasing");
 
   private ClientProperties() {
   }

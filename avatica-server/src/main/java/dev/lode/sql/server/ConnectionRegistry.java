@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.jdbc.CalciteConnection;
 
 /**
@@ -28,12 +27,13 @@ final class ConnectionRegistry {
     this.statements = statements;
   }
 
-  void open(String id, Map<String, String> info, Credentials.User user) {
+  void open(String id, Map<String, String> info, Credentials.User user, boolean basic) {
     List<LodeSchemaFactory> mine = schemas.get(user.role());
     if (mine == null || mine.isEmpty()) {
       throw new SecurityException("user '" + user.name() + "' (role " + user.role().name().toLowerCase(Locale.ROOT)
           + ") may not use SQL");
     }
+    String start = ClientSchema.choose(schemaOf(info), mine.stream().map(LodeSchemaFactory::name).toList());
     closeIdle();
     try {
       Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", ClientDialect.calciteProperties());
@@ -42,8 +42,8 @@ final class ConnectionRegistry {
       for (LodeSchemaFactory f : mine) {
         f.addTo(calcite.getRootSchema());
       }
-      calcite.setSchema(mine.get(0).name());
-      RemoteConnection previous = connections.putIfAbsent(id, new RemoteConnection(user, calcite));
+      calcite.setSchema(start);
+      RemoteConnection previous = connections.putIfAbsent(id, new RemoteConnection(user, calcite, basic));
       if (previous != null) {
         calcite.close();
         throw new IllegalStateException("connection " + id + " is already open");
@@ -53,12 +53,25 @@ final class ConnectionRegistry {
     }
   }
 
+  private static String schemaOf(Map<String, String> info) {
+    if (info == null) {
+      return null;
+    }
+    return info.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("schema")).map(Map.Entry::getValue)
+        .findFirst().orElse(null);
+  }
+
   /** The caller's connection {@code id}. */
   RemoteConnection get(String id, Credentials.User caller) {
     RemoteConnection c = connections.get(id);
     if (c == null) {
       // thrown as itself, so the client gets Avatica's missing-connection error code and can reconnect
-      throw new NoSuchConnectionException(id);
+      throw new MissingConnectionException(id);
+    }
+    if (caller == null && c.basic) {
+      // the driver sends Basic credentials only when challenged: ask for them again
+      CallerContext.challenge();
+      throw new SecurityException("authentication required for connection " + id);
     }
     if (!c.usableBy(caller)) {
       // a connection id is not a credential: only its owner may use it

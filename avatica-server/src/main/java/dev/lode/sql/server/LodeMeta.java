@@ -115,7 +115,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     Credentials.User user = authentication.userOf(CallerContext.basicUser(), info);
     try {
       ClientProperties.check(info);
-      connections.open(ch.id, info, user);
+      connections.open(ch.id, info, user, CallerContext.basicUser() != null);
     } catch (RuntimeException e) {
       throw errors.forUser(user, e);
     }
@@ -447,14 +447,23 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   @Override
   public MetaResultSet getTables(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
                                  List<String> typeList) {
-    return metadata(ch, md -> md.getTables(catalog, schemaPattern.s, tableNamePattern.s,
-        typeList == null ? null : typeList.toArray(new String[0])));
+    try {
+      return MetadataResults.tables(ch.id, statements.nextId(), conn(ch.id).calcite.getMetaData(), catalog,
+          schemaPattern.s, tableNamePattern.s, typeList);
+    } catch (SQLException e) {
+      throw ClientErrors.forMetadata(e);
+    }
   }
 
   @Override
   public MetaResultSet getColumns(ConnectionHandle ch, String catalog, Pat schemaPattern, Pat tableNamePattern,
                                   Pat columnNamePattern) {
-    return metadata(ch, md -> md.getColumns(catalog, schemaPattern.s, tableNamePattern.s, columnNamePattern.s));
+    try {
+      return MetadataResults.columns(ch.id, statements.nextId(), conn(ch.id).calcite.getMetaData(), catalog,
+          schemaPattern.s, tableNamePattern.s, columnNamePattern.s);
+    } catch (SQLException e) {
+      throw ClientErrors.forMetadata(e);
+    }
   }
 
   @Override
@@ -469,7 +478,11 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
 
   @Override
   public MetaResultSet getTableTypes(ConnectionHandle ch) {
-    return metadata(ch, DatabaseMetaData::getTableTypes);
+    try {
+      return MetadataResults.tableTypes(ch.id, statements.nextId(), conn(ch.id).calcite.getMetaData());
+    } catch (SQLException e) {
+      throw ClientErrors.forMetadata(e);
+    }
   }
 
   @Override

@@ -32,7 +32,7 @@ final class ResultFrames {
   void spool(RemoteStatement s) throws SQLException {
     try (ResultSet rs = s.resultSet) {
       s.resultSet = null;
-      int[] types = types(rs.getMetaData());
+      ColumnTypes types = types(rs.getMetaData());
       List<Object> rows = new ArrayList<>();
       while (rs.next()) {
         if (rows.size() >= maxRows) {
@@ -61,7 +61,7 @@ final class ResultFrames {
 
   /** Every row of {@code rs}, without a limit (metadata results are small). */
   static List<Object> readAll(ResultSet rs) throws SQLException {
-    int[] types = types(rs.getMetaData());
+    ColumnTypes types = types(rs.getMetaData());
     List<Object> rows = new ArrayList<>();
     while (rs.next()) {
       rows.add(row(rs, types));
@@ -69,23 +69,29 @@ final class ResultFrames {
     return rows;
   }
 
-  private static int[] types(ResultSetMetaData md) throws SQLException {
-    int[] types = new int[md.getColumnCount()];
-    for (int i = 0; i < types.length; i++) {
-      types[i] = md.getColumnType(i + 1);
-    }
-    return types;
+  /** The JDBC type of each column, and of each array column's elements ({@link ArrayComponent}). */
+  private record ColumnTypes(int[] types, int[] components) {
   }
 
-  private static Object[] row(ResultSet rs, int[] types) throws SQLException {
-    Object[] row = new Object[types.length];
-    for (int j = 0; j < types.length; j++) {
-      row[j] = value(rs, types[j], j + 1);
+  private static ColumnTypes types(ResultSetMetaData md) throws SQLException {
+    int[] types = new int[md.getColumnCount()];
+    int[] components = new int[types.length];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = md.getColumnType(i + 1);
+      components[i] = types[i] == Types.ARRAY ? ArrayComponent.of(md.getColumnTypeName(i + 1)) : Types.NULL;
+    }
+    return new ColumnTypes(types, components);
+  }
+
+  private static Object[] row(ResultSet rs, ColumnTypes types) throws SQLException {
+    Object[] row = new Object[types.types().length];
+    for (int j = 0; j < row.length; j++) {
+      row[j] = value(rs, types.types()[j], types.components()[j], j + 1);
     }
     return row;
   }
 
-  private static Object value(ResultSet rs, int type, int i) throws SQLException {
+  private static Object value(ResultSet rs, int type, int component, int i) throws SQLException {
     Object v;
     switch (type) {
       case Types.BIGINT -> v = rs.getLong(i);
@@ -109,23 +115,19 @@ final class ResultFrames {
       }
       case Types.ARRAY -> {
         Array a = rs.getArray(i);
-        v = a == null ? null : arrayValues(a.getArray());
+        v = a == null ? null : arrayValues(a.getArray(), component);
       }
-      case Types.OTHER, Types.JAVA_OBJECT, Types.STRUCT -> {
-        Object o = rs.getObject(i);
-        v = o == null ? null : String.valueOf(o);
-      }
+      case Types.OTHER, Types.JAVA_OBJECT, Types.STRUCT -> v = StructuredText.of(rs.getObject(i));
       default -> v = rs.getObject(i);
     }
     return rs.wasNull() ? null : v;
   }
 
-  private static List<Object> arrayValues(Object array) {
+  private static List<Object> arrayValues(Object array, int component) {
     List<Object> out = new ArrayList<>();
     int n = java.lang.reflect.Array.getLength(array);
     for (int k = 0; k < n; k++) {
-      Object o = java.lang.reflect.Array.get(array, k);
-      out.add(o == null || o instanceof Number || o instanceof String || o instanceof Boolean ? o : String.valueOf(o));
+      out.add(ArrayComponent.element(java.lang.reflect.Array.get(array, k), component));
     }
     return out;
   }

@@ -30,9 +30,7 @@ final class ResultSignatures {
         }
         SqlType sqlType = SqlType.valueOf(type);
         ColumnMetaData.Rep rep = ColumnMetaData.Rep.of(sqlType.internal);
-        ColumnMetaData.AvaticaType t = type == Types.ARRAY
-            ? ColumnMetaData.array(ColumnMetaData.scalar(Types.JAVA_OBJECT, "ANY", ColumnMetaData.Rep.OBJECT), typeName,
-                ColumnMetaData.Rep.ARRAY)
+        ColumnMetaData.AvaticaType t = type == Types.ARRAY ? ArrayComponent.arrayType(ArrayComponent.of(typeName))
             : ColumnMetaData.scalar(type, typeName, rep);
         columns.add(new ColumnMetaData(i - 1, false, true, true, false, md.isNullable(i), md.isSigned(i),
             md.getColumnDisplaySize(i), md.getColumnLabel(i), md.getColumnName(i), md.getSchemaName(i),
