@@ -101,15 +101,20 @@ class BiMetadataTest {
         assertTrue(all.keySet().containsAll(expected), role + ": missing " + diff(expected, all.keySet()));
         assertFalse(all.keySet().stream().anyMatch(n -> n.startsWith("report_") && n.endsWith("_with")), role.name());
         for (String t : all.keySet()) {
-          long viaSql;
-          try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + t + "\"")) {
+          // selectable: one row read through ClickHouse (setMaxRows is a pushed-down LIMIT)
+          st.setMaxRows(1);
+          try (ResultSet rs = st.executeQuery("SELECT * FROM \"" + t + "\"")) {
             rs.next();
-            viaSql = rs.getLong(1);
           } catch (SQLException e) {
             throw new AssertionError(role + ": listed table " + t + " cannot be selected: " + e.getMessage(), e);
           }
+          st.setMaxRows(0);
+          // and the same row count as ClickHouse's (reports have relative dates; sessions is computed)
           if (expected.contains(t) && !t.startsWith("report_")) {
-            assertEquals(nativeCount(database(role), t), viaSql, role + " " + t);
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + t + "\"")) {
+              rs.next();
+              assertEquals(nativeCount(database(role), t), rs.getLong(1), role + " " + t);
+            }
           }
         }
       }
@@ -190,12 +195,16 @@ class BiMetadataTest {
           assertEquals(Types.VARCHAR, tags.getBaseType(), serialization);
           assertEquals(Types.BIGINT, nums.getBaseType(), serialization);
           Object[] t = (Object[]) tags.getArray();
-          Object[] n = (Object[]) nums.getArray();
           for (Object o : t) {
             assertTrue(o instanceof String, serialization + ": " + o.getClass());
           }
-          for (Object o : n) {
-            assertTrue(o instanceof Long, serialization + ": " + o.getClass());
+          // numbers, not text (protobuf gives a long[], JSON boxed numbers)
+          Object numbers = nums.getArray();
+          Object[] n = new Object[java.lang.reflect.Array.getLength(numbers)];
+          for (int k = 0; k < n.length; k++) {
+            Object o = java.lang.reflect.Array.get(numbers, k);
+            assertTrue(o instanceof Number, serialization + ": " + o.getClass());
+            n[k] = ((Number) o).longValue();
           }
           got.add(List.of(String.join("|", Arrays.stream(t).map(String::valueOf).toList()),
               String.join("|", Arrays.stream(n).map(String::valueOf).toList()), rs.getString(3)));
@@ -214,16 +223,12 @@ class BiMetadataTest {
           .getRemoteAvaticaProperties();
       assertFalse(server.keySet().stream().anyMatch(k -> String.valueOf(k).toLowerCase().contains("case")),
           server.toString());
-      assertTrue(md.storesUpperCaseIdentifiers(), "the driver's default unquotedCasing=TO_UPPER");
+      // the remote driver's internal default (TO_UPPER); a URL property does not reach it
+      assertTrue(md.storesUpperCaseIdentifiers(), "the driver's own unquotedCasing=TO_UPPER");
     }
-    try (Connection c = SqlClient.connect(Credentials.Role.ADMIN, "/avatica;unquotedCasing=TO_LOWER", "protobuf",
-        Map.of()); Statement st = c.createStatement()) {
-      assertTrue(c.getMetaData().storesLowerCaseIdentifiers());
+    try (Connection c = SqlClient.connect(Credentials.Role.ADMIN); Statement st = c.createStatement()) {
       assertEquals(2, SqlClient.rows(st, "SELECT * FROM BI_TYPES").size(), "names match in any case");
-    }
-    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST, "/avatica;unquotedCasing=UNCHANGED", "protobuf",
-        Map.of())) {
-      assertTrue(c.getMetaData().storesMixedCaseIdentifiers());
+      assertEquals(2, SqlClient.rows(st, "SELECT * FROM \"BI_TYPES\"").size(), "quoted too");
     }
   }
 }

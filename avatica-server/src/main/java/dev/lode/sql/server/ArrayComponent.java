@@ -33,11 +33,18 @@ final class ArrayComponent {
     };
   }
 
-  /** The Avatica type of an array column with elements of JDBC type {@code component}. */
+  /**
+   * The Avatica type of an array column with elements of JDBC type {@code component}. Integer
+   * elements are declared with representation NUMBER: over JSON a small number arrives as an
+   * Integer, which the Java client's BIGINT element accessor would not cast to Long (the NUMBER
+   * accessor takes any Number; protobuf sends it as a long, exactly).
+   */
   static ColumnMetaData.AvaticaType arrayType(int component) {
     SqlType element = SqlType.valueOf(component);
+    boolean integer = component == Types.BIGINT || component == Types.INTEGER || component == Types.SMALLINT
+        || component == Types.TINYINT;
     ColumnMetaData.ScalarType scalar = ColumnMetaData.scalar(component, element.name(),
-        ColumnMetaData.Rep.of(element.internal));
+        integer ? ColumnMetaData.Rep.NUMBER : ColumnMetaData.Rep.of(element.internal));
     return ColumnMetaData.array(scalar, element.name() + " ARRAY", ColumnMetaData.Rep.ARRAY);
   }
 

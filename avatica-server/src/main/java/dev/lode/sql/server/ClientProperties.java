@@ -26,9 +26,7 @@ public final class ClientProperties {
       // Druid's session time zone, sent by Metabase; see checkTimeZone
       "sqltimezone",
       // the schema to start in, sent by Avatica Go (the URL's last path segment); see ClientSchema
-      "schema",
-      // the Java driver's own answers to storesLowerCaseIdentifiers and friends (never the server's)
-      "unquotedcasing", "quotedcasing");
+      "schema");
 
   private ClientProperties() {
   }
