@@ -23,9 +23,12 @@ import org.apache.calcite.avatica.remote.Service;
 
 /**
  * The Avatica JDBC endpoint, {@code POST /avatica} (also {@code /druid/v2/sql/avatica/}, where
- * Metabase's Druid driver looks): each request body is one Avatica message, protobuf or JSON
- * (told apart by its first byte), answered by avatica-core's handlers over {@link LodeMeta}.
- * {@link SqlUserAuthFilter} has already authenticated the caller; the Meta runs as that user.
+ * Metabase's Druid driver looks, and {@code /}, where phoenixdb posts by default): each request
+ * body is one Avatica message, protobuf or JSON (told apart by its first byte), answered by
+ * avatica-core's handlers over {@link LodeMeta}. {@link SqlUserAuthFilter} has already checked
+ * the caller's Basic credentials if any were sent; without them the Meta authenticates the
+ * connection by its {@code user}/{@code password} properties. Whatever is thrown while a
+ * request is served becomes an Avatica error response, never the container's error page.
  */
 @Path("/")
 public class AvaticaResource {
@@ -39,7 +42,8 @@ public class AvaticaResource {
     schemas.get(dev.lode.config.Credentials.Role.ADMIN).get(0).warmUp();
     dev.lode.privacy.Pseudonym pseudonym =
         new dev.lode.privacy.Pseudonym(dev.lode.privacy.PrivacySettings.of(context.config()).salt());
-    this.meta = new LodeMeta(schemas, limits, new QueryAuditLog(context.warehouse()), pseudonym::redact);
+    this.meta = new LodeMeta(schemas, limits, new QueryAuditLog(context.warehouse()), pseudonym::redact,
+        context.credentials(), LodeVersion.get());
     LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
     this.protobuf = new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
     this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());
@@ -53,29 +57,67 @@ public class AvaticaResource {
     return meta;
   }
 
+  /** Whether {@code path} (relative, as Jersey names it) is one of this endpoint's paths. */
+  static boolean isEndpoint(String path) {
+    String p = path.startsWith("/") ? path.substring(1) : path;
+    return p.matches("|avatica/?|avatica-protobuf/?|avatica-json/?|druid/v2/sql/avatica/?|druid/v2/sql/avatica-protobuf/?");
+  }
+
+  /** phoenixdb's default: the URL's own path, {@code /}. */
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  public Response handleRoot(byte[] body, @Context ContainerRequestContext request) {
+    return handle(body, request);
+  }
+
   @POST
   @Path("{path: avatica/?|avatica-protobuf/?|avatica-json/?|druid/v2/sql/avatica/?|druid/v2/sql/avatica-protobuf/?}")
   @Consumes(MediaType.WILDCARD)
   public Response handle(byte[] body, @Context ContainerRequestContext request) {
+    // null without Basic credentials: the connection's own credentials then decide
     Credentials.User user = (Credentials.User) request.getProperty(SqlUserAuthFilter.USER);
-    if (user == null) {
-      return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.TEXT_PLAIN_TYPE)
-          .entity("authentication required\n").build();
-    }
     if (body == null || body.length == 0) {
       return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
           .entity("empty request: POST one Avatica message (protobuf or JSON), as the Avatica JDBC driver does\n")
           .build();
     }
     if (isJson(body)) {
-      Handler.HandlerResponse<String> r = LodeMeta.callAs(user,
-          () -> json.apply(new String(body, StandardCharsets.UTF_8)));
+      Handler.HandlerResponse<String> r = LodeMeta.callAs(user, () -> {
+        try {
+          return json.apply(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException | Error e) {
+          return json.convertToErrorResponse(internalError(e));
+        }
+      });
+      if (user == null && LodeMeta.credentialsRequired()) {
+        return SqlUserAuthFilter.challenge();
+      }
       return Response.status(r.getStatusCode()).type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
           .entity(r.getResponse()).build();
     }
-    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, () -> protobuf.apply(body));
+    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, () -> {
+      try {
+        return protobuf.apply(body);
+      } catch (RuntimeException | Error e) {
+        return protobuf.convertToErrorResponse(internalError(e));
+      }
+    });
+    if (user == null && LodeMeta.credentialsRequired()) {
+      return SqlUserAuthFilter.challenge();
+    }
     return Response.status(r.getStatusCode()).type(MediaType.APPLICATION_OCTET_STREAM_TYPE).entity(r.getResponse())
         .build();
+  }
+
+  /**
+   * What the handlers let through (they catch Exceptions only: a parser's StackOverflowError or
+   * a planner's AssertionError would otherwise reach the container as an HTML error page).
+   */
+  private static org.apache.calcite.avatica.remote.AvaticaRuntimeException internalError(Throwable e) {
+    String reason = e instanceof StackOverflowError ? "the statement is nested too deeply to be parsed"
+        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return new org.apache.calcite.avatica.remote.AvaticaRuntimeException("internal error while serving the request: "
+        + reason, Service.ErrorResponse.UNKNOWN_ERROR_CODE, "HY000", org.apache.calcite.avatica.AvaticaSeverity.ERROR);
   }
 
   private static boolean isJson(byte[] body) {

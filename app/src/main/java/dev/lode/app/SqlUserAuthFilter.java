@@ -15,7 +15,10 @@ import java.util.Optional;
 /**
  * HTTP Basic authentication for every path except the collector's {@code /v1/*} and
  * {@code /sa} (which authenticate by write key): unauthenticated requests get 401 with
- * a reason. The authenticated user is kept as the request property {@code lode.user}.
+ * a reason. A POST to the Avatica endpoint without any credentials passes: its connection
+ * authenticates with the {@code user}/{@code password} connection properties (as Druid allows),
+ * checked by the Meta against the same credentials. The authenticated user is kept as the
+ * request property {@code lode.user}.
  */
 @Priority(Priorities.AUTHENTICATION)
 public class SqlUserAuthFilter implements ContainerRequestFilter {
@@ -35,18 +38,29 @@ public class SqlUserAuthFilter implements ContainerRequestFilter {
         || path.startsWith("/sa")) {
       return; // collector endpoints check write keys themselves
     }
-    Optional<Credentials.User> user = basicUser(request.getHeaderString(HttpHeaders.AUTHORIZATION))
+    String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (authorization == null && "POST".equals(request.getMethod()) && AvaticaResource.isEndpoint(path)) {
+      return; // Avatica clients may authenticate their connection with user/password properties instead
+    }
+    if (authorization == null && "GET".equals(request.getMethod()) && StatusResource.isPath(path)) {
+      return; // Metabase asks for the version without credentials; StatusResource then answers only that
+    }
+    Optional<Credentials.User> user = basicUser(authorization)
         .flatMap(up -> credentials.authenticate(up[0], up[1]));
     if (user.isEmpty()) {
-      request.abortWith(Response.status(Response.Status.UNAUTHORIZED)
-          .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"lode\"")
-          .type(MediaType.TEXT_PLAIN_TYPE)
-          .entity("authentication required: send HTTP Basic credentials of a Lode user (see "
-              + credentials.file().getFileName() + ")\n")
-          .build());
+      request.abortWith(challenge());
       return;
     }
     request.setProperty(USER, user.get());
+  }
+
+  /** The 401 answer that asks for Basic credentials (the Avatica driver sends them only when asked). */
+  static Response challenge() {
+    return Response.status(Response.Status.UNAUTHORIZED)
+        .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"lode\"")
+        .type(MediaType.TEXT_PLAIN_TYPE)
+        .entity("authentication required: send HTTP Basic credentials of a Lode user (see credentials.properties)\n")
+        .build();
   }
 
   /** Decodes {@code Basic base64(user:password)} into {user, password}. */

@@ -4,6 +4,8 @@ import dev.lode.schedule.JobState;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +16,9 @@ import java.util.Map;
 
 /**
  * {@code GET /status}: Lode and warehouse versions, for operators and BI tools' health checks,
- * and every periodic job's last run, outcome and next run.
+ * and every periodic job's last run, outcome and next run. Without credentials it answers Lode's
+ * version only, in Druid's shape ({@code {"version": …}}): Metabase's Druid JDBC driver reads
+ * the version there with a plain GET that carries none.
  */
 @Path("/status")
 public class StatusResource {
@@ -24,11 +28,20 @@ public class StatusResource {
     this.runtime = runtime;
   }
 
+  /** Whether {@code path} (as Jersey names it) is this resource's. */
+  static boolean isPath(String path) {
+    return path.equals("status") || path.equals("/status") || path.equals("status/") || path.equals("/status/");
+  }
+
   @GET
   @Produces(MediaType.APPLICATION_JSON)
-  public Map<String, Object> status() throws SQLException {
-    LodeContext context = runtime.context();
+  public Map<String, Object> status(@Context ContainerRequestContext request) throws SQLException {
     Map<String, Object> out = new LinkedHashMap<>();
+    if (request.getProperty(SqlUserAuthFilter.USER) == null) {
+      out.put("version", LodeVersion.get());
+      return out;
+    }
+    LodeContext context = runtime.context();
     out.put("service", "lode");
     out.put("version", LodeVersion.get());
     out.put("warehouse", context.warehouse().embedded() ? "embedded" : "external");

@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * property to the server's connection, and Calcite would honour {@code model},
  * {@code schemaFactory}, {@code schema} and friends — letting a client mount its own
  * schema. Only the Avatica client's own transport settings pass; anything else is refused
- * by name.
+ * by name. {@code sqlTimeZone} must name UTC: Lode's timestamps are rendered and bound in UTC,
+ * and a client asking for another zone would read shifted times without being told.
  */
 public final class ClientProperties {
   /** Properties of the Avatica remote driver itself (they configure the client side, the server ignores them). */
@@ -19,7 +20,13 @@ public final class ClientProperties {
       "truststore", "truststore_password", "truststore_type", "keystore", "keystore_password", "keystore_type",
       "key_password", "hostname_verification", "transparent_reconnection", "use_client_side_load_balancing",
       "lb_urls", "lb_strategy", "lb_connection_failover_retries", "lb_connection_failover_sleep_time",
-      "http_connection_timeout", "http_response_timeout", "fetch_size", "timezone");
+      "http_connection_timeout", "http_response_timeout", "fetch_size", "timezone",
+      // sent by Avatica Go (always) and other drivers; the server's answers to them are fixed
+      "autocommit", "consistency", "readonly", "transactionisolation",
+      // Druid's session time zone, sent by Metabase; see checkTimeZone
+      "sqltimezone",
+      // the schema to start in, sent by Avatica Go (the URL's last path segment); see ClientSchema
+      "schema");
 
   private ClientProperties() {
   }
@@ -35,6 +42,24 @@ public final class ClientProperties {
             + " schema, model and parser settings are fixed by the server (allowed: "
             + String.join(", ", new TreeSet<>(ALLOWED)) + ")");
       }
+      if (key.equalsIgnoreCase("sqlTimeZone")) {
+        checkTimeZone(key, info.get(key));
+      }
+    }
+  }
+
+  /** Accepts a valid zone id whose offset is always zero; refuses an invalid one (22023) and any other zone. */
+  private static void checkTimeZone(String key, String value) {
+    java.time.ZoneId zone;
+    try {
+      zone = java.time.ZoneId.of(value == null ? "" : value.trim());
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException("connection property '" + key + "': '" + value + "' is not a time zone id"
+          + " (for example UTC or Europe/Paris)", e);
+    }
+    if (!zone.getRules().isFixedOffset() || zone.getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds() != 0) {
+      throw new IllegalArgumentException("connection property '" + key + "': time zone '" + value + "' is not"
+          + " supported; Lode renders and binds timestamps in UTC (send " + key + "=UTC or leave it out)");
     }
   }
 }

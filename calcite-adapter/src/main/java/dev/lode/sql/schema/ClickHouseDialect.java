@@ -19,6 +19,7 @@ import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.ClickHouseSqlDialect;
 
@@ -206,6 +207,19 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
     return kind == SqlKind.OTHER_FUNCTION || super.supportsAggregateFunction(kind);
   }
 
+  /**
+   * SQL's UNION, INTERSECT and EXCEPT remove duplicates; ClickHouse refuses a bare UNION (its
+   * {@code union_default_mode} is empty) and reads a bare INTERSECT or EXCEPT as ALL, which
+   * would return duplicate rows: they are written with DISTINCT.
+   */
+  private static final java.util.Map<SqlOperator, SqlOperator> DISTINCT_SET_OPERATORS = java.util.Map.of(
+      org.apache.calcite.sql.fun.SqlStdOperatorTable.UNION,
+      new org.apache.calcite.sql.SqlSetOperator("UNION DISTINCT", SqlKind.UNION, 12, false),
+      org.apache.calcite.sql.fun.SqlStdOperatorTable.INTERSECT,
+      new org.apache.calcite.sql.SqlSetOperator("INTERSECT DISTINCT", SqlKind.INTERSECT, 14, false),
+      org.apache.calcite.sql.fun.SqlStdOperatorTable.EXCEPT,
+      new org.apache.calcite.sql.SqlSetOperator("EXCEPT DISTINCT", SqlKind.EXCEPT, 12, false));
+
   @Override
   public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
     if (call.getKind() == SqlKind.COUNT && call.getFunctionQuantifier() != null
@@ -217,6 +231,11 @@ public class ClickHouseDialect extends ClickHouseSqlDialect {
         operand.unparse(writer, 0, 0);
       }
       writer.endList(f);
+      return;
+    }
+    SqlOperator distinctSetOp = DISTINCT_SET_OPERATORS.get(call.getOperator());
+    if (distinctSetOp != null) {
+      distinctSetOp.createCall(call.getParserPosition(), call.getOperandList()).unparse(writer, leftPrec, rightPrec);
       return;
     }
     if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2) {

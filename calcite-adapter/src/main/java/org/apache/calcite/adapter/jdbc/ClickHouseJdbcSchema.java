@@ -81,14 +81,57 @@ public final class ClickHouseJdbcSchema extends JdbcSchema {
   RelProtoDataType getRelDataType(DatabaseMetaData metaData, String catalogName, String schemaName, String tableName)
       throws SQLException {
     RelProtoDataType proto = super.getRelDataType(metaData, catalogName, schemaName, tableName);
+    java.util.Map<String, String> clickHouseTypes = new java.util.HashMap<>();
+    try (java.sql.ResultSet rs = metaData.getColumns(catalogName, schemaName, tableName, null)) {
+      while (rs.next()) {
+        clickHouseTypes.put(rs.getString("COLUMN_NAME"), rs.getString("TYPE_NAME"));
+      }
+    }
     return typeFactory -> {
       RelDataType row = proto.apply(typeFactory);
       RelDataTypeFactory.Builder b = typeFactory.builder();
       for (RelDataTypeField f : row.getFieldList()) {
-        b.add(f.getName(), corrected(typeFactory, f.getType()));
+        RelDataType t = corrected(typeFactory, f.getType());
+        if (t.getSqlTypeName() == SqlTypeName.ARRAY) {
+          t = typedArray(typeFactory, t, clickHouseTypes.get(f.getName()));
+        }
+        b.add(f.getName(), t);
       }
       return b.build();
     };
+  }
+
+  /**
+   * An array column with its element type: Calcite reads only {@code <type> ARRAY} names and
+   * types ClickHouse's {@code Array(Int64)} as an array of ANY, which clients cannot decode.
+   * Element types whose Java values clickhouse-jdbc returns as Calcite expects them are mapped;
+   * the others stay ANY (and travel as text).
+   */
+  private static RelDataType typedArray(RelDataTypeFactory tf, RelDataType array, String clickHouseType) {
+    if (clickHouseType == null || !clickHouseType.startsWith("Array(") || !clickHouseType.endsWith(")")) {
+      return array;
+    }
+    String element = clickHouseType.substring("Array(".length(), clickHouseType.length() - 1);
+    boolean nullable = false;
+    for (String wrapper : new String[] {"Nullable(", "LowCardinality(", "Nullable("}) {
+      if (element.startsWith(wrapper) && element.endsWith(")")) {
+        nullable |= wrapper.startsWith("Nullable");
+        element = element.substring(wrapper.length(), element.length() - 1);
+      }
+    }
+    SqlTypeName component = switch (element) {
+      case "String" -> SqlTypeName.VARCHAR;
+      case "Int64" -> SqlTypeName.BIGINT;
+      case "Int32" -> SqlTypeName.INTEGER;
+      case "Float64" -> SqlTypeName.DOUBLE;
+      case "Bool" -> SqlTypeName.BOOLEAN;
+      default -> null;
+    };
+    if (component == null) {
+      return array;
+    }
+    RelDataType typed = tf.createArrayType(tf.createTypeWithNullability(tf.createSqlType(component), nullable), -1);
+    return tf.createTypeWithNullability(typed, array.isNullable());
   }
 
   private static RelDataType corrected(RelDataTypeFactory tf, RelDataType t) {

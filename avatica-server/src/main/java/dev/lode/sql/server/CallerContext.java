@@ -1,0 +1,50 @@
+package dev.lode.sql.server;
+
+import dev.lode.config.Credentials;
+import java.util.function.Supplier;
+
+/**
+ * The user the HTTP request being served authenticated as with Basic credentials, as every
+ * Meta method it reaches sees it; none when the client authenticates with connection
+ * properties instead (Metabase's Druid driver), and the connection then names its owner.
+ */
+final class CallerContext {
+  private static final ThreadLocal<Credentials.User> CALLER = new ThreadLocal<>();
+  private static final ThreadLocal<Boolean> CHALLENGE = ThreadLocal.withInitial(() -> false);
+
+  private CallerContext() {
+  }
+
+  static <T> T callAs(Credentials.User user, Supplier<T> action) {
+    Credentials.User previous = CALLER.get();
+    CALLER.set(user);
+    CHALLENGE.set(false);
+    try {
+      return action.get();
+    } finally {
+      if (previous == null) {
+        CALLER.remove();
+      } else {
+        CALLER.set(previous);
+      }
+    }
+  }
+
+  /**
+   * Marks the request as one to answer with an HTTP Basic challenge: the Avatica driver sends
+   * its Basic credentials only after a 401 asks for them.
+   */
+  static void challenge() {
+    CHALLENGE.set(true);
+  }
+
+  /** Whether the last request served on this thread asked for a challenge. */
+  static boolean challenged() {
+    return CHALLENGE.get();
+  }
+
+  /** The Basic-authenticated caller, or null when the request carried no credentials. */
+  static Credentials.User basicUser() {
+    return CALLER.get();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.lode.sql.server;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.apache.calcite.avatica.Meta;
+
+/** One remote statement: its JDBC statement on the Calcite connection, the result being fetched, the statement being audited. */
+final class RemoteStatement {
+  final RemoteConnection owner;
+  Statement statement;
+  PreparedStatement prepared;
+  String sql;
+  Meta.Signature signature;
+  ResultSet resultSet;
+  /** The result, read in full when the statement ran; frames are served from it. */
+  List<Object> rows;
+  long rowsSent;
+  /** The statement being audited: set when it starts, cleared when its audit entry is written. */
+  String auditSql;
+  Instant auditStart;
+  String auditId;
+
+  RemoteStatement(RemoteConnection owner) {
+    this.owner = owner;
+  }
+
+  /** Closes the JDBC objects, best effort. */
+  void closeJdbc() {
+    rows = null;
+    try {
+      if (resultSet != null) {
+        resultSet.close();
+      }
+      if (statement != null) {
+        statement.close();
+      }
+      if (prepared != null) {
+        prepared.close();
+      }
+    } catch (SQLException ignored) {
+      // closing is best effort
+    }
+  }
+}

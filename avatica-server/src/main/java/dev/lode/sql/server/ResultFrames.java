@@ -1,0 +1,134 @@
+package dev.lode.sql.server;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Locale;
+import java.util.TimeZone;
+import org.apache.calcite.avatica.Meta.Frame;
+
+/**
+ * Reads results into the rows Avatica's frames carry (dates as days, timestamps as epoch ms,
+ * arrays as lists, maps and structs as text) and serves them frame by frame; a statement's
+ * result is read in full (at most {@code lode.sql.max-rows} rows) before the first frame.
+ */
+final class ResultFrames {
+  static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
+  /** Rows per frame when the client does not ask for a size. */
+  static final int FRAME_ROWS = 100;
+
+  private final long maxRows;
+
+  ResultFrames(long maxRows) {
+    this.maxRows = maxRows;
+  }
+
+  /** Reads the statement's result into {@code s.rows} and closes it; over the limit it fails with SQLSTATE 54000. */
+  void spool(RemoteStatement s) throws SQLException {
+    try (ResultSet rs = s.resultSet) {
+      s.resultSet = null;
+      ColumnTypes types = types(rs.getMetaData());
+      List<Object> rows = new ArrayList<>();
+      while (rs.next()) {
+        if (rows.size() >= maxRows) {
+          throw new SQLException("result too large: more than lode.sql.max-rows=" + maxRows
+              + " rows; add a LIMIT, a WHERE clause or aggregate", ClientErrors.RESULT_TOO_LARGE);
+        }
+        rows.add(row(rs, types));
+      }
+      s.rows = rows;
+    }
+  }
+
+  /** The next frame of at most {@code size} rows of the spooled result; {@code done} on the last. */
+  static Frame next(RemoteStatement s, long offset, int size) {
+    List<Object> all = s.rows;
+    int from = (int) s.rowsSent;
+    int to = (int) Math.min(all.size(), from + (long) size);
+    List<Object> rows = new ArrayList<>(all.subList(from, to));
+    s.rowsSent = to;
+    boolean done = to == all.size();
+    if (done) {
+      s.rows = null;
+    }
+    return new Frame(offset, done, rows);
+  }
+
+  /** Every row of {@code rs}, without a limit (metadata results are small). */
+  static List<Object> readAll(ResultSet rs) throws SQLException {
+    ColumnTypes types = types(rs.getMetaData());
+    List<Object> rows = new ArrayList<>();
+    while (rs.next()) {
+      rows.add(row(rs, types));
+    }
+    return rows;
+  }
+
+  /** The JDBC type of each column, and of each array column's elements ({@link ArrayComponent}). */
+  private record ColumnTypes(int[] types, int[] components) {
+  }
+
+  private static ColumnTypes types(ResultSetMetaData md) throws SQLException {
+    int[] types = new int[md.getColumnCount()];
+    int[] components = new int[types.length];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = md.getColumnType(i + 1);
+      components[i] = types[i] == Types.ARRAY ? ArrayComponent.of(md.getColumnTypeName(i + 1)) : Types.NULL;
+    }
+    return new ColumnTypes(types, components);
+  }
+
+  private static Object[] row(ResultSet rs, ColumnTypes types) throws SQLException {
+    Object[] row = new Object[types.types().length];
+    for (int j = 0; j < row.length; j++) {
+      row[j] = value(rs, types.types()[j], types.components()[j], j + 1);
+    }
+    return row;
+  }
+
+  private static Object value(ResultSet rs, int type, int component, int i) throws SQLException {
+    Object v;
+    switch (type) {
+      case Types.BIGINT -> v = rs.getLong(i);
+      case Types.INTEGER -> v = rs.getInt(i);
+      case Types.SMALLINT -> v = rs.getShort(i);
+      case Types.TINYINT -> v = rs.getByte(i);
+      case Types.DOUBLE, Types.FLOAT -> v = rs.getDouble(i);
+      case Types.REAL -> v = rs.getFloat(i);
+      case Types.BOOLEAN -> v = rs.getBoolean(i);
+      case Types.DATE -> {
+        java.sql.Date d = rs.getDate(i, UTC);
+        v = d == null ? null : (int) Math.floorDiv(d.getTime(), 86_400_000L);
+      }
+      case Types.TIME -> {
+        java.sql.Time t = rs.getTime(i, UTC);
+        v = t == null ? null : (int) Math.floorMod(t.getTime(), 86_400_000L);
+      }
+      case Types.TIMESTAMP -> {
+        java.sql.Timestamp t = rs.getTimestamp(i, UTC);
+        v = t == null ? null : t.getTime();
+      }
+      case Types.ARRAY -> {
+        Array a = rs.getArray(i);
+        v = a == null ? null : arrayValues(a.getArray(), component);
+      }
+      case Types.OTHER, Types.JAVA_OBJECT, Types.STRUCT -> v = StructuredText.of(rs.getObject(i));
+      default -> v = rs.getObject(i);
+    }
+    return rs.wasNull() ? null : v;
+  }
+
+  private static List<Object> arrayValues(Object array, int component) {
+    List<Object> out = new ArrayList<>();
+    int n = java.lang.reflect.Array.getLength(array);
+    for (int k = 0; k < n; k++) {
+      out.add(ArrayComponent.element(java.lang.reflect.Array.get(array, k), component));
+    }
+    return out;
+  }
+}
