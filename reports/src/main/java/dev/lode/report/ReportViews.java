@@ -29,6 +29,7 @@ public final class ReportViews {
           problems.add("report " + d.name() + ": view not created: " + e.getMessage());
         }
       }
+      dev.lode.warehouse.ViewJoinSemantics.pin(c);
     }
     return problems;
   }

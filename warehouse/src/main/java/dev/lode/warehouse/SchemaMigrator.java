@@ -93,6 +93,7 @@ public final class SchemaMigrator {
         }
         ran++;
       }
+      ViewJoinSemantics.pin(c);
     } catch (SQLException e) {
       throw new IllegalStateException("schema migration failed: " + e.getMessage(), e);
     }
