@@ -430,8 +430,10 @@ public final class LodeMeta extends MetaImpl implements org.apache.calcite.avati
     try {
       s.prepared.clearParameters();
       if (parameterValues != null) {
+        java.sql.ParameterMetaData declared = s.prepared.getParameterMetaData();
         for (int i = 0; i < parameterValues.size(); i++) {
-          TypedValue v = parameterValues.get(i);
+          TypedValue v = TemporalText.bind(parameterValues.get(i),
+              i < declared.getParameterCount() ? declared.getParameterType(i + 1) : java.sql.Types.OTHER, i + 1);
           s.prepared.setObject(i + 1, v == null ? null : v.toJdbc(UTC));
         }
       }
