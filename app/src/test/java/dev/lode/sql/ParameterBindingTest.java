@@ -69,6 +69,36 @@ class ParameterBindingTest {
   private static final String AFTER_NOON = "SELECT event_id" + WHERE
       + " AND event_time >= toDateTime64('2011-06-01 12:00:00', 3, 'UTC') ORDER BY event_id";
 
+  /** Metabase's druid-jdbc binds temporal parameters as text, inside DATE_TRUNC too; they mean the UTC times they write. */
+  @Test
+  void textBoundToATimestampIsThatTime() throws SQLException {
+    String sql = "SELECT event_id" + WHERE + " AND DATE_TRUNC('day', event_time) >= ? AND event_time < ? ORDER BY event_id";
+    assertEquals(List.of(List.of("pb-3")), same(sql, ps -> {
+      ps.setString(1, "2011-06-02 00:00:00.000");
+      ps.setString(2, "2011-06-05 23:59:59.400");
+    }, "SELECT event_id" + WHERE + " AND toDate(event_time) >= '2011-06-02' AND event_time < toDateTime64("
+        + "'2011-06-05 23:59:59.400', 3, 'UTC') ORDER BY event_id"));
+    assertEquals(List.of(List.of("pb-2"), List.of("pb-3"), List.of("pb-4")),
+        same("SELECT event_id" + WHERE + " AND event_time >= ? ORDER BY event_id", ps -> ps.setString(1, "2011-06-01T12:00:00Z"),
+            AFTER_NOON));
+    // the week of a text parameter: 2011-06-01 is a Wednesday, its week runs from Monday 30 May
+    same("SELECT COUNT(*) AS c" + WHERE + " AND DATE_TRUNC('week', event_time) = DATE_TRUNC('week', ?)",
+        ps -> ps.setString(1, "2011-06-01 12:00:00.000"),
+        "SELECT count()" + WHERE + " AND toMonday(event_time) = toDate('2011-05-30')");
+    try (Connection c = SqlClient.connect(Credentials.Role.ANALYST);
+         PreparedStatement ps = c.prepareStatement("SELECT event_id" + WHERE + " AND event_time >= ?")) {
+      ps.setString(1, "June the first");
+      SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> ps.executeQuery().close());
+      StringBuilder chain = new StringBuilder();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        chain.append(t instanceof org.apache.calcite.avatica.AvaticaSqlException a ? a.getErrorMessage() : t.getMessage())
+            .append('\n');
+      }
+      assertTrue(chain.toString().contains("parameter 1: 'June the first' is not a timestamp"), chain.toString());
+      assertEquals("22023", e.getSQLState(), chain.toString());
+    }
+  }
+
   @Test
   void timestampParameterIsATimeNotSeconds() throws SQLException {
     Timestamp noon = Timestamp.valueOf("2011-06-01 12:00:00");

@@ -42,7 +42,9 @@ public final class LodeOperatorTable implements FunctionTable {
   private static final List<dev.lode.sql.schema.PushedFunction> PUSHED = List.of(
       new dev.lode.udf.time.ToTimestampFunction(), new dev.lode.udf.time.TimeFloorFunction(),
       new dev.lode.udf.time.TimeShiftFunction(), new dev.lode.udf.time.TimeExtractFunction(),
-      new dev.lode.udf.time.MillisToTimestampFunction(), new dev.lode.udf.time.TimestampToMillisFunction());
+      new dev.lode.udf.time.MillisToTimestampFunction(), new dev.lode.udf.time.TimestampToMillisFunction(),
+      new dev.lode.udf.time.TruncFunction(), new dev.lode.udf.time.ToDateFunction(),
+      new dev.lode.udf.time.TimeParseFunction(), new dev.lode.udf.time.TimeFormatFunction());
 
   private final LodeConfig config;
 

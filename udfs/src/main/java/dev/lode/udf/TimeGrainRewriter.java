@@ -52,6 +52,12 @@ public final class TimeGrainRewriter extends SqlShuttle {
   public SqlNode visit(SqlCall call) {
     SqlCall c = call;
     if (c.getOperator().getName().equalsIgnoreCase("DATE_TRUNC") && c.operandCount() == 2
+        && c.operand(0) instanceof org.apache.calcite.sql.SqlDynamicParam) {
+      // the grain decides the SQL written for ClickHouse, which is written before values are bound
+      throw new IllegalArgumentException("DATE_TRUNC: the unit (first argument) must be a string literal such as"
+          + " 'day', not a bound parameter");
+    }
+    if (c.getOperator().getName().equalsIgnoreCase("DATE_TRUNC") && c.operandCount() == 2
         && c.operand(0) instanceof SqlCharStringLiteral unit) {
       String name = unit.getValueAs(String.class).toLowerCase(Locale.ROOT);
       TimeUnit tu = UNITS.get(name);
@@ -61,6 +67,12 @@ public final class TimeGrainRewriter extends SqlShuttle {
       }
       SqlNode ts = c.operand(1).accept(this);
       SqlParserPos pos = c.getParserPosition();
+      if (ts instanceof org.apache.calcite.sql.SqlDynamicParam) {
+        // FLOOR cannot type a bare parameter (Metabase writes DATE_TRUNC('week', ?)): it is a timestamp
+        ts = SqlStdOperatorTable.CAST.createCall(pos, ts,
+            new org.apache.calcite.sql.SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(
+                org.apache.calcite.sql.type.SqlTypeName.TIMESTAMP, 3, pos), pos));
+      }
       return SqlStdOperatorTable.FLOOR.createCall(pos, ts, new SqlIntervalQualifier(tu, null, pos));
     }
     return super.visit(call);

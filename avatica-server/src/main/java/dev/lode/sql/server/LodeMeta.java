@@ -278,8 +278,11 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   private static void bind(RemoteStatement s, List<TypedValue> values) throws SQLException {
     s.prepared.clearParameters();
     if (values != null) {
+      java.sql.ParameterMetaData declared = s.prepared.getParameterMetaData();
       for (int i = 0; i < values.size(); i++) {
-        TypedValue v = values.get(i);
+        // text bound to a TIMESTAMP or DATE (Metabase's druid-jdbc) is read as the time it writes
+        TypedValue v = TemporalText.bind(values.get(i),
+            i < declared.getParameterCount() ? declared.getParameterType(i + 1) : java.sql.Types.OTHER, i + 1);
         s.prepared.setObject(i + 1, v == null ? null : v.toJdbc(ResultFrames.UTC));
       }
     }

@@ -12,7 +12,7 @@ import org.apache.calcite.runtime.Hook;
  * removed too, so joins of warehouse relations stay in ClickHouse (in the order the statement
  * writes them: join reordering rules are removed),
  * and every plan gets the {@link NestedJoinProgram} pass, so bushy joins can be written as
- * ClickHouse SQL.
+ * ClickHouse SQL, and the {@link DistinctAliasProgram} pass, so no generated alias hides a column.
  */
 final class PlannerRules {
   private static boolean installed;
@@ -51,6 +51,6 @@ final class PlannerRules {
     Hook.PROGRAM.add((java.util.function.Consumer<org.apache.calcite.util.Holder<org.apache.calcite.tools.Program>>)
         holder -> holder.set(org.apache.calcite.tools.Programs.sequence(
             holder.get() != null ? holder.get() : org.apache.calcite.tools.Programs.standard(),
-            new NestedJoinProgram())));
+            new NestedJoinProgram(), new DistinctAliasProgram())));
   }
 }
