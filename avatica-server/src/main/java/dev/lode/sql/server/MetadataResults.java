@@ -42,7 +42,7 @@ final class MetadataResults {
    */
   static MetaResultSet tables(String connectionId, int id, DatabaseMetaData md, String catalog, String schema,
                               String table, List<String> types) {
-    try (ResultSet rs = md.getTables(catalog, schema, table, null)) {
+    try (ResultSet rs = md.getTables(catalog, asStored(schema), asStored(table), null)) {
       int name = column(rs, "TABLE_NAME");
       int type = column(rs, "TABLE_TYPE");
       List<Object> rows = new ArrayList<>();
@@ -88,7 +88,7 @@ final class MetadataResults {
    */
   static MetaResultSet columns(String connectionId, int id, DatabaseMetaData md, String catalog, String schema,
                                String table, String column) {
-    try (ResultSet rs = md.getColumns(catalog, schema, table, column)) {
+    try (ResultSet rs = md.getColumns(catalog, asStored(schema), asStored(table), asStored(column))) {
       int tableName = column(rs, "TABLE_NAME");
       int dataType = column(rs, "DATA_TYPE");
       int typeName = column(rs, "TYPE_NAME");
@@ -123,6 +123,18 @@ final class MetadataResults {
     } catch (SQLException e) {
       throw ClientErrors.forMetadata(e);
     }
+  }
+
+  /**
+   * A name pattern as the warehouse stores it. Lode's names are lower case and SQL matches them in
+   * any case, but avatica-core tells every client that unquoted names are stored in upper case (a
+   * flag of the client's own connection, which the server cannot change), so tools that follow it
+   * — sqlline's {@code !columns events} asks for {@code EVENTS} — send an all-upper-case pattern:
+   * its lower-case form is meant (an all-upper-case name is never one of Lode's).
+   */
+  private static String asStored(String pattern) {
+    return pattern != null && pattern.equals(pattern.toUpperCase(java.util.Locale.ROOT))
+        ? pattern.toLowerCase(java.util.Locale.ROOT) : pattern;
   }
 
   /** The 0-based index of the result column labelled {@code label}. */
