@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Deploys webapp/target/lode.war into Debian's tomcat10 (Tomcat 10.1, Jakarta EE 10) under a
-# private CATALINA_BASE on JDK 25, waits for it, checks that /status refuses anonymous
-# callers, runs queries through the Avatica JDBC driver, then tracks one user through the
+# private CATALINA_BASE on JDK 25, waits for it, checks that /status tells anonymous
+# callers only the version, runs queries through the Avatica JDBC driver, then tracks one user through the
 # collector and waits until every scheduler of the WAR has worked on that user: identity
 # resolution, the profile and tag refresh, the recommendation model and serving lists (the
 # intervals are made short with -Dlode.* options; the demo data stays off). Then it stops
@@ -48,12 +48,15 @@ trap cleanup EXIT
 "$TOMCAT/bin/catalina.sh" start >/dev/null
 url="http://127.0.0.1:$port/lode"
 for _ in $(seq 1 180); do
-  code=$(curl -s -o /dev/null -w '%{http_code}' "$url/status" || true)
-  [ "$code" = "401" ] && break
+  code=$(curl -s -o "$base/anonymous-status.json" -w '%{http_code}' "$url/status" || true)
+  [ "$code" = "200" ] && break
   sleep 1
 done
-[ "$code" = "401" ] || { echo "Tomcat did not serve $url/status (last HTTP $code)"; tail -30 "$base"/logs/catalina*.log; grep -A30 SEVERE "$base"/logs/localhost*.log | head -60; exit 1; }
-echo "tomcat10 on JDK 25 serves $url (anonymous /status: HTTP $code)"
+[ "$code" = "200" ] || { echo "Tomcat did not serve $url/status (last HTTP $code)"; tail -30 "$base"/logs/catalina*.log; grep -A30 SEVERE "$base"/logs/localhost*.log | head -60; exit 1; }
+# anonymous callers (Metabase's druid-jdbc reads the version there) learn Lode's version and nothing else
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert list(d)==["version"], d' "$base/anonymous-status.json" \
+  || { echo "anonymous /status answered more than the version: $(cat "$base/anonymous-status.json")"; exit 1; }
+echo "tomcat10 on JDK 25 serves $url (anonymous /status: HTTP $code, $(cat "$base/anonymous-status.json"))"
 pw=$(grep '^user.admin.password=' "$base/data/credentials.properties" | cut -d= -f2)
 curl -sf -u "admin:$pw" "$url/status"; echo
 # one tracked user (identified with an email) who views a product, and two buyers whose
