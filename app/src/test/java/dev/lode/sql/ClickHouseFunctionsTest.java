@@ -45,35 +45,22 @@ class ClickHouseFunctionsTest {
     hook.close();
   }
 
-  /** Lode's rows for {@code sql} equal ClickHouse's for {@code nativeSql}, in one pushed-down statement containing {@code pushed}. */
-  private static void same(String sql, String nativeSql, String pushed) throws SQLException {
-    Native.GENERATED.clear();
-    List<List<String>> lode;
-    try (Connection c = SqlClient.connect(Credentials.Role.ADMIN); PreparedStatement ps = c.prepareStatement(sql)) {
-      lode = Native.rows(ps);
-    }
-    assertTrue(Native.generated().contains(pushed), pushed + " not in " + Native.generated());
-    List<List<String>> expected = Native.clickhouse(nativeSql);
-    assertTrue(!expected.isEmpty(), nativeSql);
-    assertEquals(expected, lode, sql);
-  }
-
   @Test
   void timeGrains() throws SQLException {
     for (String f : List.of("toStartOfYear", "toStartOfQuarter", "toStartOfMonth", "toMonday", "toStartOfDay",
         "toStartOfHour", "toStartOfMinute", "toDate")) {
-      same("SELECT " + f + "(event_time) AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + f + "(event_time) ORDER BY 1",
+      Native.same("SELECT " + f + "(event_time) AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + f + "(event_time) ORDER BY 1",
           "SELECT " + f + "(event_time) AS g, count() AS c" + WHERE + " GROUP BY g ORDER BY g", f + "(`event_time`)");
     }
     // Sunday weeks (mode 0), written in lower case as a BI tool might
-    same("SELECT tostartofweek(event_time, 0) AS w, COUNT(*) AS c" + WHERE + " GROUP BY tostartofweek(event_time, 0)"
+    Native.same("SELECT tostartofweek(event_time, 0) AS w, COUNT(*) AS c" + WHERE + " GROUP BY tostartofweek(event_time, 0)"
         + " ORDER BY 1", "SELECT toStartOfWeek(event_time, 0) AS w, count() AS c" + WHERE + " GROUP BY w ORDER BY w",
         "toStartOfWeek(`event_time`, 0)");
   }
 
   @Test
   void stringFunctions() throws SQLException {
-    same("SELECT event_id, length(page), positionCaseInsensitive(page, 'pricing')" + WHERE
+    Native.same("SELECT event_id, length(page), positionCaseInsensitive(page, 'pricing')" + WHERE
             + " AND positionCaseInsensitive(page, 'pricing') > 0 ORDER BY event_id",
         "SELECT event_id, length(page), positionCaseInsensitive(page, 'pricing')" + WHERE
             + " AND positionCaseInsensitive(page, 'pricing') > 0 ORDER BY event_id", "positionCaseInsensitive(");
@@ -81,10 +68,10 @@ class ClickHouseFunctionsTest {
 
   @Test
   void conditionalAndDistinctAggregates() throws SQLException {
-    same("SELECT distinct_id, countIf(quantity > 0), sumIf(quantity, quantity > 0), avgIf(quantity, page = '/docs'),"
+    Native.same("SELECT distinct_id, countIf(quantity > 0), sumIf(quantity, quantity > 0), avgIf(quantity, page = '/docs'),"
             + " uniq(page), uniqExact(event_id)" + WHERE + " GROUP BY distinct_id ORDER BY distinct_id",
         "SELECT distinct_id, countIf(quantity > 0), sumIf(quantity, quantity > 0), avgIf(quantity, page = '/docs'),"
             + " uniq(page), uniqExact(event_id)" + WHERE + " GROUP BY distinct_id ORDER BY distinct_id", "countIf(");
-    same("SELECT quantile(quantity, 0.9) AS q" + WHERE, "SELECT quantile(0.9)(quantity)" + WHERE, "quantile(0.9)(");
+    Native.same("SELECT quantile(quantity, 0.9) AS q" + WHERE, "SELECT quantile(0.9)(quantity)" + WHERE, "quantile(0.9)(");
   }
 }

@@ -71,4 +71,18 @@ final class Native {
     }
     return g.get(0);
   }
+
+  /** Lode's rows for {@code sql} equal ClickHouse's for {@code nativeSql}, in one pushed-down statement containing {@code pushed}. */
+  static void same(String sql, String nativeSql, String pushed) throws java.sql.SQLException {
+    GENERATED.clear();
+    List<List<String>> lode;
+    try (java.sql.Connection c = SqlClient.connect(dev.lode.config.Credentials.Role.ADMIN);
+         java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      lode = rows(ps);
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(generated().contains(pushed), pushed + " not in " + generated());
+    List<List<String>> expected = clickhouse(nativeSql);
+    org.junit.jupiter.api.Assertions.assertFalse(expected.isEmpty(), nativeSql);
+    org.junit.jupiter.api.Assertions.assertEquals(expected, lode, sql);
+  }
 }

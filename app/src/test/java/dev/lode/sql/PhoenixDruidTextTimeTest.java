@@ -48,18 +48,6 @@ class PhoenixDruidTextTimeTest {
     hook.close();
   }
 
-  private static void same(String sql, String nativeSql, String pushed) throws SQLException {
-    Native.GENERATED.clear();
-    List<List<String>> lode;
-    try (Connection c = SqlClient.connect(Credentials.Role.ADMIN); PreparedStatement ps = c.prepareStatement(sql)) {
-      lode = Native.rows(ps);
-    }
-    assertTrue(Native.generated().contains(pushed), pushed + " not in " + Native.generated());
-    List<List<String>> expected = Native.clickhouse(nativeSql);
-    assertTrue(!expected.isEmpty(), nativeSql);
-    assertEquals(expected, lode, sql);
-  }
-
   /** The messages of {@code e} and its causes: the Avatica client puts the server's reason in a cause. */
   private static String chain(Throwable e) {
     StringBuilder out = new StringBuilder();
@@ -81,7 +69,7 @@ class PhoenixDruidTextTimeTest {
         "HOUR", "toDateTime64(toDateTime(intDiv(toUnixTimestamp(event_time), 3600) * 3600, 'UTC'), 3, 'UTC')");
     for (var grain : timestamps.entrySet()) {
       String expr = "CAST(TRUNC(CAST(event_time AS TIMESTAMP), '" + grain.getKey() + "') AS TIMESTAMP)";
-      same("SELECT " + expr + " AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + expr + " ORDER BY 1",
+      Native.same("SELECT " + expr + " AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + expr + " ORDER BY 1",
           "SELECT " + grain.getValue() + " AS g, count() AS c" + WHERE + " GROUP BY g ORDER BY g", "toDateTime64(");
     }
     Map<String, String> dates = Map.of(
@@ -92,7 +80,7 @@ class PhoenixDruidTextTimeTest {
         "YEAR", "makeDate(toYear(event_time), 1, 1)");
     for (var grain : dates.entrySet()) {
       String expr = "CAST(TRUNC(CAST(event_time AS TIMESTAMP), '" + grain.getKey() + "') AS DATE)";
-      same("SELECT " + expr + " AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + expr + " ORDER BY 1",
+      Native.same("SELECT " + expr + " AS g, COUNT(*) AS c" + WHERE + " GROUP BY " + expr + " ORDER BY 1",
           "SELECT " + grain.getValue() + " AS g, count() AS c" + WHERE + " GROUP BY g ORDER BY g", "toDateTime64(");
     }
     try (Connection c = SqlClient.connect(Credentials.Role.ADMIN); Statement st = c.createStatement()) {
@@ -105,7 +93,7 @@ class PhoenixDruidTextTimeTest {
 
   @Test
   void phoenixToDateFilters() throws SQLException {
-    same("SELECT COUNT(*) AS c" + WHERE + " AND event_time >= TO_DATE('2011-05-31', 'yyyy-MM-dd')"
+    Native.same("SELECT COUNT(*) AS c" + WHERE + " AND event_time >= TO_DATE('2011-05-31', 'yyyy-MM-dd')"
             + " AND event_time < TO_DATE('02.06.2011 13:30', 'dd.MM.yyyy HH:mm')",
         "SELECT count() AS c" + WHERE + " AND event_time >= '2011-05-31 00:00:00' AND event_time < '2011-06-02 13:30:00'",
         "parseDateTime64InJodaSyntax('2011-05-31'");
@@ -113,12 +101,12 @@ class PhoenixDruidTextTimeTest {
 
   @Test
   void druidTimeParse() throws SQLException {
-    same("SELECT COUNT(*) AS c" + WHERE + " AND event_time >= TIME_PARSE('2011-05-31T06:00:00Z')"
+    Native.same("SELECT COUNT(*) AS c" + WHERE + " AND event_time >= TIME_PARSE('2011-05-31T06:00:00Z')"
             + " AND event_time < TIME_PARSE('01/06/2011 22:15', 'dd/MM/yyyy HH:mm', 'Asia/Shanghai')",
         "SELECT count() AS c" + WHERE + " AND event_time >= '2011-05-31 06:00:00' AND event_time < '2011-06-01 14:15:00'",
         "parseDateTime64InJodaSyntaxOrNull(");
     // what Druid parses to, and NULL for text that does not match
-    same("SELECT event_id, TIME_PARSE('2011-06-01 08:30', 'yyyy-MM-dd HH:mm') AS t,"
+    Native.same("SELECT event_id, TIME_PARSE('2011-06-01 08:30', 'yyyy-MM-dd HH:mm') AS t,"
             + " TIME_PARSE('2011-06-01 08:30', 'yyyy-MM-dd HH:mm', 'America/New_York') AS ny,"
             + " TIME_PARSE('June', 'yyyy-MM-dd') AS bad" + WHERE + " AND event_id = 'tt-3'",
         "SELECT event_id, toDateTime64('2011-06-01 08:30:00', 3, 'UTC'), toDateTime64('2011-06-01 12:30:00', 3, 'UTC'),"
@@ -127,7 +115,7 @@ class PhoenixDruidTextTimeTest {
 
   @Test
   void druidTimeFormat() throws SQLException {
-    same("SELECT event_id, TIME_FORMAT(event_time) AS iso, TIME_FORMAT(event_time, 'yyyy-MM-dd HH:mm') AS utc,"
+    Native.same("SELECT event_id, TIME_FORMAT(event_time) AS iso, TIME_FORMAT(event_time, 'yyyy-MM-dd HH:mm') AS utc,"
             + " TIME_FORMAT(event_time, 'dd.MM.yyyy HH:mm:ss', 'Asia/Shanghai') AS shanghai" + WHERE + " ORDER BY event_id",
         "SELECT event_id, concat(formatDateTime(event_time, '%Y-%m-%dT%H:%i:%S', 'UTC'), '.',"
             + " leftPad(toString(toMillisecond(event_time)), 3, '0'), 'Z'), formatDateTime(event_time, '%Y-%m-%d %H:%i', 'UTC'),"
