@@ -48,14 +48,23 @@ final class MetabaseAvatica {
    * {@code sqlTimeZone} and {@code timeZone}.
    */
   static Connection connect(String user, String password) throws SQLException {
+    return connect(user, password, "UTC", "UTC");
+  }
+
+  /**
+   * A connection with a report time zone: druid-jdbc sends it as {@code sqlTimeZone} (the
+   * server's session zone) and {@code timeZone} (the Avatica client's own decoding zone); a
+   * test may give the client another decoding zone to read the server's wall-clock values as they are.
+   */
+  static Connection connect(String user, String password, String sqlTimeZone, String timeZone) throws SQLException {
     // modules/drivers/druid-jdbc/src/metabase/driver/druid_jdbc.clj, connection-details->spec:
     // (str "url=" host ":" port "/druid/v2/sql/avatica/;transparent_reconnection=true")
     String url = "jdbc:avatica:remote:url=" + LodeEndpoint.base() + "/druid/v2/sql/avatica/;transparent_reconnection=true";
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);
-    p.setProperty("sqlTimeZone", "UTC");
-    p.setProperty("timeZone", "UTC");
+    p.setProperty("sqlTimeZone", sqlTimeZone);
+    p.setProperty("timeZone", timeZone);
     Connection c = driver().connect(url, p);
     if (c == null) {
       throw new SQLException("the Avatica " + VERSION + " driver does not accept " + url);

@@ -10,8 +10,9 @@ import java.util.TreeSet;
  * property to the server's connection, and Calcite would honour {@code model},
  * {@code schemaFactory}, {@code schema} and friends — letting a client mount its own
  * schema. Only the Avatica client's own transport settings pass; anything else is refused
- * by name. {@code sqlTimeZone} must name UTC: Lode's timestamps are rendered and bound in UTC,
- * and a client asking for another zone would read shifted times without being told.
+ * by name. {@code sqlTimeZone} (Druid's session time zone, which Metabase sends with its report
+ * time zone) must be a valid zone id; the connection then reads, groups and compares times as
+ * wall-clock times of that zone.
  */
 public final class ClientProperties {
   /** Properties of the Avatica remote driver itself (they configure the client side, the server ignores them). */
@@ -48,18 +49,25 @@ public final class ClientProperties {
     }
   }
 
-  /** Accepts a valid zone id whose offset is always zero; refuses an invalid one (22023) and any other zone. */
-  private static void checkTimeZone(String key, String value) {
-    java.time.ZoneId zone;
+  /** The session time zone a client asked for with {@code sqlTimeZone}, UTC when it sent none. */
+  public static java.time.ZoneId sessionZone(Map<String, String> info) {
+    if (info != null) {
+      for (Map.Entry<String, String> e : info.entrySet()) {
+        if (e.getKey().equalsIgnoreCase("sqlTimeZone")) {
+          return checkTimeZone(e.getKey(), e.getValue());
+        }
+      }
+    }
+    return java.time.ZoneOffset.UTC;
+  }
+
+  /** The zone {@code value} names; refuses one that names none (22023), with examples. */
+  private static java.time.ZoneId checkTimeZone(String key, String value) {
     try {
-      zone = java.time.ZoneId.of(value == null ? "" : value.trim());
+      return java.time.ZoneId.of(value == null ? "" : value.trim());
     } catch (java.time.DateTimeException e) {
       throw new IllegalArgumentException("connection property '" + key + "': '" + value + "' is not a time zone id"
-          + " (for example UTC or Europe/Paris)", e);
-    }
-    if (!zone.getRules().isFixedOffset() || zone.getRules().getOffset(java.time.Instant.EPOCH).getTotalSeconds() != 0) {
-      throw new IllegalArgumentException("connection property '" + key + "': time zone '" + value + "' is not"
-          + " supported; Lode renders and binds timestamps in UTC (send " + key + "=UTC or leave it out)");
+          + " (for example UTC, Europe/Paris or -08:00)", e);
     }
   }
 }

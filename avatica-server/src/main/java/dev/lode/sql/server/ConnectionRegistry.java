@@ -43,7 +43,8 @@ final class ConnectionRegistry {
         f.addTo(calcite.getRootSchema());
       }
       calcite.setSchema(start);
-      RemoteConnection previous = connections.putIfAbsent(id, new RemoteConnection(user, calcite, basic));
+      RemoteConnection previous = connections.putIfAbsent(id, new RemoteConnection(user, calcite, basic,
+          ClientProperties.sessionZone(info)));
       if (previous != null) {
         calcite.close();
         throw new IllegalStateException("connection " + id + " is already open");

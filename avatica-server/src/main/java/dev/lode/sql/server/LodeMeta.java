@@ -187,7 +187,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     RemoteStatement s = new RemoteStatement(c);
     try {
       access.check(c.user, sql);
-      s.prepared = c.calcite.prepareStatement(StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount));
+      s.prepared = c.inZone(() -> c.calcite.prepareStatement(
+          StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount)));
       s.sql = sql;
       s.signature = ResultSignatures.of(s.prepared.getMetaData(), s.prepared.getParameterMetaData(), sql);
     } catch (SQLException | RuntimeException | Error e) {
@@ -227,7 +228,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
         s.statement = c.calcite.createStatement();
       }
       String run = StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount);
-      boolean hasResult = timed(() -> s.statement.execute(run));
+      boolean hasResult = timed(() -> c.inZone(() -> s.statement.execute(run)));
       if (!hasResult) {
         int count = s.statement.getUpdateCount();
         audit.end(s, "ok", count, "");
@@ -261,7 +262,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     audit.begin(s, h.connectionId + "/" + h.id, s.sql);
     try {
       bind(s, parameterValues);
-      boolean hasResult = timed(s.prepared::execute);
+      boolean hasResult = timed(() -> s.owner.inZone(s.prepared::execute));
       if (!hasResult) {
         int count = s.prepared.getUpdateCount();
         audit.end(s, "ok", count, "");
@@ -304,7 +305,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
           audit.end(s, "denied", -1, e.getMessage());
           throw errors.forUser(c.user, e);
         }
-        counts[i] = timed(() -> s.statement.execute(sql)) ? -1 : s.statement.getUpdateCount();
+        counts[i] = timed(() -> c.inZone(() -> s.statement.execute(sql))) ? -1 : s.statement.getUpdateCount();
         audit.end(s, "ok", counts[i], "");
       }
     } catch (SQLException | RuntimeException | Error e) {

@@ -14,12 +14,26 @@ final class RemoteConnection {
   final Map<Integer, RemoteStatement> statements = new ConcurrentHashMap<>();
   /** Whether it was opened over HTTP Basic: then every request on it must carry its owner's credentials. */
   final boolean basic;
+  /** The session time zone the client asked for (sqlTimeZone); UTC by default. */
+  final java.time.ZoneId zone;
   volatile long lastUsed = System.nanoTime();
 
-  RemoteConnection(Credentials.User user, CalciteConnection calcite, boolean basic) {
+  RemoteConnection(Credentials.User user, CalciteConnection calcite, boolean basic, java.time.ZoneId zone) {
     this.user = user;
     this.calcite = calcite;
     this.basic = basic;
+    this.zone = zone;
+  }
+
+  /** Plans or runs a statement of this connection in its session time zone. */
+  <T> T inZone(java.util.concurrent.Callable<T> work) throws java.sql.SQLException {
+    try {
+      return dev.lode.sql.schema.SessionZone.during(zone, work);
+    } catch (java.sql.SQLException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.sql.SQLException(e.getMessage(), e);
+    }
   }
 
   /**

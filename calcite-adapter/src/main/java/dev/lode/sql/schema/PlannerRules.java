@@ -11,7 +11,7 @@ import org.apache.calcite.runtime.Hook;
  * Merge joins in the JVM and semi-join rewrites (which Calcite cannot express in JDBC SQL) are
  * removed too, so joins of warehouse relations stay in ClickHouse (in the order the statement
  * writes them: join reordering rules are removed),
- * and every plan gets the {@link NestedJoinProgram} pass, so bushy joins can be written as
+ * and every plan gets the {@link SessionZoneProgram} pass first (a connection's time zone), then the {@link NestedJoinProgram} pass, so bushy joins can be written as
  * ClickHouse SQL, and the {@link DistinctAliasProgram} pass, so no generated alias hides a column.
  */
 final class PlannerRules {
@@ -49,7 +49,7 @@ final class PlannerRules {
       p.removeRule(CoreRules.JOIN_ASSOCIATE);
     });
     Hook.PROGRAM.add((java.util.function.Consumer<org.apache.calcite.util.Holder<org.apache.calcite.tools.Program>>)
-        holder -> holder.set(org.apache.calcite.tools.Programs.sequence(
+        holder -> holder.set(org.apache.calcite.tools.Programs.sequence(new SessionZoneProgram(),
             holder.get() != null ? holder.get() : org.apache.calcite.tools.Programs.standard(),
             new NestedJoinProgram(), new DistinctAliasProgram())));
   }

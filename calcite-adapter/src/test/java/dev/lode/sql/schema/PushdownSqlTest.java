@@ -139,4 +139,39 @@ class PushdownSqlTest {
         "SELECT toStartOfDay(event_time) AS d, count() AS n FROM events GROUP BY d ORDER BY d").only();
     assertTrue(sql.contains("toStartOfDay(") || sql.contains("toStartOfInterval("), sql);
   }
+
+  /**
+   * A session in another time zone reads each stored timestamp as that zone's wall-clock time,
+   * in ClickHouse: the scan's column is shifted by the zone's offset at that instant, and a day
+   * boundary, a literal and CURRENT_TIMESTAMP then all mean local time.
+   */
+  @Test
+  void sessionTimeZoneShiftsStoredTimesInClickHouse() throws Exception {
+    java.time.ZoneId la = java.time.ZoneId.of("America/Los_Angeles");
+    CalciteHarness.Answer days = SessionZone.during(la, () -> CalciteHarness.run(calcite,
+        "SELECT FLOOR(event_time TO DAY) AS d, COUNT(*) FROM events WHERE event_time >= TIMESTAMP '2031-10-05 00:00:00'"
+            + " GROUP BY FLOOR(event_time TO DAY) ORDER BY 1"));
+    List<List<Object>> expected = CalciteHarness.nativeRows(clickhouse, "SELECT toDateTime64(toString(toStartOfDay("
+        + "event_time, 'America/Los_Angeles')), 3, 'UTC') AS d, count() FROM events WHERE event_time >="
+        + " toDateTime64('2031-10-05 00:00:00', 3, 'America/Los_Angeles') GROUP BY d ORDER BY d");
+    assertFalse(expected.isEmpty(), days.toString());
+    assertEquals(expected, days.rows());
+    assertTrue(days.only().replace(" ", "").contains("addSeconds(`event_time`,timeZoneOffset(toTimeZone(`event_time`,"
+        + "'America/Los_Angeles')))"), days.only());
+    // relative to now, by the zone's days: today's distance to the fixture's days, where a local day
+    // boundary differs from UTC's
+    long ahead = java.time.temporal.ChronoUnit.DAYS.between(java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+        java.time.LocalDate.of(2031, 10, 5));
+    for (String zone : List.of("America/Los_Angeles", "Asia/Kolkata", "Pacific/Kiritimati")) {
+      CalciteHarness.Answer now = SessionZone.during(java.time.ZoneId.of(zone), () -> CalciteHarness.run(calcite,
+          "SELECT COUNT(*) FROM events WHERE FLOOR(event_time TO DAY) >= FLOOR(TIMESTAMPADD(DAY, " + ahead
+              + ", CURRENT_TIMESTAMP) TO DAY)"));
+      assertEquals(CalciteHarness.nativeRows(clickhouse, "SELECT count() FROM events WHERE event_time >= toStartOfDay("
+          + "now64(3) + INTERVAL " + ahead + " DAY, '" + zone + "')"), now.rows(), zone + ": " + now.pushed());
+    }
+    // outside a session zone nothing changes
+    String utc = CalciteHarness.run(calcite, "SELECT COUNT(*) FROM events WHERE event_time >= TIMESTAMP"
+        + " '2031-10-05 00:00:00'").only();
+    assertFalse(utc.contains("addSeconds"), utc);
+  }
 }
