@@ -74,4 +74,76 @@ class ClickHouseFunctionsTest {
             + " uniq(page), uniqExact(event_id)" + WHERE + " GROUP BY distinct_id ORDER BY distinct_id", "countIf(");
     Native.same("SELECT quantile(quantity, 0.9) AS q" + WHERE, "SELECT quantile(0.9)(quantity)" + WHERE, "quantile(0.9)(");
   }
+
+  @Test
+  void timeParts() throws SQLException {
+    String parts = "toYear(event_time), toQuarter(event_time), toMonth(event_time), toDayOfMonth(event_time),"
+        + " toDayOfWeek(event_time), toHour(event_time), toMinute(event_time), toYYYYMM(event_time),"
+        + " toYYYYMMDD(event_time), toUnixTimestamp(event_time), formatDateTime(event_time, '%Y-%m-%d %H')";
+    Native.same("SELECT event_id, " + parts + WHERE + " ORDER BY event_id", "SELECT event_id, " + parts + WHERE
+        + " ORDER BY event_id", "toYYYYMMDD(`event_time`)");
+  }
+
+  @Test
+  void stringAndUrlFunctions() throws SQLException {
+    String url = "concat('https://www.shop.example', page, '?utm_source=', distinct_id)";
+    String fs = "startsWith(page, '/docs'), endsWith(page, 'plan'), match(page, '^/[A-Z]'),"
+        + " regexpExtract(page, '/([a-z]+)$', 1), replaceAll(page, '/', '|'), replaceRegexpAll(page, '[aeiou]', '_'),"
+        + " replaceOne(page, '/', ''), replaceRegexpOne(page, '^/', ''), lengthUTF8(page), empty(page), notEmpty(page),"
+        + " domain(" + url + "), domainWithoutWWW(" + url + "), protocol(" + url + "), path(" + url + "),"
+        + " cutQueryString(" + url + "), extractURLParameter(" + url + ", 'utm_source'),"
+        + " arrayStringConcat(splitByChar('/', page), '-'), arrayStringConcat(splitByString('ic', page)),"
+        + " arrayStringConcat(extractAll(page, '[a-z]+'), ',')";
+    Native.same("SELECT event_id, " + fs + WHERE + " ORDER BY event_id", "SELECT event_id, " + asBool(fs) + WHERE
+        + " ORDER BY event_id", "extractURLParameter(");
+  }
+
+  @Test
+  void arrayFunctions() throws SQLException {
+    String parts = "splitByChar('/', page)";
+    String fs = "has(" + parts + ", 'docs'), hasAny(" + parts + ", splitByChar(',', 'plan,x')), hasAll(" + parts
+        + ", splitByChar(',', 'Pricing,plan')), indexOf(" + parts + ", 'plan'), arrayElement(" + parts + ", 2),"
+        + " length(" + parts + "), notEmpty(" + parts + "), arrayStringConcat(arraySort(" + parts + "), ','),"
+        + " arrayStringConcat(arrayReverseSort(" + parts + "), ','), arrayStringConcat(arrayDistinct(" + parts
+        + "), ','), arrayStringConcat(arrayReverse(" + parts + "), ',')";
+    Native.same("SELECT event_id, " + fs + WHERE + " AND has(" + parts + ", 'docs') = false ORDER BY event_id",
+        "SELECT event_id, " + asBool(fs) + WHERE + " AND has(" + parts + ", 'docs') = false ORDER BY event_id", "hasAll(");
+  }
+
+  @Test
+  void combinatorsAndQuantiles() throws SQLException {
+    String parts = "splitByChar('/', page)";
+    String aggs = "uniqIf(page, quantity > 0), uniqExactIf(page, quantity > 0), minIf(quantity, page = '/docs'),"
+        + " maxIf(quantity, page = '/docs'), uniqCombined(page), uniqHLL12(page), sumArray(arrayEnumerate(" + parts
+        + ")), avgArray(arrayEnumerate(" + parts + ")), uniqArray(" + parts + "), uniqExactArray(" + parts + "),"
+        + " minArray(" + parts + "), maxArray(" + parts + "), arraySort(groupArray(quantity)),"
+        + " arraySort(groupUniqArray(page))";
+    Native.same("SELECT distinct_id, " + aggs + WHERE + " GROUP BY distinct_id ORDER BY distinct_id",
+        "SELECT distinct_id, " + aggs + WHERE + " GROUP BY distinct_id ORDER BY distinct_id", "uniqExactArray(");
+    String qs = "quantileExact(quantity, 0.5), quantileTDigest(quantity, 0.9), quantileTiming(quantity, 0.5),"
+        + " median(quantity), medianExact(quantity)";
+    Native.same("SELECT " + qs.replace("quantity, 0.5)", "quantity, 0.5)") + WHERE,
+        "SELECT quantileExact(0.5)(quantity), quantileTDigest(0.9)(quantity), quantileTiming(0.5)(quantity),"
+            + " median(quantity), medianExact(quantity)" + WHERE, "quantileExact(0.5)(");
+  }
+
+  /** The native form of {@code fs} with each test function read as a Bool, as Lode types it (ClickHouse answers a UInt8). */
+  private static String asBool(String fs) {
+    StringBuilder out = new StringBuilder();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i <= fs.length(); i++) {
+      char c = i < fs.length() ? fs.charAt(i) : ',';
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        String f = fs.substring(start, i).trim();
+        String name = f.substring(0, Math.max(0, f.indexOf('(')));
+        boolean test = List.of("startsWith", "endsWith", "match", "empty", "notEmpty", "has", "hasAny", "hasAll")
+            .contains(name);
+        out.append(out.length() == 0 ? "" : ", ").append(test ? "toBool(" + f + ")" : f);
+        start = i + 1;
+      }
+    }
+    return out.toString();
+  }
 }

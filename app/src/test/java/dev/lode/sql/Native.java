@@ -50,7 +50,7 @@ final class Native {
       List<String> row = new ArrayList<>();
       for (int i = 1; i <= n; i++) {
         Object v = rs.getObject(i);
-        row.add(v == null ? null
+        row.add(v instanceof java.sql.Array a ? elements(a) : v == null ? null
             : v instanceof java.sql.Timestamp t ? t.toLocalDateTime().toString()
             : v instanceof java.time.temporal.Temporal t ? t.toString().replace("Z", "").replace("[UTC]", "")
             : v instanceof Double d && d.isNaN() ? "NaN"
@@ -60,6 +60,18 @@ final class Native {
       out.add(row);
     }
     return out;
+  }
+
+  /** An array's elements as text, {@code [a, b]}, whichever driver's Array it is. */
+  private static String elements(java.sql.Array a) throws SQLException {
+    Object values = a.getArray();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < java.lang.reflect.Array.getLength(values); i++) {
+      Object e = java.lang.reflect.Array.get(values, i);
+      out.add(e instanceof Number num ? new BigDecimal(num.toString()).stripTrailingZeros().toPlainString()
+          : String.valueOf(e));
+    }
+    return out.toString();
   }
 
   /** The one ClickHouse statement generated since the last clear (the server's warm-up query aside). */

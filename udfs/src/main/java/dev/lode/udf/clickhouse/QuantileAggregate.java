@@ -9,22 +9,27 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeTransforms;
 
 /**
- * {@code quantile(x, level)}: ClickHouse's parametric {@code quantile(level)(x)} (approximate,
- * reservoir-sampled), spelled as an ordinary two-argument call because standard SQL has no
- * syntax for an aggregate's parameters; {@code level} must be a numeric literal.
+ * {@code quantile(x, level)} and its kin ({@code quantileExact}, {@code quantileTDigest}, …):
+ * ClickHouse's parametric {@code quantile(level)(x)}, spelled as an ordinary two-argument call
+ * because standard SQL has no syntax for an aggregate's parameters; {@code level} must be a
+ * numeric literal.
  */
 final class QuantileAggregate extends PushedAggregate {
-  QuantileAggregate() {
-    super("quantile", ReturnTypes.DOUBLE.andThen(SqlTypeTransforms.FORCE_NULLABLE),
+  private final String clickHouseName;
+
+  QuantileAggregate(String clickHouseName) {
+    super(clickHouseName, ReturnTypes.DOUBLE.andThen(SqlTypeTransforms.FORCE_NULLABLE),
         OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC));
+    this.clickHouseName = clickHouseName;
   }
 
   @Override
   public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
     if (!(call.operand(1) instanceof org.apache.calcite.sql.SqlNumericLiteral)) {
-      throw new IllegalArgumentException("quantile(x, level): level must be a number literal, not " + call.operand(1));
+      throw new IllegalArgumentException(clickHouseName + "(x, level): level must be a number literal, not "
+          + call.operand(1));
     }
-    writer.print("quantile(" + call.operand(1) + ")(");
+    writer.print(clickHouseName + "(" + call.operand(1) + ")(");
     call.operand(0).unparse(writer, 0, 0);
     writer.print(")");
     writer.setNeedWhitespace(true);
