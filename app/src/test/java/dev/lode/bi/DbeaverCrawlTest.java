@@ -137,4 +137,42 @@ class DbeaverCrawlTest {
     }
     return out;
   }
+
+  /**
+   * getFunctions and getProcedures are answered by the Avatica driver itself, empty (it never
+   * asks the server), so Lode's functions are listed as rows of the {@code functions} table,
+   * which a navigator shows beside the others; each table function with its parameters.
+   */
+  @Test
+  void functionsAreATableANavigatorShows() throws SQLException {
+    try (Connection c = connect()) {
+      DatabaseMetaData md = c.getMetaData();
+      assertFalse(md.getFunctions(null, null, "%").next(), "the Avatica driver now asks the server: list them there");
+      List<String> tables = column(md.getTables(null, "lode", "%", null), "TABLE_NAME");
+      assertTrue(tables.contains("functions"), tables.toString());
+      java.util.Map<String, String> tableFunctions = new java.util.TreeMap<>();
+      java.util.Map<String, String> kinds = new java.util.TreeMap<>();
+      try (java.sql.Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT function_name, function_kind, parameters, origin FROM functions")) {
+        while (rs.next()) {
+          kinds.put(rs.getString(1), rs.getString(2) + "/" + rs.getString(4));
+          if (rs.getString(2).equals("table function")) {
+            tableFunctions.put(rs.getString(1), rs.getString(3));
+          }
+        }
+      }
+      assertEquals("(steps VARCHAR, window_seconds BIGINT, mode VARCHAR (optional), from VARCHAR (optional),"
+          + " to VARCHAR (optional), breakdown VARCHAR (optional))", tableFunctions.get("funnel"));
+      assertTrue(tableFunctions.keySet().containsAll(List.of("funnel", "funnel_people", "retention", "paths",
+          "sessions", "event_trends", "tag_explain", "recommend", "similar_items", "rec_eval")), tableFunctions.toString());
+      assertEquals("aggregate/clickhouse", kinds.get("countIf"));
+      assertEquals("scalar/clickhouse", kinds.get("toStartOfMonth"));
+      assertEquals("scalar/druid/phoenix", kinds.get("TIME_FLOOR"));
+      // every listed table function answers a call with its listed parameters' count of arguments
+      try (java.sql.Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM TABLE(funnel('compat_view,compat_buy', 86400))")) {
+        assertTrue(rs.next());
+      }
+    }
+  }
 }

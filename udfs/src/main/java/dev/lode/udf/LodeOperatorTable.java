@@ -96,11 +96,14 @@ public final class LodeOperatorTable implements FunctionTable {
 
   @Override
   public Map<String, Table> tables(Scope scope) {
-    if (!scope.allowed().test("sessions")) {
-      return Map.of();
+    Map<String, Table> out = new LinkedHashMap<>();
+    if (scope.allowed().test("sessions")) {
+      out.put("sessions", new NativeQueryTable(scope.tables(), scope.convention(), "sessions",
+          SessionsFunction.tableSql(scope.sessionGapSeconds()), SessionsFunction::tableType));
     }
-    return Map.of("sessions", new NativeQueryTable(scope.tables(), scope.convention(), "sessions",
-        SessionsFunction.tableSql(scope.sessionGapSeconds()), SessionsFunction::tableType));
+    out.put("functions", FunctionCatalog.of(() -> functions(scope), PUSHED,
+        dev.lode.udf.clickhouse.ClickHouseNatives.all()));
+    return out;
   }
 
   private static String version(Warehouse warehouse) {

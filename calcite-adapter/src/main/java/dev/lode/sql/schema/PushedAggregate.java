@@ -26,6 +26,11 @@ public class PushedAggregate extends SqlAggFunction {
     this.clickHouseName = clickHouseName;
   }
 
+  /** The function's ClickHouse name, as users write it (e.g. {@code countIf}). */
+  public String clickHouseName() {
+    return clickHouseName;
+  }
+
   /** Types the call with this operator itself (the connection's operator table does not hold it). */
   @Override
   public RelDataType deriveType(SqlValidator validator, SqlValidatorScope scope, SqlCall call) {

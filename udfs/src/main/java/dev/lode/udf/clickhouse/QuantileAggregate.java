@@ -15,21 +15,19 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
  * numeric literal.
  */
 final class QuantileAggregate extends PushedAggregate {
-  private final String clickHouseName;
 
   QuantileAggregate(String clickHouseName) {
     super(clickHouseName, ReturnTypes.DOUBLE.andThen(SqlTypeTransforms.FORCE_NULLABLE),
         OperandTypes.family(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC));
-    this.clickHouseName = clickHouseName;
   }
 
   @Override
   public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
     if (!(call.operand(1) instanceof org.apache.calcite.sql.SqlNumericLiteral)) {
-      throw new IllegalArgumentException(clickHouseName + "(x, level): level must be a number literal, not "
+      throw new IllegalArgumentException(clickHouseName() + "(x, level): level must be a number literal, not "
           + call.operand(1));
     }
-    writer.print(clickHouseName + "(" + call.operand(1) + ")(");
+    writer.print(clickHouseName() + "(" + call.operand(1) + ")(");
     call.operand(0).unparse(writer, 0, 0);
     writer.print(")");
     writer.setNeedWhitespace(true);
