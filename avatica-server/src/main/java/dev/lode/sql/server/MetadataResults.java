@@ -42,7 +42,7 @@ final class MetadataResults {
    */
   static MetaResultSet tables(String connectionId, int id, DatabaseMetaData md, String catalog, String schema,
                               String table, List<String> types) {
-    try (ResultSet rs = md.getTables(catalog, schemaPattern(md, schema), asStored(table), null)) {
+    try (ResultSet rs = md.getTables(catalog, asStored(schema), asStored(table), null)) {
       int name = column(rs, "TABLE_NAME");
       int type = column(rs, "TABLE_TYPE");
       List<Object> rows = new ArrayList<>();
@@ -88,7 +88,7 @@ final class MetadataResults {
    */
   static MetaResultSet columns(String connectionId, int id, DatabaseMetaData md, String catalog, String schema,
                                String table, String column) {
-    try (ResultSet rs = md.getColumns(catalog, schemaPattern(md, schema), asStored(table), asStored(column))) {
+    try (ResultSet rs = md.getColumns(catalog, asStored(schema), asStored(table), asStored(column))) {
       int tableName = column(rs, "TABLE_NAME");
       int dataType = column(rs, "DATA_TYPE");
       int typeName = column(rs, "TYPE_NAME");
@@ -132,20 +132,6 @@ final class MetadataResults {
    * — sqlline's {@code !columns events} asks for {@code EVENTS} — send an all-upper-case pattern:
    * its lower-case form is meant (an all-upper-case name is never one of Lode's).
    */
-  /**
-   * The schema pattern to look up: the empty pattern — "tables without a schema", which Lode
-   * has none of — means the connection's own schema, as Phoenix lists the tables of its
-   * default schema under it; phoenixdb (Superset's Phoenix route) asks with it when no schema
-   * is chosen, so Superset's table picker would otherwise be empty.
-   */
-  private static String schemaPattern(DatabaseMetaData md, String schema) throws SQLException {
-    if ("".equals(schema)) {
-      String own = md.getConnection().getSchema();
-      return own == null ? schema : own;
-    }
-    return asStored(schema);
-  }
-
   private static String asStored(String pattern) {
     return pattern != null && pattern.equals(pattern.toUpperCase(java.util.Locale.ROOT))
         ? pattern.toLowerCase(java.util.Locale.ROOT) : pattern;
