@@ -62,19 +62,37 @@ class WindowFunnelModeTest {
    * looked up as a user_id when any of the id's events read carried one).
    */
   private static List<List<Object>> windowFunnel(List<String> steps, long window) throws SQLException {
+    String sql = "SELECT toInt32(k) AS step, toInt64(countIf(level >= k)) AS persons FROM ("
+        + windowFunnelPersons(steps, window) + ") ARRAY JOIN range(1, " + (steps.size() + 1) + ") AS k"
+        + " GROUP BY k ORDER BY k";
+    return CalciteHarness.nativeRows(clickhouse, sql);
+  }
+
+  /** {@code SELECT person, level}: each person's windowFunnel level over millisecond timestamps. */
+  private static String windowFunnelPersons(List<String> steps, long window) {
     String conditions = steps.stream().map(s -> "event_name = '" + s + "'").collect(Collectors.joining(", "));
     String read = "event_time >= toDateTime64('" + FROM + "', 3, 'UTC') AND event_time < toDateTime64('" + TO
         + "', 3, 'UTC') AND event_name IN ('" + String.join("', '", steps) + "')";
-    String sql = "SELECT toInt32(k) AS step, toInt64(countIf(level >= k)) AS persons FROM ("
-        + " SELECT coalesce(nullIf(i.person_id, ''), nullIf(d.ip, ''), e.distinct_id) AS person,"
+    return "SELECT coalesce(nullIf(i.person_id, ''), nullIf(d.ip, ''), e.distinct_id) AS person,"
         + "  windowFunnel(" + window * 1000 + ")(toUInt64(toUnixTimestamp64Milli(e.event_time)), " + conditions + ") AS level"
         + " FROM (SELECT * FROM events WHERE " + read + ") AS e"
         + " JOIN (SELECT distinct_id, max(user_id != '') AS u, max(person_id) AS ip FROM events WHERE " + read
         + "  GROUP BY distinct_id) AS d ON d.distinct_id = e.distinct_id"
         + " LEFT ANY JOIN (SELECT id_type, id_value, person_id FROM identities_current) AS i"
         + "  ON i.id_value = e.distinct_id AND i.id_type = if(d.u, 'user_id', 'anonymous_id')"
-        + " GROUP BY person) ARRAY JOIN range(1, " + (steps.size() + 1) + ") AS k GROUP BY k ORDER BY k";
-    return CalciteHarness.nativeRows(clickhouse, sql);
+        + " GROUP BY person";
+  }
+
+  @Test
+  void funnelPeopleAreWindowFunnelsPersons() throws SQLException {
+    List<String> steps = List.of("product_view", "add_to_cart", "purchase");
+    List<List<Object>> expected = CalciteHarness.nativeRows(clickhouse, "SELECT person, toInt32(level) FROM ("
+        + windowFunnelPersons(steps, 600) + ") WHERE level >= 2 ORDER BY person");
+    List<List<Object>> reached = CalciteHarness.run(calcite, "SELECT person_id, reached_step FROM TABLE(funnel_people('"
+        + String.join(",", steps) + "', 600, 2, 'reached', 'window_funnel', '" + FROM + "', '" + TO + "'))"
+        + " ORDER BY person_id").rows();
+    assertTrue(expected.size() > 1000, "cart reachers: " + expected.size());
+    assertEquals(expected, reached);
   }
 
   @Test
