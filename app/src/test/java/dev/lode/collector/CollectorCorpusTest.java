@@ -97,6 +97,19 @@ class CollectorCorpusTest {
         "Content-Type", "text/plain", "Authorization", AUTH);
     add("lying Content-Type: image/png", "/v1/batch", utf8("{\"batch\":[]}"), 415, "unsupported_media_type",
         "Content-Type", "image/png", "Authorization", AUTH);
+    // RudderStack's Node SDK: gzip'd JSON under axios's default form type; only that shape passes as a form
+    add("gzip'd JSON declared as a form (RudderStack Node SDK)", "/v1/batch",
+        gzip(utf8("{\"batch\":[" + good("rs1") + "]}")), 200, null, "Content-Type", "application/x-www-form-urlencoded",
+        "Content-Encoding", "gzip", "Authorization", AUTH);
+    add("a real form on a Segment endpoint", "/v1/batch", utf8("batch=1&event=x"), 415, "unsupported_media_type",
+        "Content-Type", "application/x-www-form-urlencoded", "Authorization", AUTH);
+    add("gzip'd form fields on a Segment endpoint", "/v1/batch", gzip(utf8("batch=1&event=x")), 415,
+        "unsupported_media_type", "Content-Type", "application/x-www-form-urlencoded", "Content-Encoding", "gzip",
+        "Authorization", AUTH);
+    add("plain JSON declared as a form", "/v1/batch", utf8("{\"batch\":[" + good("rs2") + "]}"), 415,
+        "unsupported_media_type", "Content-Type", "application/x-www-form-urlencoded", "Authorization", AUTH);
+    add("form type, gzip encoding, body not gzip", "/v1/batch", utf8("{\"batch\":[]}"), 400, "invalid_gzip",
+        "Content-Type", "application/x-www-form-urlencoded", "Content-Encoding", "gzip", "Authorization", AUTH);
     add("unsupported Content-Encoding br", "/v1/batch", utf8("{\"batch\":[]}"), 415, "unsupported_encoding",
         "Content-Type", "application/json", "Content-Encoding", "br", "Authorization", AUTH);
     add("Content-Encoding gzip over a plain body", "/v1/batch", utf8("{\"batch\":[]}"), 400, "invalid_gzip",

@@ -191,7 +191,7 @@ class SqlEndpointSecurityTest {
     try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
       SQLException e = assertThrows(SQLException.class,
           () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a,b', 60, 'sideways'))"));
-      assertTrue(message(e).contains("funnel(mode) must be one of ordered, strict, unordered, got 'sideways'"), message(e));
+      assertTrue(message(e).contains("funnel(mode) must be one of ordered, strict, unordered, window_funnel, got 'sideways'"), message(e));
       assertEquals("22023", e.getSQLState());
       SQLException f = assertThrows(SQLException.class,
           () -> SqlClient.rows(st, "SELECT * FROM TABLE(funnel('a,b[nope=1]', 60))"));

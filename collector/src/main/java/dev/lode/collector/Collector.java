@@ -12,6 +12,7 @@ import dev.lode.collector.spool.Spool;
 import dev.lode.collector.spool.SpoolErasure;
 import dev.lode.collector.wire.BatchMembers;
 import dev.lode.collector.wire.BodyDecoder;
+import dev.lode.collector.wire.GzipJsonForm;
 import dev.lode.collector.wire.RejectedEvent;
 import dev.lode.collector.wire.RequestItem;
 import dev.lode.collector.wire.SegmentAdapter;
@@ -181,11 +182,20 @@ public final class Collector implements AutoCloseable {
       if (headerKey.isPresent() && source.isEmpty()) {
         throw unknownKey();
       }
-      checkMediaType(contentType, false);
+      // RudderStack's Node SDK labels its gzip'd JSON as a form: judged on the body once it is read
+      boolean gzipJsonForm = GzipJsonForm.declared(contentType, contentEncoding);
+      if (!gzipJsonForm) {
+        checkMediaType(contentType, false);
+      }
       checkCapacity();
       byte[] bytes = BodyDecoder.read(body, contentLength, contentEncoding,
           batch ? settings.maxBatchBytes() : settings.maxEventBytes(),
           batch ? ReasonCode.BATCH_TOO_LARGE : ReasonCode.EVENT_TOO_LARGE);
+      if (gzipJsonForm && !GzipJsonForm.isJsonObject(bytes)) {
+        throw new CollectorException(415, ReasonCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + contentType
+            + "' is not accepted; send application/json (a form is accepted only when its gzip'd body is JSON,"
+            + " as RudderStack's Node SDK sends)");
+      }
       BodyDecoder.Text text = BodyDecoder.decode(bytes);
       BatchMembers members = new BatchMembers();
       List<RequestItem> items = WireJson.split(text, batch ? "batch" : null, batch,

@@ -183,7 +183,7 @@ class BehaviorFunctionsTest {
   @Test
   void funnelEdgeCasesMatchTheReference() throws SQLException {
     long to = EDGE + 86_400_000L;
-    for (String mode : List.of("ordered", "strict", "unordered")) {
+    for (String mode : List.of("ordered", "strict", "unordered", "window_funnel")) {
       for (String steps : List.of("A,B,C", "A,A,B", "A,B", "B,A")) {
         assertEquals(funnelRef(EDGE_EVENTS, steps, 60, mode, EDGE, to, false),
             funnelSql(steps, 60, mode, EDGE, to, false), mode + " funnel " + steps);
@@ -244,7 +244,7 @@ class BehaviorFunctionsTest {
   @Test
   void randomFunnelsMatchTheReference() throws SQLException {
     long to = RANDOM + 15 * 86_400_000L;
-    for (String mode : List.of("ordered", "strict", "unordered")) {
+    for (String mode : List.of("ordered", "strict", "unordered", "window_funnel")) {
       for (String steps : List.of("A,B,C", "A,B,A,C", "X,A")) {
         for (boolean bd : List.of(false, true)) {
           assertEquals(funnelRef(RANDOM_EVENTS, steps, 600, mode, RANDOM, to, bd),
@@ -263,9 +263,11 @@ class BehaviorFunctionsTest {
   void twentyStepFunnel() throws SQLException {
     String steps = String.join(",", java.util.Collections.nCopies(10, "A,B"));
     long to = RANDOM + 15 * 86_400_000L;
-    List<String> sql = funnelSql(steps, 86_400 * 14, "ordered", RANDOM, to, false);
-    assertEquals(20, sql.size());
-    assertEquals(funnelRef(RANDOM_EVENTS, steps, 86_400 * 14, "ordered", RANDOM, to, false), sql);
+    for (String mode : List.of("ordered", "window_funnel")) {
+      List<String> sql = funnelSql(steps, 86_400 * 14, mode, RANDOM, to, false);
+      assertEquals(20, sql.size());
+      assertEquals(funnelRef(RANDOM_EVENTS, steps, 86_400 * 14, mode, RANDOM, to, false), sql, mode);
+    }
   }
 
   private static List<String> retentionSql(String period, int periods, String mode, long from, long to)

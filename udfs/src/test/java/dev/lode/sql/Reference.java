@@ -83,7 +83,47 @@ final class Reference {
       int level;
       int entry;
       double[] durs = new double[k + 1];
-      if (mode.equals("unordered")) {
+      if (mode.equals("window_funnel")) {
+        // ClickHouse's windowFunnel as its documentation and source describe it: (time, step) pairs, one per
+        // step an event matches, in that order; path[j] is the latest path that reached step j + 1
+        List<long[]> pairs = new ArrayList<>();
+        for (int i = 0; i < evs.size(); i++) {
+          for (int j = 0; j < k; j++) {
+            if (steps.get(j).test(evs.get(i))) {
+              pairs.add(new long[] {evs.get(i).ts(), j});
+            }
+          }
+        }
+        pairs.sort(Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1]));
+        long[][] path = new long[k][];
+        for (long[] pr : pairs) {
+          int j = (int) pr[1];
+          if (path[k - 1] != null) {
+            break;
+          }
+          if (j == 0) {
+            path[0] = new long[] {pr[0]};
+          } else if (path[j - 1] != null && pr[0] <= path[j - 1][0] + w) {
+            path[j] = java.util.Arrays.copyOf(path[j - 1], j + 1);
+            path[j][j] = pr[0];
+          }
+        }
+        level = 0;
+        while (level < k && path[level] != null) {
+          level++;
+        }
+        if (level == 0) {
+          continue;
+        }
+        // the breakdown is that of the person's first step-1 event, as in ordered mode
+        entry = -1;
+        for (int i = 0; i < evs.size() && entry < 0; i++) {
+          entry = steps.get(0).test(evs.get(i)) ? i : -1;
+        }
+        for (int j = 2; j <= level; j++) {
+          durs[j] = (path[level - 1][j - 1] - path[level - 1][j - 2]) / 1000.0;
+        }
+      } else if (mode.equals("unordered")) {
         entry = -1;
         for (int i = 0; i < evs.size(); i++) {
           Ev e = evs.get(i);

@@ -1,6 +1,7 @@
 package dev.lode.sql.behavior;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
@@ -16,7 +17,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * See {@link FunnelQuery} for the exact definition.
  */
 public final class FunnelFunction extends BehaviorFunction {
-  static final List<String> MODES = List.of("ordered", "strict", "unordered");
+  static final List<String> MODES = List.of("ordered", "strict", "unordered", "window_funnel");
 
   public FunnelFunction(JdbcSchema schema, JdbcConvention convention) {
     super(schema, convention);
@@ -55,7 +56,7 @@ public final class FunnelFunction extends BehaviorFunction {
   protected String sql(Args a) {
     FunnelQuery q = query(a, null);
     int k = q.steps.size();
-    String names = q.steps.stream().map(s -> ClickHouseLiteral.string(s.label())).collect(Collectors.joining(", ", "[", "]"));
+    String names = labels(q).stream().map(ClickHouseLiteral::string).collect(Collectors.joining(", ", "[", "]"));
     boolean grouped = q.breakdown != null;
     // quantilesExact(q) is the element at index floor(q * n) of the n sorted values: the documented percentile
     boolean timed = !q.mode.equals("unordered");
@@ -72,6 +73,19 @@ public final class FunnelFunction extends BehaviorFunction {
         + (timed ? ", quantilesExactIfForEach(0.5, 0.9)(durs, arrayMap(d -> d >= 0, durs)) AS qs" : "")
         + " FROM (" + q.perPerson() + ")" + (grouped ? " GROUP BY b" : "") + ")"
         + " ARRAY JOIN range(1, " + (k + 1) + ") AS step ORDER BY breakdown, step";
+  }
+
+  /**
+   * The step names of the rows: the steps' own, except in unordered mode, where row L counts
+   * the persons who did any L of the k steps (in any order) and is labelled so.
+   */
+  static List<String> labels(FunnelQuery q) {
+    int k = q.steps.size();
+    if (!q.mode.equals("unordered") || k == 1) {
+      return q.steps.stream().map(EventPredicate::label).toList();
+    }
+    return IntStream.rangeClosed(1, k)
+        .mapToObj(l -> l == k ? "all " + k + " steps" : "any " + l + " of " + k + " steps").toList();
   }
 
   @Override

@@ -18,7 +18,10 @@ import java.util.stream.Collectors;
  * count as following) matching that step and at most {@code window} seconds after entry,
  * inclusive. Strict mode: as ordered, but each step must be the person's very next event.
  * Unordered mode: the person enters at their first event matching any step; they reach level
- * L when L distinct steps have a matching event within the window from entry.
+ * L when L distinct steps have a matching event within the window from entry. Window-funnel
+ * mode: ClickHouse's {@code windowFunnel(window)}, exactly — the furthest step any step-1 event
+ * leads to within the window (see {@link #windowFunnel}); one event matching several steps can
+ * stand for each of them, and the times are those of the latest-starting path to that step.
  *
  * <p>How it stays cheap at tens of millions of events: each event becomes one integer — its
  * time in milliseconds shifted left past a 6-bit "first step" and a step bit mask — so the
@@ -114,6 +117,9 @@ final class FunnelQuery {
         + " WHERE " + where + ") GROUP BY id";
     String persons = "SELECT person, arraySort(groupArrayArray(ks)) AS ks, min(e) AS e FROM ("
         + PersonKey.resolve(source, perId, "ks, e") + ") GROUP BY person";
+    if (mode.equals("window_funnel")) {
+      return windowFunnel(persons, k);
+    }
     if (unordered) {
       long all = (1L << k) - 1;
       return "SELECT person, toUInt32(bitCount(arrayReduce('groupBitOr', arrayMap(x -> toUInt64(bitAnd(x, " + all
@@ -147,5 +153,32 @@ final class FunnelQuery {
     durs.append("]");
     return "SELECT person, toUInt32(" + reached + ") AS level, toInt64(" + time("ks[p1]") + ") AS t1, CAST(" + durs
         + ", 'Array(Float64)') AS durs, e.2 AS b FROM (" + s + ")";
+  }
+
+  /**
+   * Window-funnel mode, ClickHouse's {@code windowFunnel} pass over the {@code persons} rows:
+   * every (event, step it matches) pair becomes an entry, sorted by time then step number (as
+   * windowFunnel sorts its (timestamp, condition) pairs); walking them, slot j holds the latest
+   * path reaching step j — a step-1 entry starts a new path in slot 1, a step-j entry extends
+   * slot j-1's path when it is within the window of that path's start — until slot k fills.
+   * The level is the number of filled slots; times and the entry are those of the last slot's path.
+   */
+  private String windowFunnel(String persons, int k) {
+    long all = (1L << k) - 1;
+    String entries = "arraySort(arrayFlatten(arrayMap(x -> arrayMap(j -> bitShiftLeft(toInt64(" + time("x") + "), 6) + j,"
+        + " arrayFilter(j -> bitTest(toUInt64(bitAnd(x, " + all + ")), j - 1), range(1, " + (k + 1) + "))), ks)))";
+    // the time and the step of entry e, and acc with slot n replaced by the extended (or new) path
+    String t = "bitShiftRight(e, 6)";
+    String step = "bitAnd(e, 63)";
+    String extend = "arrayMap((s, n) -> if(n = " + step + ", multiIf(n = 1, [" + t + "], notEmpty(acc[n - 1]) AND " + t
+        + " <= acc[n - 1][1] + " + windowMs + ", arrayPushBack(acc[n - 1], " + t + "), s), s), acc, arrayEnumerate(acc))";
+    String fold = "arrayFold((acc, e) -> if(notEmpty(acc[" + k + "]), acc, " + extend + "), " + entries + ", CAST("
+        + "arrayWithConstant(" + k + ", []), 'Array(Array(Int64))'))";
+    String levels = "SELECT person, e, slots, toUInt32(arrayCount(s -> notEmpty(s), slots)) AS level FROM (SELECT person,"
+        + " e, " + fold + " AS slots FROM (" + persons + "))";
+    String path = "slots[level]";
+    return "SELECT person, level, " + path + "[1] AS t1, CAST(arrayMap(j -> if(j <= level, (" + path + "[j] - " + path
+        + "[j - 1]) / 1000., -1.), range(2, " + (k + 1) + ")), 'Array(Float64)') AS durs, e.2 AS b FROM (" + levels
+        + ") WHERE level > 0";
   }
 }
