@@ -165,16 +165,20 @@ public final class ServingRefresher implements AutoCloseable {
     }
   }
 
-  /** Persons with any event, order line, ticket, consent or profile change received after {@code since}. */
+  /** Persons with any event, order line, ticket, consent, identity or attribution change after {@code since}. */
   private static Set<String> changedSince(Statement st, Instant since) throws SQLException {
     String t = SqlBinder.literals().time(since);
     Set<String> out = new LinkedHashSet<>();
+    // events carry no person (the collector cannot know it): profile_events_all attributes them
+    // as events_resolved does; an id that moved, or silo rows stamped since, change a person too
     try (ResultSet rs = st.executeQuery("SELECT DISTINCT person_id FROM ("
-        + " SELECT person_id FROM events WHERE received_time > " + t
+        + " SELECT person_id FROM profile_events_all WHERE received_time > " + t
         + " UNION ALL SELECT person_id FROM order_lines WHERE loaded_at > " + t
         + " UNION ALL SELECT person_id FROM tickets WHERE loaded_at > " + t
         + " UNION ALL SELECT person_id FROM consents WHERE recorded_at > " + t
         + " UNION ALL SELECT person_id FROM persons WHERE updated_at > " + t
+        + " UNION ALL SELECT person_id FROM identities WHERE updated_at > " + t
+        + " UNION ALL SELECT person_id FROM silo_attributions WHERE attributed_at > " + t
         + ") WHERE person_id != ''")) {
       while (rs.next()) {
         out.add(rs.getString(1));
@@ -187,7 +191,7 @@ public final class ServingRefresher implements AutoCloseable {
   private static List<String> everyone(Statement st) throws SQLException {
     List<String> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery("SELECT person_id FROM ("
-        + " SELECT person_id, 0 AS customer FROM events WHERE item_id != ''"
+        + " SELECT person_id, 0 AS customer FROM profile_events_all WHERE item_id != ''"
         + " UNION ALL SELECT person_id, 1 FROM order_lines"
         + " UNION ALL SELECT person_id, 1 FROM tickets) WHERE person_id != ''"
         + " GROUP BY person_id ORDER BY max(customer) DESC, person_id")) {
