@@ -46,6 +46,7 @@ public final class ServingRefresher implements AutoCloseable {
   private LocalDate day;
   private volatile boolean passRunning;
   private volatile boolean closed;
+  private Boolean personalizationOff;
 
   private ServingRefresher(ServingStore store) {
     this.store = store;
@@ -119,6 +120,7 @@ public final class ServingRefresher implements AutoCloseable {
         first = first.contains(ServingStore.UNKNOWN) ? List.of(ServingStore.UNKNOWN) : List.of();
       }
       store.write(st, first, now);
+      warnWhenNobodyIsPersonalized();
       watermark = now;
       boolean complete = backlog.isEmpty() && !passRunning;
       heartbeat(st, now, gen, today, true, complete);
@@ -156,6 +158,19 @@ public final class ServingRefresher implements AutoCloseable {
       }
     }
     return done;
+  }
+
+  /** Logs a warning when personalization turns off for everyone (no consent grant), and when it is back. */
+  private void warnWhenNobodyIsPersonalized() throws SQLException {
+    PersonalizationStatus status = PersonalizationStatus.read(store.warehouse(), store.settings());
+    if (personalizationOff == null || personalizationOff != status.offForEveryone()) {
+      if (status.offForEveryone()) {
+        LOG.warn(status.toText());
+      } else if (personalizationOff != null) {
+        LOG.info(status.toText());
+      }
+      personalizationOff = status.offForEveryone();
+    }
   }
 
   private static Instant engineNow(Statement st) throws SQLException {

@@ -14,6 +14,7 @@ import dev.lode.load.MappingSpec;
 import dev.lode.profiles.ProfileRefresher;
 import dev.lode.profiles.ProfileSettings;
 import dev.lode.recommend.ModelBuilder;
+import dev.lode.recommend.PersonalizationStatus;
 import dev.lode.recommend.RecContext;
 import dev.lode.recommend.Recommendation;
 import dev.lode.recommend.RecommendSettings;
@@ -80,6 +81,19 @@ class LoadedSilosJoinPersonTest {
       536017,P1,RED LANTERN,1,2011-02-08 10:00:00,3.39,,France
       536017,Q1,CANDLE HOLDER,1,2011-02-08 10:00:00,2.10,,France
       536018,Z9,PAPER NAPKINS,24,2011-02-09 10:00:00,0.85,20007.0,United Kingdom
+      536019,R7,BLUE VASE,1,2011-02-10 10:00:00,9.99,,United Kingdom
+      """;
+
+  // a clickstream export: the shop's login id, the customer number as a trait, a viewed item
+  private static final String EVENTS = """
+      {"user": "web-ann", "customer_no": "12345", "event": "product_view", "sku": "R7", "at": "2011-12-20 18:00:00"}
+      {"user": "web-ann", "customer_no": "12345", "event": "product_view", "sku": "R7", "at": "2011-12-21 18:05:00"}
+      """;
+
+  private static final String EVENTS_MAPPING = """
+      {"kind": "events", "format": "jsonl", "source": "web_export",
+       "fields": {"user_id": "user", "event_name": "event", "item_id": "sku",
+                  "event_time": {"from": "at", "format": "iso"}, "properties": {"columns": ["customer_no"]}}}
       """;
 
   private static final String ORDERS_MAPPING = """
@@ -147,6 +161,9 @@ class LoadedSilosJoinPersonTest {
     resolver.resolve();
     loader.load(write(dir, "crm.csv", CRM), LoadKind.PERSONS,
         MappingSpec.resolve(write(dir, "crm-mapping.json", CRM_MAPPING).toString()), BatchLoader.Options.defaults());
+    resolver.resolve();
+    loader.load(write(dir, "clicks.jsonl", EVENTS), LoadKind.EVENTS,
+        MappingSpec.resolve(write(dir, "clicks-mapping.json", EVENTS_MAPPING).toString()), BatchLoader.Options.defaults());
     resolver.resolve();
     reference();
   }
@@ -284,6 +301,38 @@ class LoadedSilosJoinPersonTest {
         tops.put(customer, recs.get(0).itemId());
       }
       assertNotEquals(tops.get("12345"), tops.get("12346"), "two customers with different baskets: " + tops);
+      // events carry no person: recommend() finds Ann's views through her login id and its customer number
+      assertEquals("0", one(st, "SELECT countIf(person_id != '') FROM events WHERE source = 'web_export'"));
+      List<String> ann = recommender.recommend(personOf(st, "customer_no", "12345"), 10, RecContext.NONE).stream()
+          .filter(r -> r.source().equals("recent")).map(Recommendation::itemId).toList();
+      assertEquals(List.of("R7"), ann, "the item Ann viewed, as recently viewed");
+      assertTrue(recommender.recommend(personOf(st, "customer_no", "12346"), 10, RecContext.NONE).stream()
+          .noneMatch(r -> r.source().equals("recent")), "Pierre viewed nothing");
+    }
+  }
+
+  @Test
+  void personalizationWithoutAnyConsentIsReportedOffForEveryone() throws Exception {
+    RecommendSettings required = RecommendSettings.from(LodeConfig.of(Map.of()))
+        .withAsOf(AsOf.parse("2011-12-31T00:00:00Z"));
+    PersonalizationStatus none = PersonalizationStatus.read(w, required);
+    assertTrue(none.offForEveryone(), none.toText());
+    assertTrue(none.toText().contains("OFF for everyone"), none.toText());
+    try (Connection c = w.connect(); Statement st = c.createStatement()) {
+      // a consent recorded under the customer number only: resolution stamps Ann's person on it
+      st.execute("INSERT INTO consents (id_type, id_value, person_id, purpose, granted, recorded_at, source)"
+          + " VALUES ('customer_no', '12345', '', 'personalization', 1, now64(3), 'crm_export')");
+      resolver.resolve();
+      String ann = personOf(st, "customer_no", "12345");
+      assertEquals(ann, one(st, "SELECT any(person_id) FROM consents FINAL WHERE id_value = '12345'"));
+      PersonalizationStatus one = PersonalizationStatus.read(w, required);
+      assertEquals(1, one.grantedPersons(), one.toText());
+      assertFalse(one.offForEveryone());
+      new ModelBuilder(w, required).build(Recommender.LIVE, Instant.parse("2011-12-31T00:00:00Z"), true);
+      Recommender recommender = new Recommender(w, required);
+      assertEquals("basket", recommender.recommend(ann, 3, RecContext.NONE).get(0).source(), "Ann consented");
+      assertTrue(recommender.recommend(personOf(st, "customer_no", "12346"), 3, RecContext.NONE).stream()
+          .noneMatch(r -> r.source().equals("basket")), "Pierre did not: context-only");
     }
   }
 
