@@ -11,6 +11,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stamps silo rows with the person their id resolves to, after each resolution run: order
@@ -27,6 +29,7 @@ import java.util.Set;
  * lost rows in {@code silo_attributions}, which the incremental refreshes read as changes.
  */
 final class SiloAttribution {
+  private static final Logger LOG = LoggerFactory.getLogger(SiloAttribution.class);
   /** Pairs per mutation: keeps the statement well under the engine's 256 KiB query limit. */
   private static final int CHUNK_CHARS = 120_000;
 
@@ -82,6 +85,7 @@ final class SiloAttribution {
     Map<String, Long> out = new LinkedHashMap<>();
     try (Statement st = c.createStatement()) {
       for (Silo s : SILOS) {
+        long t0 = System.nanoTime();
         String scope = s.stream() == null ? "1" : "r.loaded_at > fromUnixTimestamp64Milli(toInt64("
             + windows.getOrDefault(s.stream(), 0L) + "), 'UTC')";
         String sql = "SELECT r.k, any(i.person_id), groupUniqArray(r.stamped) FROM (" + s.rows() + ") AS r"
@@ -105,10 +109,13 @@ final class SiloAttribution {
             }
           }
         }
+        long found = System.nanoTime();
         if (!pairs.isEmpty()) {
           stamp(st, s, pairs);
           log(st, s.table(), touched, pairs.size());
         }
+        LOG.debug("{}: {} keys re-stamped; found in {} ms, stamped in {} ms", s.table(), pairs.size(),
+            (found - t0) / 1_000_000, (System.nanoTime() - found) / 1_000_000);
         out.put(s.table(), (long) pairs.size());
       }
     }
