@@ -47,6 +47,7 @@ public final class ServingRefresher implements AutoCloseable {
   private volatile boolean passRunning;
   private volatile boolean closed;
   private Boolean personalizationOff;
+  private long personalizationCheckedAt;
 
   private ServingRefresher(ServingStore store) {
     this.store = store;
@@ -162,6 +163,11 @@ public final class ServingRefresher implements AutoCloseable {
 
   /** Logs a warning when personalization turns off for everyone (no consent grant), and when it is back. */
   private void warnWhenNobodyIsPersonalized() throws SQLException {
+    long now = System.nanoTime();
+    if (personalizationOff != null && now - personalizationCheckedAt < 60_000_000_000L) {
+      return; // a consent state is an operator's concern: once a minute is soon enough
+    }
+    personalizationCheckedAt = now;
     PersonalizationStatus status = PersonalizationStatus.read(store.warehouse(), store.settings());
     if (personalizationOff == null || personalizationOff != status.offForEveryone()) {
       if (status.offForEveryone()) {
@@ -180,19 +186,21 @@ public final class ServingRefresher implements AutoCloseable {
     }
   }
 
-  /** Persons with any event, order line, ticket, consent, identity or attribution change after {@code since}. */
+  /** Persons with any event, order line, ticket, consent, person or silo attribution change after {@code since}. */
   private static Set<String> changedSince(Statement st, Instant since) throws SQLException {
     String t = SqlBinder.literals().time(since);
     Set<String> out = new LinkedHashSet<>();
-    // events carry no person (the collector cannot know it): profile_events_all attributes them
-    // as events_resolved does; an id that moved, or silo rows stamped since, change a person too
+    // events carry no person (the collector cannot know it): the persons their ids belong to (any
+    // version of the id's row: a person too many is only redone), looked up by the identities' sort
+    // key, plus any person stamped at ingest; silo rows stamped since change a person too
     try (ResultSet rs = st.executeQuery("SELECT DISTINCT person_id FROM ("
-        + " SELECT person_id FROM profile_events_all WHERE received_time > " + t
+        + " SELECT person_id FROM identities WHERE id_type IN ('user_id', 'anonymous_id')"
+        + " AND id_value IN (SELECT distinct_id FROM events WHERE received_time > " + t + ")"
+        + " UNION ALL SELECT person_id FROM events WHERE received_time > " + t
         + " UNION ALL SELECT person_id FROM order_lines WHERE loaded_at > " + t
         + " UNION ALL SELECT person_id FROM tickets WHERE loaded_at > " + t
         + " UNION ALL SELECT person_id FROM consents WHERE recorded_at > " + t
         + " UNION ALL SELECT person_id FROM persons WHERE updated_at > " + t
-        + " UNION ALL SELECT person_id FROM identities WHERE updated_at > " + t
         + " UNION ALL SELECT person_id FROM silo_attributions WHERE attributed_at > " + t
         + ") WHERE person_id != ''")) {
       while (rs.next()) {
