@@ -3,7 +3,9 @@
 -- description: set, hold that tag, e.g. price_sensitive for the coupon uplift among price-sensitive browsers) are split into
 -- description: responders (clicked or converted) and non-responders; the report compares the share of each that placed a
 -- description: completed order within window_days of the send, and revenue per recipient. The uplift is in percentage
--- description: points. This is an observational comparison, not a randomized test.
+-- description: points. This is an observational comparison, not a randomized test. Browsing is attributed as in
+-- description: events_resolved (the collector stamps no person on events); sends, responses and orders carry the person
+-- description: identity resolution stamped on them. For loaded history, set start_date to the period of the campaigns.
 -- param: start_date Date = today-90 | campaigns starting on or after this day
 -- param: window_days UInt16 = 14 | days after the send in which an order counts
 -- param: lookback_days UInt16 = 30 | a recipient is a browser with an event this many days before the send
@@ -25,7 +27,7 @@ WITH
     browsers AS (
         SELECT s.campaign_id AS campaign_id, s.person_id AS person_id
         FROM sends AS s
-        INNER JOIN (SELECT person_id, event_time FROM events FINAL WHERE person_id != '') AS e ON e.person_id = s.person_id
+        INNER JOIN (SELECT person_id, event_time FROM profile_events_all) AS e ON e.person_id = s.person_id
         WHERE e.event_time < s.sent_at AND e.event_time >= s.sent_at - toIntervalDay({lookback_days:UInt16})
         GROUP BY campaign_id, person_id
     ),

@@ -1,8 +1,11 @@
 -- title: Daily KPIs
--- description: Visitors, sessions, conversion, orders, revenue and average order value for each day (UTC).
--- description: Visitors are distinct persons (anonymous ids where no person is resolved) with any event; conversion is
--- description: the share of sessions with a purchase event; orders, revenue and average order value count completed
--- description: orders from the sales system. Days without data show zeros, so a gap is visible rather than hidden.
+-- description: Visitors, sessions, purchase sessions and their conversion, orders, revenue and average order value for
+-- description: each day (UTC). Two sources, labelled apart: visitors, sessions, purchase_sessions and
+-- description: session_conversion_pct come from tracked behavior (visitors are distinct persons as identity resolution
+-- description: attributes events, anonymous ids where no person is resolved; session_conversion_pct = purchase_sessions /
+-- description: sessions, a session converting when it holds a purchase event); orders, revenue and avg_order_value count
+-- description: completed orders from the sales system, tracked or not, so orders need not equal purchase_sessions.
+-- description: Days without data show zeros, so a gap is visible rather than hidden.
 -- param: start_date Date = today-7 | first day, inclusive
 -- param: end_date Date = today-1 | last day, inclusive
 -- schedule: 0 6 * * *
@@ -14,13 +17,20 @@ WITH
         FROM numbers(toUInt64(greatest(0, dateDiff('day', {start_date:Date}, {end_date:Date}) + 1)))
     ),
     behavior AS (
-        SELECT toDate(event_time) AS day,
-               uniqExact(if(person_id != '', person_id, distinct_id)) AS visitors,
-               uniqExactIf(session_id, session_id != '') AS sessions,
-               uniqExactIf(session_id, session_id != '' AND event_name = 'purchase') AS converting_sessions
-        FROM events FINAL
-        WHERE event_time >= toDateTime64({start_date:Date}, 3, 'UTC')
-          AND event_time < toDateTime64({end_date:Date} + 1, 3, 'UTC')
+        SELECT toDate(e.event_time) AS day,
+               uniqExact(multiIf(ifNull(i.person_id, '') != '', i.person_id, e.person_id != '', e.person_id,
+                                 e.distinct_id)) AS visitors,
+               uniqExactIf(e.session_id, e.session_id != '') AS sessions,
+               uniqExactIf(e.session_id, e.session_id != '' AND e.event_name = 'purchase') AS converting_sessions
+        FROM events AS e FINAL
+        LEFT ANY JOIN
+        (
+            SELECT id_type, id_value, person_id FROM identities FINAL
+            WHERE is_deleted = 0 AND id_type IN ('user_id', 'anonymous_id')
+        ) AS i
+        ON i.id_value = e.distinct_id AND i.id_type = if(e.user_id != '', 'user_id', 'anonymous_id')
+        WHERE e.event_time >= toDateTime64({start_date:Date}, 3, 'UTC')
+          AND e.event_time < toDateTime64({end_date:Date} + 1, 3, 'UTC')
         GROUP BY day
     ),
     sales AS (
@@ -34,7 +44,8 @@ WITH
 SELECT d.day AS day,
        b.visitors AS visitors,
        b.sessions AS sessions,
-       round(if(b.sessions = 0, 0, 100 * b.converting_sessions / b.sessions), 2) AS conversion_pct,
+       b.converting_sessions AS purchase_sessions,
+       round(if(b.sessions = 0, 0, 100 * b.converting_sessions / b.sessions), 2) AS session_conversion_pct,
        s.orders AS orders,
        s.revenue AS revenue,
        round(if(s.orders = 0, 0, s.revenue / s.orders), 2) AS avg_order_value

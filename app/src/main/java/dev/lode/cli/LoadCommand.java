@@ -2,6 +2,8 @@ package dev.lode.cli;
 
 import dev.lode.config.LodeConfig;
 import dev.lode.identity.IdentityResolver;
+import dev.lode.recommend.PersonalizationStatus;
+import dev.lode.recommend.RecommendSettings;
 import dev.lode.load.BatchLoader;
 import dev.lode.load.LoadKind;
 import dev.lode.load.LoadProgress;
@@ -93,6 +95,7 @@ final class LoadCommand implements Command {
       }
       if (resolve) {
         System.out.println(new IdentityResolver(w, config).resolve().toText());
+        System.out.println(PersonalizationStatus.read(w, RecommendSettings.from(config)).toText());
       }
     }
     return 0;

@@ -2,6 +2,8 @@ package dev.lode.cli;
 
 import dev.lode.config.LodeConfig;
 import dev.lode.identity.IdentityResolver;
+import dev.lode.recommend.PersonalizationStatus;
+import dev.lode.recommend.RecommendSettings;
 import dev.lode.warehouse.Warehouse;
 import java.util.List;
 
@@ -26,6 +28,7 @@ final class ResolveCommand implements Command {
     try (Warehouse w = CliWarehouse.open(config); var c = w.connect()) {
       System.out.println(new IdentityResolver(w, config).resolve().toText());
       IdentityResolver.counts(c).forEach((k, v) -> System.out.printf("  %-20s %,12d%n", k, v));
+      System.out.println(PersonalizationStatus.read(w, RecommendSettings.from(config)).toText());
     }
     return 0;
   }

@@ -45,8 +45,8 @@ class ReportCliTest {
       assertEquals(0, ok.code(), ok.out());
       assertTrue(ok.out().contains("report daily_kpi: 1 rows"), ok.out());
       String csv = Files.readString(outDir.resolve("daily_kpi").resolve("latest.csv"));
-      assertEquals("day,visitors,sessions,conversion_pct,orders,revenue,avg_order_value\r\n" + yesterday
-          + ",0,0,0,0,0.00,0.00\r\n", csv);
+      assertEquals("day,visitors,sessions,purchase_sessions,session_conversion_pct,orders,revenue,avg_order_value\r\n"
+          + yesterday + ",0,0,0,0,0,0.00,0.00\r\n", csv);
 
       LodeCli.Result recorded = cli.run("sql", "SELECT status, \"trigger\", \"rows\" FROM report_runs WHERE report = 'daily_kpi' AND status <> 'running'");
       assertTrue(recorded.out().matches("(?s).*succeeded\\s+\\|\\s+cli\\s+\\|\\s+1\\n\\(1 row\\)\\n"), recorded.out());

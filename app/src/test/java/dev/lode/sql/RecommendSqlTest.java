@@ -60,6 +60,16 @@ class RecommendSqlTest {
         + " ORDER BY item_rank").stream().map(r -> (String) r.get(0)).toList());
   }
 
+  @Test
+  void recEvalWithoutTestPersonsIsAnErrorNamingWhy() {
+    // nothing was bought in 1990: an evaluation there scores nobody, which must not come back as NaN
+    SQLException e = assertThrows(SQLException.class,
+        () -> SqlClient.rows("SELECT * FROM TABLE(rec_eval('1990-01-01', '1990-02-01', 5, 'blend'))"));
+    assertEquals("22023", e.getSQLState(), e.getMessage());
+    assertTrue(e.getMessage().contains("rec_eval has no test persons") && e.getMessage().contains("before the cutoff"),
+        e.getMessage());
+  }
+
   private static List<String> items(java.sql.PreparedStatement ps) throws SQLException {
     List<String> out = new java.util.ArrayList<>();
     try (java.sql.ResultSet rs = ps.executeQuery()) {

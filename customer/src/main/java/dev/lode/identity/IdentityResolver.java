@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * a link is a no-op), fetches the persons those ids already belong to, applies the new
  * evidence with {@link IdentityGraph} and writes the ids that changed to
  * {@code identities}, new and merged-away persons to {@code persons}, and every merge and
- * refused link to {@code identity_merges} and {@code identity_conflicts}.
+ * refused link to {@code identity_merges} and {@code identity_conflicts}; then
+ * {@link SiloAttribution} stamps the silo rows those ids carry with their person.
  */
 public final class IdentityResolver {
   private static final Logger LOG = LoggerFactory.getLogger(IdentityResolver.class);
@@ -47,11 +48,12 @@ public final class IdentityResolver {
 
   /** What one run did. */
   public record RunSummary(long evidence, long newIds, long movedIds, long newPersons, long merges, long conflicts,
-                           long unusableIds, double seconds) {
+                           long unusableIds, Map<String, Long> restamped, double seconds) {
     public String toText() {
+      long keys = restamped.values().stream().mapToLong(Long::longValue).sum();
       return String.format("identity resolution: %,d observations → %,d new ids, %,d ids moved, %,d new persons,"
-          + " %,d merges, %,d conflicts (not merged), %,d unusable ids ignored, %.2f s", evidence, newIds, movedIds,
-          newPersons, merges, conflicts, unusableIds, seconds);
+          + " %,d merges, %,d conflicts (not merged), %,d unusable ids ignored, %,d silo keys attributed, %.2f s",
+          evidence, newIds, movedIds, newPersons, merges, conflicts, unusableIds, keys, seconds);
     }
   }
 
@@ -75,9 +77,11 @@ public final class IdentityResolver {
         Map<String, Long> marks = watermarks(c);
         List<IdentityEvidence> evidence = new ArrayList<>();
         Set<String> aliasTargets = new LinkedHashSet<>();
+        Map<String, Long> windows = new HashMap<>();
         for (String stream : STREAMS) {
           long lo = marks.getOrDefault(stream, 0L);
           lo = lo == 0 ? 0 : lo - overlapMs;
+          windows.put(stream, lo);
           read(c, stream, lo, hi, evidence, aliasTargets);
         }
         IdentityGraph graph = new IdentityGraph(limits);
@@ -97,6 +101,7 @@ public final class IdentityResolver {
         evidence = retypeAliases(evidence, aliasTargets, knownUsers);
         IdentityGraph.Result r = graph.apply(evidence);
         write(c, r);
+        Map<String, Long> restamped = SiloAttribution.apply(c, windows, lookupChanged(c, r));
         List<Object[]> wm = new ArrayList<>();
         for (String s : STREAMS) {
           wm.add(new Object[] {s, hi, System.currentTimeMillis()});
@@ -108,7 +113,7 @@ public final class IdentityResolver {
         });
         long newIds = r.assignments().stream().filter(a -> !a.reason().equals("merge")).count();
         RunSummary s = new RunSummary(evidence.size(), newIds, r.assignments().size() - newIds, r.newPersons().size(),
-            r.merges().size(), r.conflicts().size(), r.unusableIds(), (System.nanoTime() - t0) / 1e9);
+            r.merges().size(), r.conflicts().size(), r.unusableIds(), restamped, (System.nanoTime() - t0) / 1e9);
         LOG.info(s.toText());
         return s;
       }
@@ -294,6 +299,19 @@ public final class IdentityResolver {
         }
       }
     }
+  }
+
+  /** Puts the ids this run assigned or moved into identity_lookup under a run id of their own, for the silo stamping. */
+  private static String lookupChanged(Connection c, IdentityGraph.Result r) throws SQLException {
+    String runId = UUID.randomUUID().toString();
+    if (!r.assignments().isEmpty()) {
+      RowBinaryInsert.insert(c, TargetTable.IDENTITY_LOOKUP, out -> {
+        for (IdentityGraph.Assignment a : r.assignments()) {
+          TargetTable.IDENTITY_LOOKUP.write(out, new Object[] {runId, a.id().type(), a.id().value()});
+        }
+      });
+    }
+    return runId;
   }
 
   private static void write(Connection c, IdentityGraph.Result r) throws SQLException {

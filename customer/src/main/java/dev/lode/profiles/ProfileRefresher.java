@@ -247,6 +247,7 @@ public final class ProfileRefresher {
           UNION ALL SELECT person_id FROM person_consents WHERE recorded_at > ${SINCE}
           UNION ALL SELECT person_id FROM identities WHERE updated_at > ${SINCE}
           UNION ALL SELECT person_id FROM persons WHERE updated_at > ${SINCE}
+          UNION ALL SELECT person_id FROM silo_attributions WHERE attributed_at > ${SINCE}
       )
       WHERE person_id != ''
       """;

@@ -81,8 +81,9 @@ public final class ModelBuilder {
               SELECT person_id, item_id FROM order_lines
               WHERE person_id != '' AND item_id != '' AND status = 'completed' AND quantity > 0 AND order_time < b_cutoff
               UNION ALL
-              SELECT person_id, item_id FROM events
-              WHERE person_id != '' AND item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff)
+              -- events as identity resolution attributes them (the collector stamps no person)
+              SELECT person_id, item_id FROM profile_events_all
+              WHERE item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff)
             GROUP BY person_id, item_id ORDER BY person_id, n DESC)
           GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS)));
       st.execute(popularity(with));

@@ -63,6 +63,7 @@ public final class RecEvaluator {
     try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
       try {
         materialize(st, model, cutoff, end);
+        requireTestPersons(st, model, cutoff, end);
         List<Result> out = new ArrayList<>();
         for (String m : methods) {
           out.add(evaluateOne(st, m, model, cutoff, k));
@@ -96,6 +97,30 @@ public final class RecEvaluator {
         + " WHERE l.person_id IN (SELECT person_id FROM " + model + "_train) AND l.item_id != ''"
         + " AND l.status = 'completed' AND l.quantity > 0 AND l.order_time >= " + c + " AND l.order_time < "
         + lit.time(end) + " GROUP BY l.person_id");
+  }
+
+  /** Stops with {@link NoTestPersonsException}, naming the condition nothing met, when the split has no test person. */
+  private static void requireTestPersons(Statement st, String model, Instant cutoff, Instant end) throws SQLException {
+    SqlBinder lit = SqlBinder.literals();
+    try (ResultSet rs = st.executeQuery("SELECT (SELECT count() FROM " + model + "_truth),"
+        + " count(), countIf(person_id != ''), countIf(person_id != '' AND order_time < " + lit.time(cutoff) + "),"
+        + " countIf(person_id != '' AND order_time >= " + lit.time(cutoff) + " AND order_time < " + lit.time(end) + ")"
+        + " FROM order_lines WHERE item_id != '' AND status = 'completed' AND quantity > 0")) {
+      rs.next();
+      if (rs.getLong(1) > 0) {
+        return;
+      }
+      long lines = rs.getLong(2);
+      long attributed = rs.getLong(3);
+      String why = lines == 0 ? "there are no completed order lines"
+          : attributed == 0 ? "none of the " + lines + " completed order lines belongs to a person (run identity"
+              + " resolution: bin/lode resolve; order lines join a person through their customer_key)"
+          : rs.getLong(4) == 0 ? "no completed order line of a person lies before the cutoff"
+          : rs.getLong(5) == 0 ? "no completed order line of a person lies in the test period"
+          : "no person who bought before the cutoff bought an item new to them in the test period";
+      throw new NoTestPersonsException("rec_eval has no test persons for cutoff " + cutoff + " and test end " + end
+          + ": " + why + "; choose a cutoff inside the order history");
+    }
   }
 
   /** Methods understood: blend, popularity, item_knn, and each source name alone. */

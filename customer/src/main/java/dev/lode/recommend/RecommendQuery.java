@@ -84,11 +84,11 @@ final class RecommendQuery {
                  sum(w * exp(-0.6931471805599453 * greatest(dateDiff('second', t, p_asof), 0) / (86400 * p_half_life))) AS weight,
                  max(bought) AS bought
           FROM (
-            SELECT person_id, item_id, event_time AS t,
+            SELECT e_person AS person_id, item_id, event_time AS t,
                    multiIf(event_name = 'purchase', p_w_purchase, event_name = 'add_to_cart', p_w_cart, p_w_view) AS w,
                    toUInt8(event_name = 'purchase') AS bought
-            FROM events
-            WHERE person_id IN (SELECT person_id FROM personal) AND item_id != '' AND event_time < p_asof
+            FROM ${PERSONAL_EVENTS}
+            WHERE e_person IN (SELECT person_id FROM personal) AND item_id != '' AND event_time < p_asof
               AND event_name IN ('product_view', 'add_to_cart', 'purchase')
             UNION ALL
             SELECT person_id, item_id, order_time, p_w_purchase, toUInt8(1)
@@ -170,7 +170,7 @@ final class RecommendQuery {
         QUALIFY item_rank <= p_k
         ORDER BY person_id, item_rank
         """.formatted(weightCases, REASON));
-    return q.toString();
+    return q.toString().replace("${PERSONAL_EVENTS}", PersonEvents.from("SELECT person_id FROM personal"));
   }
 
   /**
@@ -199,7 +199,7 @@ final class RecommendQuery {
                       multiIf(event_name = 'purchase', p_w_purchase, event_name = 'add_to_cart', p_w_cart, p_w_view) AS w,
                       toUInt8(event_name = 'purchase') AS bought
                FROM events
-               WHERE p_personal AND person_id = p_person AND item_id != '' AND event_time < p_asof
+               WHERE p_personal AND ${PERSON_EVENTS} AND item_id != '' AND event_time < p_asof
                  AND event_name IN ('product_view', 'add_to_cart', 'purchase')
                UNION ALL
                SELECT item_id, order_time, p_w_purchase, toUInt8(1) FROM order_lines
@@ -292,7 +292,7 @@ final class RecommendQuery {
         ORDER BY score DESC, cand
         LIMIT p_k
         """.formatted(weightCases, REASON.strip()));
-    return q.toString();
+    return q.toString().replace("${PERSON_EVENTS}", PersonEvents.of("p_person"));
   }
 
   /** The batch form's candidate sub-queries, each with the sources it feeds. */

@@ -46,6 +46,8 @@ public final class ServingRefresher implements AutoCloseable {
   private LocalDate day;
   private volatile boolean passRunning;
   private volatile boolean closed;
+  private Boolean personalizationOff;
+  private long personalizationCheckedAt;
 
   private ServingRefresher(ServingStore store) {
     this.store = store;
@@ -119,6 +121,7 @@ public final class ServingRefresher implements AutoCloseable {
         first = first.contains(ServingStore.UNKNOWN) ? List.of(ServingStore.UNKNOWN) : List.of();
       }
       store.write(st, first, now);
+      warnWhenNobodyIsPersonalized();
       watermark = now;
       boolean complete = backlog.isEmpty() && !passRunning;
       heartbeat(st, now, gen, today, true, complete);
@@ -158,6 +161,24 @@ public final class ServingRefresher implements AutoCloseable {
     return done;
   }
 
+  /** Logs a warning when personalization turns off for everyone (no consent grant), and when it is back. */
+  private void warnWhenNobodyIsPersonalized() throws SQLException {
+    long now = System.nanoTime();
+    if (personalizationOff != null && now - personalizationCheckedAt < 60_000_000_000L) {
+      return; // a consent state is an operator's concern: once a minute is soon enough
+    }
+    personalizationCheckedAt = now;
+    PersonalizationStatus status = PersonalizationStatus.read(store.warehouse(), store.settings());
+    if (personalizationOff == null || personalizationOff != status.offForEveryone()) {
+      if (status.offForEveryone()) {
+        LOG.warn(status.toText());
+      } else if (personalizationOff != null) {
+        LOG.info(status.toText());
+      }
+      personalizationOff = status.offForEveryone();
+    }
+  }
+
   private static Instant engineNow(Statement st) throws SQLException {
     try (ResultSet rs = st.executeQuery("SELECT toUnixTimestamp64Milli(now64(3, 'UTC'))")) {
       rs.next();
@@ -165,16 +186,22 @@ public final class ServingRefresher implements AutoCloseable {
     }
   }
 
-  /** Persons with any event, order line, ticket, consent or profile change received after {@code since}. */
+  /** Persons with any event, order line, ticket, consent, person or silo attribution change after {@code since}. */
   private static Set<String> changedSince(Statement st, Instant since) throws SQLException {
     String t = SqlBinder.literals().time(since);
     Set<String> out = new LinkedHashSet<>();
+    // events carry no person (the collector cannot know it): the persons their ids belong to (any
+    // version of the id's row: a person too many is only redone), looked up by the identities' sort
+    // key, plus any person stamped at ingest; silo rows stamped since change a person too
     try (ResultSet rs = st.executeQuery("SELECT DISTINCT person_id FROM ("
-        + " SELECT person_id FROM events WHERE received_time > " + t
+        + " SELECT person_id FROM identities WHERE id_type IN ('user_id', 'anonymous_id')"
+        + " AND id_value IN (SELECT distinct_id FROM events WHERE received_time > " + t + ")"
+        + " UNION ALL SELECT person_id FROM events WHERE received_time > " + t
         + " UNION ALL SELECT person_id FROM order_lines WHERE loaded_at > " + t
         + " UNION ALL SELECT person_id FROM tickets WHERE loaded_at > " + t
         + " UNION ALL SELECT person_id FROM consents WHERE recorded_at > " + t
         + " UNION ALL SELECT person_id FROM persons WHERE updated_at > " + t
+        + " UNION ALL SELECT person_id FROM silo_attributions WHERE attributed_at > " + t
         + ") WHERE person_id != ''")) {
       while (rs.next()) {
         out.add(rs.getString(1));
@@ -187,7 +214,7 @@ public final class ServingRefresher implements AutoCloseable {
   private static List<String> everyone(Statement st) throws SQLException {
     List<String> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery("SELECT person_id FROM ("
-        + " SELECT person_id, 0 AS customer FROM events WHERE item_id != ''"
+        + " SELECT person_id, 0 AS customer FROM profile_events_all WHERE item_id != ''"
         + " UNION ALL SELECT person_id, 1 FROM order_lines"
         + " UNION ALL SELECT person_id, 1 FROM tickets) WHERE person_id != ''"
         + " GROUP BY person_id ORDER BY max(customer) DESC, person_id")) {

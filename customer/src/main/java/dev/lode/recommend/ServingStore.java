@@ -38,6 +38,10 @@ public final class ServingStore {
     this.settings = settings;
   }
 
+  public RecommendSettings settings() {
+    return settings;
+  }
+
   public Warehouse warehouse() {
     return warehouse;
   }

@@ -61,6 +61,11 @@ class RecEvaluatorTest {
     }
     assertThrows(IllegalArgumentException.class, () -> eval.evaluate(Instant.parse("2019-06-01T00:00:00Z"),
         Instant.parse("2019-09-30T00:00:00Z"), 5, List.of("magic")));
+    // a test period after the last purchase: nobody to score, said instead of NaN
+    NoTestPersonsException none = assertThrows(NoTestPersonsException.class, () -> eval.evaluate(
+        Instant.parse("2019-10-01T00:00:00Z"), Instant.parse("2019-12-31T00:00:00Z"), 5, List.of("blend")));
+    assertTrue(none.getMessage().contains("no completed order line of a person lies in the test period"),
+        none.getMessage());
   }
 
   private static void line(StringBuilder v, String order, String person, String day, String item, int no) {
