@@ -94,8 +94,8 @@ final class ReportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--as-of", paramLabel = "latest-data|now|DATE", description = "the day relative date defaults"
-        + " (today-7, week_start-1) count from: the day of the newest event or order when that is before today"
-        + " (default ${DEFAULT-VALUE}), today, or a date")
+        + " (today-7, week_start-1) count from: the day after the newest event or order when that is before today, so"
+        + " today-1 is the newest day with data (default ${DEFAULT-VALUE}), now, or a date")
     String asOf = "latest-data";
 
     @Override
@@ -140,7 +140,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /**
      * The given parameters plus the relative date defaults ({@code today-7}, {@code week_start-1})
-     * counted from {@code --as-of}'s day: by default the day of the newest event or order when
+     * counted from {@code --as-of}'s day: by default the day after the newest event or order when
      * that is before today, so a report over historic data (the 2011 demo) shows its last period.
      */
     private Map<String, String> withDefaults(ReportDefinition report, ConnectionSource source, ReportSettings settings)
@@ -160,7 +160,8 @@ final class ReportCommand implements Callable<Integer> {
       if (day.isEmpty()) {
         return params;
       }
-      Clock then = Clock.fixed(day.get().atStartOfDay(settings.zone()).toInstant(), settings.zone());
+      // "today" is the day after the newest data, so today-1 is the newest day with data
+      Clock then = Clock.fixed(day.get().plusDays(1).atStartOfDay(settings.zone()).toInstant(), settings.zone());
       Map<String, String> out = new LinkedHashMap<>(params);
       List<String> used = new ArrayList<>();
       for (ReportParameter p : report.parameters()) {
@@ -170,7 +171,7 @@ final class ReportCommand implements Callable<Integer> {
         }
       }
       if (!used.isEmpty()) {
-        System.err.println("report dates count from " + day.get() + ", the day of the newest data (" + String.join(", ",
+        System.err.println("report dates end on " + day.get() + ", the day of the newest data (" + String.join(", ",
             used) + "; --as-of now for today's)");
       }
       return out;

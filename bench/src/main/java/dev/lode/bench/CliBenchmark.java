@@ -53,20 +53,25 @@ final class CliBenchmark implements Benchmark {
       }
       drain(out);
       double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-      long first = time(List.of(launcher, "sql", "SELECT 1"), home, true);
+      long first = time(List.of(launcher, "sql", "SELECT 1"), home, true, false);
       List<Long> jvm = new ArrayList<>();
       List<Long> sql = new ArrayList<>();
+      List<Long> noCache = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        jvm.add(time(List.of(java, "-version"), home, false));
-        sql.add(time(List.of(launcher, "sql", "SELECT 1"), home, true));
+        jvm.add(time(List.of(java, "-version"), home, false, false));
+        sql.add(time(List.of(launcher, "sql", "SELECT 1"), home, true, false));
+        noCache.add(time(List.of(launcher, "sql", "SELECT 1"), home, true, true));
       }
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-      System.out.printf("bin/lode sql \"SELECT 1\" against a running server, %d runs (after one first run of %,d ms)%n",
+      System.out.printf("bin/lode sql \"SELECT 1\" against a running server, %d runs (after a first run of %,d ms,"
+          + " which records the start-up cache if the build is new)%n",
           runs, first);
       System.out.printf("  java -version                 median %,5d ms  min %,5d  max %,5d%n", median(jvm),
           Collections.min(jvm), Collections.max(jvm));
       System.out.printf("  bin/lode sql \"SELECT 1\"       median %,5d ms  min %,5d  max %,5d%n", median(sql),
           Collections.min(sql), Collections.max(sql));
+      System.out.printf("  the same, LODE_AOT=off          median %,5d ms  min %,5d  max %,5d%n", median(noCache),
+          Collections.min(noCache), Collections.max(noCache));
       System.out.printf("  Lode's share (median sql - median java -version): %,d ms%n", median(sql) - median(jvm));
       System.out.printf("  load average %.1f before, %.1f after, on %d cores%s%n", loadBefore, loadAfter,
           Runtime.getRuntime().availableProcessors(), loadAfter > Runtime.getRuntime().availableProcessors()
@@ -79,9 +84,13 @@ final class CliBenchmark implements Benchmark {
     }
   }
 
-  private static long time(List<String> cmd, Path home, boolean expectOne) throws IOException, InterruptedException {
+  private static long time(List<String> cmd, Path home, boolean expectOne, boolean noCache)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("LODE_HOME", home.toString());
+    if (noCache) {
+      pb.environment().put("LODE_AOT", "off");
+    }
     long t0 = System.nanoTime();
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
