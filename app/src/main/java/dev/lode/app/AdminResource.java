@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The admin API: {@code POST /admin/forget} with {@code {"id": "<any id of the person>"}}
- * erases the person everywhere and answers with what was deleted (no PII). Admins only.
+ * erases the person everywhere and answers with what was deleted (no PII); with
+ * {@code "dryRun": true} it answers what would be deleted and erases nothing. Admins only.
  */
 @Path("/admin")
 public class AdminResource {
@@ -25,7 +26,7 @@ public class AdminResource {
   }
 
   /** The request body of {@code POST /admin/forget}. */
-  public record ForgetRequest(String id) {
+  public record ForgetRequest(String id, Boolean dryRun) {
   }
 
   @POST
@@ -43,6 +44,9 @@ public class AdminResource {
           .entity(Map.of("error", "send {\"id\": \"<any id of the person>\"}")).build();
     }
     try {
+      if (Boolean.TRUE.equals(request.dryRun())) {
+        return Response.ok(PrivacyAdmin.erasure(context.config(), context.warehouse()).preview(request.id())).build();
+      }
       Erasure.Report r = PrivacyAdmin.erasure(context.config(), context.warehouse()).forget(request.id(), user.name());
       return Response.status(r.complete() ? 200 : 500).entity(r).build();
     } catch (IllegalArgumentException e) {

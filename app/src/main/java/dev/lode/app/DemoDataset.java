@@ -43,6 +43,31 @@ public final class DemoDataset {
     return config.dataDir().resolve("demo.loaded");
   }
 
+  /** Present while a process loads the demo: its pid and start time. */
+  static Path loadingMarker(LodeConfig config) {
+    return config.dataDir().resolve("run").resolve("demo.loading");
+  }
+
+  /** When the demo load in progress on this data directory started, if one is (in a live process). */
+  public static Optional<String> loadingSince(LodeConfig config) {
+    Path p = loadingMarker(config);
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    try {
+      String[] f = Files.readString(p).strip().split(" ", 2);
+      boolean alive = ProcessHandle.of(Long.parseLong(f[0])).map(ProcessHandle::isAlive).orElse(false);
+      return alive && f.length == 2 ? Optional.of(f[1]) : Optional.empty();
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The demo's state on this data directory: loading, ready, or off (never loaded here). */
+  public static String state(LodeConfig config) {
+    return loadingSince(config).isPresent() ? "loading" : Files.exists(marker(config)) ? "ready" : "off";
+  }
+
   /** The configured Online Retail file, if it exists. */
   public static Optional<Path> onlineRetail(LodeConfig config) {
     Path p = config.getPath("lode.demo.online-retail", DEFAULT_ONLINE_RETAIL);
@@ -51,6 +76,18 @@ public final class DemoDataset {
 
   /** Loads the demo dataset; {@code log} receives one line per step. */
   public static void load(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log)
+      throws IOException, SQLException {
+    Path loading = loadingMarker(config);
+    Files.createDirectories(loading.getParent());
+    Files.writeString(loading, ProcessHandle.current().pid() + " " + Instant.now() + "\n");
+    try {
+      loadSteps(warehouse, config, size, log);
+    } finally {
+      Files.deleteIfExists(loading);
+    }
+  }
+
+  private static void loadSteps(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log)
       throws IOException, SQLException {
     Optional<Path> retail = onlineRetail(config);
     Path file;
@@ -77,6 +114,7 @@ public final class DemoDataset {
         new BehaviorSimulator.Spec(seed, size, null, null), x -> { });
     log.accept("demo: " + r.toText());
     log.accept("demo: " + new IdentityResolver(warehouse, config).resolve().toText());
+    log.accept("demo: ready (" + s.loaded() + " order lines, " + r.events() + " simulated events)");
     Files.writeString(marker(config), "demo dataset loaded " + Instant.now() + " (" + r.events() + " simulated events,"
         + " seed " + seed + ")\n");
   }

@@ -45,6 +45,7 @@ public class StatusResource {
     out.put("service", "lode");
     out.put("version", LodeVersion.get());
     out.put("warehouse", context.warehouse().embedded() ? "embedded" : "external");
+    out.put("demo", DemoDataset.state(context.config()));
     try (Connection c = context.warehouse().connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT version()")) {
       rs.next();

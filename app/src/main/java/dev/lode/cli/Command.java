@@ -1,15 +1,16 @@
 package dev.lode.cli;
 
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
-/** One {@code bin/lode} subcommand. */
-public interface Command {
-  /** The word after {@code bin/lode}. */
-  String name();
-
-  /** One line for {@code bin/lode help}. */
-  String summary();
-
-  /** Runs with the remaining arguments; returns the process exit code. */
-  int run(List<String> args) throws Exception;
+/**
+ * A {@code bin/lode} command contributed by a module above the application (the benchmarks),
+ * found with {@link java.util.ServiceLoader}; the class carries picocli's {@code @Command}
+ * annotation and returns its exit code.
+ */
+public interface Command extends Callable<Integer> {
+  /** Adds this command under {@code parent}; a command with subcommands built at run time overrides it. */
+  default void addTo(CommandLine parent) {
+    parent.addSubcommand(this);
+  }
 }

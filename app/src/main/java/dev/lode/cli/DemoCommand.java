@@ -1,39 +1,33 @@
 package dev.lode.cli;
 
-import dev.lode.config.LodeConfig;
 import dev.lode.app.DemoDataset;
+import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.Warehouse;
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code bin/lode demo [--size N]}: loads the demo dataset now (a first {@code bin/lode serve} does it itself). */
-final class DemoCommand implements Command {
-  @Override
-  public String name() {
-    return "demo";
-  }
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Load the demo dataset now: the Online Retail purchases (or the bundled sample), simulated"
+        + " behavior for the same customers and items, then identity resolution. A first 'bin/lode serve' does"
+        + " this by itself.",
+    footerHeading = "%nExamples:%n", footer = {"  bin/lode demo", "  bin/lode demo --size 100k"})
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--size", paramLabel = "N", description = "simulated events (e.g. 1M, 500k); default lode.demo.size")
+  String size;
 
   @Override
-  public String summary() {
-    return "load the demo dataset (Online Retail + simulated behavior): bin/lode demo [--size 1M]";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
+  public Integer call() throws Exception {
     LodeConfig config = LodeConfig.load();
-    long size = DemoDataset.size(config);
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--size")) {
-        try {
-          size = DemoDataset.parseSize(LoadCommand.value(args, ++i, "--size"));
-        } catch (IllegalArgumentException e) {
-          throw new Lode.UsageException(e.getMessage());
-        }
-      } else {
-        throw new Lode.UsageException("unknown argument " + args.get(i));
-      }
+    long events;
+    try {
+      events = size == null ? DemoDataset.size(config) : DemoDataset.parseSize(size);
+    } catch (IllegalArgumentException e) {
+      throw new Lode.UsageException(e.getMessage());
     }
     try (Warehouse w = CliWarehouse.open(config)) {
-      DemoDataset.load(w, config, size, System.out::println);
+      DemoDataset.load(w, config, events, System.out::println);
     }
     return 0;
   }

@@ -7,34 +7,25 @@ import dev.lode.engine.EmbeddedEngine;
 import dev.lode.engine.EngineConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/lode engine [--port N]}: serves only the embedded ClickHouse engine over the
  * ClickHouse HTTP protocol on loopback, like a small clickhouse-server. Another Lode (or
  * the test suite) can then use it as an external warehouse by configuration alone.
  */
-final class EngineCommand implements Command {
-  @Override
-  public String name() {
-    return "engine";
-  }
+@Command(name = "engine", mixinStandardHelpOptions = true,
+    description = "Serve just the embedded ClickHouse engine on loopback (a stand-in ClickHouse server for"
+        + " another Lode or the test suite); prints the variables to use it as an external warehouse.",
+    footerHeading = "%nExamples:%n", footer = {"  bin/lode engine", "  bin/lode engine --port 8124"})
+final class EngineCommand implements Callable<Integer> {
+  @Option(names = "--port", paramLabel = "N", description = "loopback port (default ${DEFAULT-VALUE})")
+  int port = 8123;
 
   @Override
-  public String summary() {
-    return "serve just the embedded ClickHouse engine on loopback (a stand-in ClickHouse server): --port N";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
-    int port = 8123;
-    for (int i = 0; i < args.size(); i++) {
-      if (args.get(i).equals("--port") && i + 1 < args.size()) {
-        port = Integer.parseInt(args.get(++i));
-      } else {
-        throw new Lode.UsageException("unknown argument " + args.get(i) + " (expects --port N)");
-      }
-    }
+  public Integer call() throws Exception {
     LodeConfig config = LodeConfig.load();
     var dataDir = config.dataDir().resolve("engine-server");
     Files.createDirectories(dataDir);

@@ -14,59 +14,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code bin/lode load <kind> <file|dir> [--mapping NAME|FILE] [--source NAME] [--force]
- * [--no-resolve]}: loads CSV, TSV or JSON-lines files (gzip or plain) into a silo table,
- * prints progress on a terminal and a summary per file, then resolves identities.
+ * {@code bin/lode load <kind> <file|dir>}: loads CSV, TSV or JSON-lines files (gzip or plain)
+ * into a silo table, shows progress on a terminal and a summary per file, then resolves identities.
  */
-final class LoadCommand implements Command {
-  @Override
-  public String name() {
-    return "load";
-  }
+@Command(name = "load", mixinStandardHelpOptions = true,
+    description = "Load CSV, TSV or JSON-lines files (plain or .gz) into a silo table, print a summary per file,"
+        + " then resolve identities. A file already loaded (same content) is skipped unless --force.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode load orders ../shared/data/online-retail/online-retail.csv.gz --mapping online-retail",
+        "  bin/lode load events clicks/ --mapping clickstream --source web",
+        "  bin/lode load tickets export.tsv --mapping my-mapping.yaml --no-resolve"})
+final class LoadCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "KIND", description = "events, orders, order_lines, tickets, campaigns,"
+      + " campaign_sends, campaign_responses, items, persons or identities")
+  String kind;
+
+  @Parameters(index = "1", paramLabel = "FILE|DIR", description = "a file, or a directory whose .csv, .tsv, .jsonl"
+      + " files (plain or .gz) are loaded in name order")
+  Path target;
+
+  @Option(names = "--mapping", paramLabel = "NAME|FILE", description = "a bundled mapping (online-retail, clickstream,"
+      + " ticket-export) or a mapping file; default: the kind's own column names")
+  String mapping;
+
+  @Option(names = "--source", paramLabel = "S", description = "the source name recorded with each row")
+  String source;
+
+  @Option(names = "--force", description = "load a file again even if it was loaded before")
+  boolean force;
+
+  @Option(names = "--no-resolve", description = "skip identity resolution after loading")
+  boolean noResolve;
 
   @Override
-  public String summary() {
-    return "load files: bin/lode load <events|orders|tickets|campaigns|campaign_sends|campaign_responses|items|persons"
-        + "|identities> <file|dir> [--mapping online-retail|clickstream|ticket-export|FILE] [--source S] [--force]";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
-    List<String> pos = new ArrayList<>();
-    String mapping = null;
-    String source = null;
-    boolean force = false;
-    boolean resolve = true;
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      switch (a) {
-        case "--mapping" -> mapping = value(args, ++i, a);
-        case "--source" -> source = value(args, ++i, a);
-        case "--force" -> force = true;
-        case "--no-resolve" -> resolve = false;
-        default -> {
-          if (a.startsWith("--")) {
-            throw new Lode.UsageException("unknown option " + a);
-          }
-          pos.add(a);
-        }
-      }
-    }
-    if (pos.size() != 2) {
-      throw new Lode.UsageException("expects a kind and a file or directory: " + summary().substring(12));
-    }
-    LoadKind kind;
+  public Integer call() throws Exception {
+    LoadKind loadKind;
     MappingSpec spec;
     try {
-      kind = LoadKind.of(pos.get(0));
-      spec = mapping == null ? MappingSpec.defaultFor(kind) : MappingSpec.resolve(mapping);
+      loadKind = LoadKind.of(kind);
+      spec = mapping == null ? MappingSpec.defaultFor(loadKind) : MappingSpec.resolve(mapping);
     } catch (IllegalArgumentException e) {
       throw new Lode.UsageException(e.getMessage());
     }
-    Path target = Path.of(pos.get(1));
+    List<Path> files = files(target);
+    LodeConfig config = LodeConfig.load();
+    try (Warehouse w = CliWarehouse.open(config)) {
+      BatchLoader loader = new BatchLoader(w);
+      for (Path f : files) {
+        LoadProgress progress = CliWarehouse.interactive() ? (read, secs) -> System.err.printf(
+            "\r  %s  %,d records  %,.0f records/s   ", f.getFileName(), read, secs > 0 ? read / secs : 0) : LoadProgress.NONE;
+        LoadSummary s = loader.load(f, loadKind, spec, new BatchLoader.Options(source, force, progress));
+        if (CliWarehouse.interactive()) {
+          System.err.print("\r" + " ".repeat(80) + "\r");
+        }
+        System.out.print(s.toText());
+      }
+      if (!noResolve) {
+        System.out.println(new IdentityResolver(w, config).resolve().toText());
+      }
+    }
+    return 0;
+  }
+
+  private static List<Path> files(Path target) throws Exception {
     List<Path> files = new ArrayList<>();
     if (Files.isDirectory(target)) {
       try (Stream<Path> s = Files.list(target)) {
@@ -74,13 +91,14 @@ final class LoadCommand implements Command {
             .matches("(?i).*\\.(csv|tsv|tab|jsonl|ndjson|json)(\\.gz)?$")).sorted().forEach(files::add);
       }
       if (files.isEmpty()) {
-        throw new Lode.UsageException(target + " holds no .csv, .tsv, .jsonl files (plain or .gz)");
+        throw new Lode.UsageException(target.toAbsolutePath() + " holds no .csv, .tsv, .jsonl files (plain or .gz)");
       }
     } else if (Files.isRegularFile(target)) {
       files.add(target);
     } else {
-      throw new Lode.UsageException(target + " is not a file or directory");
+      throw new Lode.UsageException(target.toAbsolutePath() + " is not a file or directory");
     }
+<<<<<<< HEAD
     LodeConfig config = LodeConfig.load();
     try (Warehouse w = CliWarehouse.open(config)) {
       BatchLoader loader = new BatchLoader(w);
@@ -106,5 +124,8 @@ final class LoadCommand implements Command {
       throw new Lode.UsageException(option + " needs a value");
     }
     return args.get(i);
+=======
+    return files;
+>>>>>>> h19
   }
 }

@@ -1,73 +1,123 @@
 package dev.lode.cli;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import dev.lode.app.LodeVersion;
+import java.io.PrintWriter;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** Entry point of {@code bin/lode}: dispatches to the registered subcommands. */
-public final class Lode {
-  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+/** Entry point of {@code bin/lode}: parses the command line with picocli and runs the subcommand. */
+@CommandLine.Command(name = "lode", mixinStandardHelpOptions = true, versionProvider = Lode.Version.class,
+    synopsisSubcommandLabel = "COMMAND",
+    description = "Customer-behavior analytics as plain SQL: serve Lode, query it, load data, refresh tags, run reports.",
+    subcommands = {ServeCommand.class, SqlCommand.class, StatusCommand.class, LoadCommand.class, DemoCommand.class,
+        SimulateCommand.class, ResolveCommand.class, ProfilesCommand.class, TagsCommand.class, ReportCommand.class,
+        ForgetCommand.class, EngineCommand.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode serve", "  bin/lode sql \"SELECT version()\"", "  bin/lode help sql", "",
+        "Paths on the command line are relative to the directory you run bin/lode from.", "",
+        "Exit codes: 0 ok, 1 failed (the error is on stderr), 2 usage error (a wrong option or argument).",
+        "'bin/lode test' runs the test suite (./mvnw verify)."})
+public final class Lode implements Callable<Integer> {
+  /** Exit code of a command line the command cannot accept. */
+  public static final int USAGE = 2;
+  /** Exit code of a command that ran and failed. */
+  public static final int FAILED = 1;
 
-  static {
-    register(new ServeCommand());
-    register(new SqlCommand());
-    register(new EngineCommand());
-    register(new ReportCommand());
-    register(new LoadCommand());
-    register(new SimulateCommand());
-    register(new ResolveCommand());
-    register(new DemoCommand());
-    register(new ForgetCommand());
-    register(new TagsCommand());
-    register(new ProfilesCommand());
-    // commands of modules above the application (the benchmarks) when they are on the class path
-    ServiceLoader.load(Command.class).forEach(Lode::register);
-  }
+  @Spec
+  CommandSpec spec;
 
-  private Lode() {
-  }
-
-  private static void register(Command c) {
-    COMMANDS.put(c.name(), c);
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
   }
 
   public static void main(String[] argv) {
-    System.exit(run(List.of(argv)));
+    logging(argv.length > 0 ? argv[0] : "");
+    System.exit(run(argv));
+  }
+
+  /**
+   * One log backend with timestamps: java.util.logging (Jersey, the JDK) goes to SLF4J; a
+   * server logs at info, a one-shot command only its warnings (its answer is what it prints).
+   */
+  private static void logging(String command) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      String level = System.getenv("LODE_LOG_LEVEL");
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level != null ? level
+          : command.equals("serve") || command.equals("engine") ? "info" : "warn");
+    }
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
   }
 
   /** Runs a command line and returns its exit code (0 ok, 1 failed, 2 usage). */
-  public static int run(List<String> argv) {
-    if (argv.isEmpty() || argv.get(0).equals("help") || argv.get(0).equals("--help")) {
-      usage();
-      return argv.isEmpty() ? 2 : 0;
-    }
-    Command c = COMMANDS.get(argv.get(0));
-    if (c == null) {
-      System.err.println("lode: unknown command '" + argv.get(0) + "'");
-      usage();
-      return 2;
-    }
-    try {
-      return c.run(argv.subList(1, argv.size()));
-    } catch (UsageException e) {
-      System.err.println("lode " + c.name() + ": " + e.getMessage());
-      return 2;
-    } catch (Exception e) {
-      System.err.println("lode " + c.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      if (System.getenv("LODE_DEBUG") != null) {
-        e.printStackTrace();
-      }
-      return 1;
-    }
+  public static int run(String... argv) {
+    return commandLine().execute(argv);
   }
 
-  private static void usage() {
-    System.err.println("usage: bin/lode <command> [args]\n");
-    for (Command c : COMMANDS.values()) {
-      System.err.printf("  %-8s %s%n", c.name(), c.summary());
+  /** Runs a command line writing to {@code out} and {@code err}; returns its exit code. */
+  public static int run(PrintWriter out, PrintWriter err, String... argv) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(argv);
+  }
+
+  /** Every command, with the modules above the application (the benchmarks) when they are on the class path. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Lode());
+    ServiceLoader.load(Command.class).forEach(c -> c.addTo(cl));
+    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    cl.setParameterExceptionHandler(Lode::usageError);
+    cl.setExecutionExceptionHandler(Lode::failure);
+    return cl;
+  }
+
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cl = e.getCommandLine();
+    PrintWriter err = cl.getErr();
+    err.println(prefix(cl) + ": " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    err.println("see '" + commandPath(cl) + " --help'");
+    err.flush();
+    return USAGE;
+  }
+
+  private static int failure(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    if (e instanceof UsageException) {
+      err.println(prefix(cl) + ": " + e.getMessage());
+      err.println("see '" + commandPath(cl) + " --help'");
+      err.flush();
+      return USAGE;
     }
-    System.err.printf("  %-8s %s%n", "test", "run the test suite (./mvnw verify)");
+    err.println(prefix(cl) + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+    if (System.getenv("LODE_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return FAILED;
+  }
+
+  private static String prefix(CommandLine cl) {
+    return cl.getCommandSpec().qualifiedName(" ");
+  }
+
+  private static String commandPath(CommandLine cl) {
+    return "bin/" + cl.getCommandSpec().qualifiedName(" ");
+  }
+
+  /** Lode's version for {@code --version}. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"lode " + LodeVersion.get()};
+    }
   }
 
   /** A command line the command cannot accept; exits with code 2. */

@@ -9,28 +9,38 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code bin/lode profiles refresh [--incremental] | show <person>}: recompute profiles, or print one. */
-final class ProfilesCommand implements Command {
-  @Override
-  public String name() {
-    return "profiles";
-  }
+@Command(name = "profiles", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(refresh | show)",
+    description = "Customer profiles: recompute them, or print one person's.",
+    subcommands = {ProfilesCommand.Refresh.class, ProfilesCommand.Show.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode profiles refresh", "  bin/lode profiles refresh --incremental",
+        "  bin/lode profiles show p-12345"})
+final class ProfilesCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public String summary() {
-    return "profiles refresh [--incremental] | show <person>";
+  public Integer call() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expects refresh or show <person>");
   }
 
-  @Override
-  public int run(List<String> args) throws Exception {
-    LodeConfig config = LodeConfig.load();
-    if (args.size() >= 1 && args.get(0).equals("refresh") && args.size() <= 2) {
-      boolean incremental = args.size() == 2 && args.get(1).equals("--incremental");
-      if (args.size() == 2 && !incremental) {
-        throw new Lode.UsageException("refresh takes only --incremental");
-      }
+  /** {@code profiles refresh}: recomputes every profile, or only the changed persons'. */
+  @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Recompute profiles from the events,"
+      + " orders and other silos.", footerHeading = "%nExamples:%n",
+      footer = {"  bin/lode profiles refresh", "  bin/lode profiles refresh --incremental"})
+  static final class Refresh implements Callable<Integer> {
+    @Option(names = "--incremental", description = "only the persons with input since the last refresh")
+    boolean incremental;
+
+    @Override
+    public Integer call() throws Exception {
+      LodeConfig config = LodeConfig.load();
       try (Warehouse w = CliWarehouse.open(config)) {
         ProfileRefresher r = new ProfileRefresher(w, ProfileSettings.from(config));
         ProfileRefresher.Result res = incremental ? r.refreshChanged(Instant.now()) : r.refreshAll(Instant.now());
@@ -38,11 +48,23 @@ final class ProfilesCommand implements Command {
       }
       return 0;
     }
-    if (args.size() == 2 && args.get(0).equals("show")) {
+  }
+
+  /** {@code profiles show <person>}: prints one profile, a column per line. */
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print one person's profile, a column per"
+      + " line; exits 1 when the person has none.", footerHeading = "%nExamples:%n",
+      footer = "  bin/lode profiles show p-12345")
+  static final class Show implements Callable<Integer> {
+    @Parameters(paramLabel = "PERSON", description = "the person id")
+    String person;
+
+    @Override
+    public Integer call() throws Exception {
+      LodeConfig config = LodeConfig.load();
       try (Warehouse w = CliWarehouse.open(config); Connection c = w.connect(); Statement st = c.createStatement();
-           ResultSet rs = st.executeQuery("SELECT * FROM profiles WHERE person_id = " + SqlLiteral.string(args.get(1)))) {
+           ResultSet rs = st.executeQuery("SELECT * FROM profiles WHERE person_id = " + SqlLiteral.string(person))) {
         if (!rs.next()) {
-          System.err.println("no profile for person '" + args.get(1) + "' (run bin/lode profiles refresh?)");
+          System.err.println("no profile for person '" + person + "' (run bin/lode profiles refresh?)");
           return 1;
         }
         for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -51,6 +73,5 @@ final class ProfilesCommand implements Command {
       }
       return 0;
     }
-    throw new Lode.UsageException("expects refresh [--incremental] or show <person>");
   }
 }

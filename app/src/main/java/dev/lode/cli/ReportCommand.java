@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,112 +24,185 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/lode report list | run NAME [--param k=v]… [--format csv|html]… [--out DIR] | views}:
  * lists the report definitions, runs one now (recorded in {@code report_runs} like a
  * scheduled run), or recreates the {@code report_*} views.
  */
-final class ReportCommand implements Command {
-  @Override
-  public String name() {
-    return "report";
-  }
+@Command(name = "report", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(list | run | views)",
+    description = "Scheduled SQL reports defined in sql/reports/: list them, run one now, recreate their views.",
+    subcommands = {ReportCommand.ListReports.class, ReportCommand.Run.class, ReportCommand.Views.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode report list", "  bin/lode report run daily_kpi --format html",
+        "  bin/lode report run daily_kpi --param start_date=2011-12-01 --format csv --out reports/"})
+final class ReportCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public String summary() {
-    return "scheduled SQL reports: report list | report run NAME [--param k=v] [--format csv|html] [--out DIR]";
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "expects list, run NAME or views");
   }
 
-  @Override
-  public int run(List<String> args) throws Exception {
-    if (args.isEmpty()) {
-      throw new Lode.UsageException("expects list, run NAME [--param k=v] [--format csv|html] [--out DIR], or views");
+  /** {@code report list}: every definition with its schedule, formats and parameters. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the reports with their schedule,"
+      + " formats, chart, view and parameters.", footerHeading = "%nExamples:%n", footer = "  bin/lode report list")
+  static final class ListReports implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      ReportCatalog catalog = ReportSettings.of(LodeConfig.load()).catalog();
+      for (ReportDefinition d : catalog.all()) {
+        System.out.printf("%-16s %s%n", d.name(), d.title());
+        System.out.printf("%-16s schedule: %s · formats: %s · chart: %s · view: %s%n", "",
+            d.schedule().map(Object::toString).orElse("none"), formats(d.formats()),
+            d.chart().kind().name().toLowerCase(java.util.Locale.ROOT), d.viewName());
+        for (ReportParameter p : d.parameters()) {
+          System.out.printf("%-16s --param %s=<%s> (default %s)%s%n", "", p.name(), p.type().clickHouseName(),
+              p.defaultText().isEmpty() ? "''" : p.defaultText(), p.description().isEmpty() ? "" : "  " + p.description());
+        }
+      }
+      return 0;
     }
-    LodeConfig config = LodeConfig.load();
-    ReportSettings settings = ReportSettings.of(config);
-    ReportCatalog catalog = settings.catalog();
-    return switch (args.get(0)) {
-      case "list" -> list(catalog);
-      case "run" -> runReport(config, settings, catalog, args.subList(1, args.size()));
-      case "views" -> views(config, catalog);
-      default -> throw new Lode.UsageException("unknown subcommand '" + args.get(0) + "' (list, run, views)");
-    };
   }
 
-  private static int list(ReportCatalog catalog) {
-    for (ReportDefinition d : catalog.all()) {
-      System.out.printf("%-16s %s%n", d.name(), d.title());
-      System.out.printf("%-16s schedule: %s · formats: %s · chart: %s · view: %s%n", "",
-          d.schedule().map(Object::toString).orElse("none"), formats(d.formats()),
-          d.chart().kind().name().toLowerCase(java.util.Locale.ROOT), d.viewName());
-      for (ReportParameter p : d.parameters()) {
-        System.out.printf("%-16s --param %s=<%s> (default %s)%s%n", "", p.name(), p.type().clickHouseName(),
-            p.defaultText().isEmpty() ? "''" : p.defaultText(), p.description().isEmpty() ? "" : "  " + p.description());
+  /** {@code report run NAME}: one run now, recorded like a scheduled one. */
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a report now (recorded in report_runs"
+      + " like a scheduled run) and print the files written; exits 1 when the run failed.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  bin/lode report run daily_kpi", "  bin/lode report run daily_kpi --format html --out /tmp/r",
+          "  bin/lode report run weekly_funnel --param weeks=8"})
+  static final class Run implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "the report (see bin/lode report list)")
+    String name;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "a report parameter (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--format", paramLabel = "csv|html", description = "an output format (repeatable; default: the"
+        + " report's own)")
+    List<String> formats = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the files go (default lode.reports.output-dir)")
+    Path out;
+
+    @Option(names = "--as-of", paramLabel = "latest-data|now|DATE", description = "the day relative date defaults"
+        + " (today-7, week_start-1) count from: the day after the newest event or order when that is before today, so"
+        + " today-1 is the newest day with data (default ${DEFAULT-VALUE}), now, or a date")
+    String asOf = "latest-data";
+
+    @Override
+    public Integer call() throws Exception {
+      LodeConfig config = LodeConfig.load();
+      ReportSettings settings = ReportSettings.of(config);
+      ReportDefinition report = settings.catalog().get(name);
+      Set<OutputFormat> chosen = EnumSet.noneOf(OutputFormat.class);
+      for (String f : formats) {
+        try {
+          chosen.add(OutputFormat.of(f));
+        } catch (IllegalArgumentException e) {
+          throw new Lode.UsageException(e.getMessage());
+        }
+      }
+      if (chosen.isEmpty()) {
+        chosen = report.formats();
+      }
+      Path dir = out == null ? settings.outputDir() : out.toAbsolutePath();
+      // one attempt: the user at the terminal sees the error at once and decides
+      ReportSettings once = new ReportSettings(settings.definitionsDir(), dir, 1, Duration.ZERO,
+          settings.timeoutSeconds(), false, settings.zone(), settings.poll());
+      Clock clock = Clock.system(settings.zone());
+      Optional<Properties> running = SqlCommand.runningServer(config);
+      if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
+        Properties p = new Properties();
+        p.setProperty("user", "lode");
+        p.setProperty("password", Files.readString(config.dataDir().resolve("engine.password")).trim());
+        p.setProperty("database", config.get("lode.warehouse.database", "lode"));
+        p.setProperty("compress", "false");
+        String url = running.get().getProperty("warehouse.url");
+        ConnectionSource source = () -> DriverManager.getConnection(url, p);
+        return report(once.job(source, clock).run(report, withDefaults(report, source, settings), chosen, dir, "cli",
+            Optional.empty()));
+      }
+      try (Warehouse w = Warehouse.open(config)) {
+        ConnectionSource source = w::connect;
+        return report(once.job(source, clock).run(report, withDefaults(report, source, settings), chosen, dir, "cli",
+            Optional.empty()));
       }
     }
-    return 0;
+
+    /**
+     * The given parameters plus the relative date defaults ({@code today-7}, {@code week_start-1})
+     * counted from {@code --as-of}'s day: by default the day after the newest event or order when
+     * that is before today, so a report over historic data (the 2011 demo) shows its last period.
+     */
+    private Map<String, String> withDefaults(ReportDefinition report, ConnectionSource source, ReportSettings settings)
+        throws Exception {
+      Optional<LocalDate> day = switch (asOf) {
+        case "now" -> Optional.empty();
+        case "latest-data" -> LatestData.day(source, settings.zone()).filter(d -> d.isBefore(LocalDate.now(settings.zone())));
+        default -> {
+          try {
+            yield Optional.of(LocalDate.parse(asOf));
+          } catch (java.time.format.DateTimeParseException e) {
+            throw new Lode.UsageException("--as-of expects latest-data, now or a date like 2011-12-09, got '" + asOf
+                + "'");
+          }
+        }
+      };
+      if (day.isEmpty()) {
+        return params;
+      }
+      // "today" is the day after the newest data, so today-1 is the newest day with data
+      Clock then = Clock.fixed(day.get().plusDays(1).atStartOfDay(settings.zone()).toInstant(), settings.zone());
+      Map<String, String> out = new LinkedHashMap<>(params);
+      List<String> used = new ArrayList<>();
+      for (ReportParameter p : report.parameters()) {
+        if (!out.containsKey(p.name()) && p.defaultText().strip().matches("(today|week_start|month_start).*")) {
+          out.put(p.name(), p.defaultValue(then));
+          used.add(p.name() + "=" + out.get(p.name()));
+        }
+      }
+      if (!used.isEmpty()) {
+        System.err.println("report dates end on " + day.get() + ", the day of the newest data (" + String.join(", ",
+            used) + "; --as-of now for today's)");
+      }
+      return out;
+    }
+  }
+
+  /** {@code report views}: recreates the report_* views (a starting server does it itself). */
+  @Command(name = "views", mixinStandardHelpOptions = true, description = "Recreate the report_* views over the"
+      + " warehouse (a starting server does this itself).", footerHeading = "%nExamples:%n",
+      footer = "  bin/lode report views")
+  static final class Views implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      LodeConfig config = LodeConfig.load();
+      ReportCatalog catalog = ReportSettings.of(config).catalog();
+      Optional<Properties> running = SqlCommand.runningServer(config);
+      if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
+        throw new IllegalStateException("a server is running on this data directory; it created the views at start");
+      }
+      try (Warehouse w = Warehouse.open(config)) {
+        ConnectionSource source = w::connect;
+        List<String> problems = ReportViews.refresh(source, catalog);
+        problems.forEach(System.err::println);
+        System.out.println(catalog.all().size() - problems.size() + " report views created");
+        return problems.isEmpty() ? 0 : 1;
+      }
+    }
   }
 
   private static String formats(Set<OutputFormat> f) {
     return String.join(",", f.stream().sorted().map(OutputFormat::extension).toList());
-  }
-
-  private static int runReport(LodeConfig config, ReportSettings settings, ReportCatalog catalog, List<String> args)
-      throws Exception {
-    if (args.isEmpty() || args.get(0).startsWith("--")) {
-      throw new Lode.UsageException("run expects a report name first (see bin/lode report list)");
-    }
-    ReportDefinition report = catalog.get(args.get(0));
-    Map<String, String> params = new LinkedHashMap<>();
-    Set<OutputFormat> formats = EnumSet.noneOf(OutputFormat.class);
-    Path out = settings.outputDir();
-    for (int i = 1; i < args.size(); i++) {
-      String a = args.get(i);
-      if (i + 1 >= args.size()) {
-        throw new Lode.UsageException(a + " needs a value");
-      }
-      String v = args.get(++i);
-      switch (a) {
-        case "--param" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) {
-            throw new Lode.UsageException("--param expects name=value, got '" + v + "'");
-          }
-          params.put(v.substring(0, eq), v.substring(eq + 1));
-        }
-        case "--format" -> {
-          try {
-            formats.add(OutputFormat.of(v));
-          } catch (IllegalArgumentException e) {
-            throw new Lode.UsageException(e.getMessage());
-          }
-        }
-        case "--out" -> out = Path.of(v).toAbsolutePath();
-        default -> throw new Lode.UsageException("unknown option '" + a + "' (--param, --format, --out)");
-      }
-    }
-    if (formats.isEmpty()) {
-      formats = report.formats();
-    }
-    // one attempt: the user at the terminal sees the error at once and decides
-    ReportSettings once = new ReportSettings(settings.definitionsDir(), out, 1, Duration.ZERO,
-        settings.timeoutSeconds(), false, settings.zone(), settings.poll());
-    Clock clock = Clock.system(settings.zone());
-    Optional<Properties> running = SqlCommand.runningServer(config);
-    if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
-      Properties p = new Properties();
-      p.setProperty("user", "lode");
-      p.setProperty("password", Files.readString(config.dataDir().resolve("engine.password")).trim());
-      p.setProperty("database", config.get("lode.warehouse.database", "lode"));
-      p.setProperty("compress", "false");
-      String url = running.get().getProperty("warehouse.url");
-      return report(once.job(() -> DriverManager.getConnection(url, p), clock).run(report, params, formats, out,
-          "cli", Optional.empty()));
-    }
-    try (Warehouse w = Warehouse.open(config)) {
-      return report(once.job(w::connect, clock).run(report, params, formats, out, "cli", Optional.empty()));
-    }
   }
 
   private static int report(ReportRun run) {
@@ -141,19 +216,5 @@ final class ReportCommand implements Command {
       System.out.println("  " + f);
     }
     return 0;
-  }
-
-  private static int views(LodeConfig config, ReportCatalog catalog) throws Exception {
-    Optional<Properties> running = SqlCommand.runningServer(config);
-    if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
-      throw new IllegalStateException("a server is running on this data directory; it created the views at start");
-    }
-    try (Warehouse w = Warehouse.open(config)) {
-      ConnectionSource source = w::connect;
-      List<String> problems = ReportViews.refresh(source, catalog);
-      problems.forEach(System.err::println);
-      System.out.println(catalog.all().size() - problems.size() + " report views created");
-      return problems.isEmpty() ? 0 : 1;
-    }
   }
 }

@@ -5,25 +5,17 @@ import dev.lode.identity.IdentityResolver;
 import dev.lode.recommend.PersonalizationStatus;
 import dev.lode.recommend.RecommendSettings;
 import dev.lode.warehouse.Warehouse;
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 
 /** {@code bin/lode resolve}: runs incremental identity resolution once and prints what changed. */
-final class ResolveCommand implements Command {
+@Command(name = "resolve", mixinStandardHelpOptions = true,
+    description = "Resolve identities now (incremental) and print what changed and the identity counts; a running"
+        + " server also does it every lode.identity.interval-seconds when there is new input.",
+    footerHeading = "%nExamples:%n", footer = "  bin/lode resolve")
+final class ResolveCommand implements Callable<Integer> {
   @Override
-  public String name() {
-    return "resolve";
-  }
-
-  @Override
-  public String summary() {
-    return "resolve identities now (incremental; a running server also does it every lode.identity.interval-seconds)";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
-    if (!args.isEmpty()) {
-      throw new Lode.UsageException("takes no arguments");
-    }
+  public Integer call() throws Exception {
     LodeConfig config = LodeConfig.load();
     try (Warehouse w = CliWarehouse.open(config); var c = w.connect()) {
       System.out.println(new IdentityResolver(w, config).resolve().toText());

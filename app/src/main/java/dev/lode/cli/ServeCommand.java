@@ -1,48 +1,73 @@
 package dev.lode.cli;
 
+import dev.lode.app.DemoDataset;
 import dev.lode.app.LodeServer;
 import dev.lode.config.LodeConfig;
-import java.util.List;
+import dev.lode.engine.EmbeddedEngine;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code bin/lode serve}: starts the application and says where to connect. */
-final class ServeCommand implements Command {
-  @Override
-  public String name() {
-    return "serve";
-  }
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Start Lode (collector, SQL endpoint, schedulers) on the configured warehouse; the embedded"
+        + " ClickHouse engine by default. A first start loads the demo dataset in the background.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode serve", "  bin/lode serve --no-demo", "  bin/lode serve --demo-size 10M",
+        "  LODE_HTTP_PORT=9000 bin/lode serve"})
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--demo-size", paramLabel = "N", description = "simulated demo events (e.g. 1M, 500k); default"
+      + " lode.demo.size, 1M")
+  String demoSize;
+
+  @Option(names = "--no-demo", description = "do not load the demo dataset on a first start")
+  boolean noDemo;
 
   @Override
-  public String summary() {
-    return "start Lode (collector, SQL endpoint) on the configured warehouse; embedded engine by default";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
+  public Integer call() throws Exception {
     LodeConfig config = LodeConfig.load();
-    for (int i = 0; i < args.size(); i++) {
-      switch (args.get(i)) {
-        case "--demo-size" -> config = config.with("lode.demo.size", LoadCommand.value(args, ++i, "--demo-size"));
-        case "--no-demo" -> config = config.with("lode.demo.enabled", "false");
-        default -> throw new Lode.UsageException("unknown argument " + args.get(i) + " (--demo-size N, --no-demo)");
+    if (demoSize != null) {
+      try {
+        DemoDataset.parseSize(demoSize);
+      } catch (IllegalArgumentException e) {
+        throw new Lode.UsageException(e.getMessage());
       }
+      config = config.with("lode.demo.size", demoSize);
     }
-    boolean demo = dev.lode.app.DemoDataset.due(config);
+    if (noDemo) {
+      config = config.with("lode.demo.enabled", "false");
+    }
+    boolean demo = DemoDataset.due(config);
     LodeServer server = LodeServer.start(config);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lode-shutdown"));
     var ctx = server.context();
+    if (ctx.warehouse().embedded()) {
+      // stop serving and flush into the engine before the engine's own exit hook stops it
+      EmbeddedEngine.beforeStopAtExit(server::close);
+    } else {
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lode-shutdown"));
+    }
     System.out.println("Lode is running.");
     System.out.println("  warehouse     " + (ctx.warehouse().embedded()
-        ? "embedded ClickHouse " + ctx.warehouse().engine().orElseThrow().version() + " over " + config.dataDir()
+        ? "embedded ClickHouse " + serverVersion(ctx.warehouse()) + " (chDB " + ctx.warehouse().engine().orElseThrow()
+            .version() + ") over " + config.dataDir()
         : ctx.warehouse().jdbcUrl()));
     System.out.println("  status        " + server.url() + "/status");
     System.out.println("  collector     " + server.url() + "/v1/batch");
     System.out.println("  credentials   " + ctx.credentials().file() + " (SQL users and collector write keys)");
     if (demo) {
-      System.out.println("  demo data     loading in the background (" + dev.lode.app.DemoDataset.size(config)
-          + " simulated events; lode.demo.enabled=false or --no-demo to skip)");
+      System.out.println("  demo data     loading in the background (" + DemoDataset.size(config)
+          + " simulated events; bin/lode status says when it is ready; --no-demo to skip)");
     }
     System.out.flush();
     server.join();
     return 0;
+  }
+
+  /** What {@code SELECT version()} answers: the ClickHouse release inside the chDB package. */
+  private static String serverVersion(dev.lode.warehouse.Warehouse w) throws java.sql.SQLException {
+    try (var c = w.connect(); var st = c.createStatement(); var rs = st.executeQuery("SELECT version()")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 }

@@ -1,75 +1,66 @@
 package dev.lode.cli;
 
+import dev.lode.app.DemoDataset;
 import dev.lode.config.LodeConfig;
 import dev.lode.identity.IdentityResolver;
 import dev.lode.simulate.BehaviorSimulator;
-import dev.lode.app.DemoDataset;
 import dev.lode.warehouse.Warehouse;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/**
- * {@code bin/lode simulate [--events N] [--seed S] [--from DATE] [--to DATE] [--no-resolve]}:
- * writes simulated behavior (source {@code simulator}) around the loaded customers and items.
- */
-final class SimulateCommand implements Command {
-  @Override
-  public String name() {
-    return "simulate";
-  }
+/** {@code bin/lode simulate}: writes simulated behavior (source {@code simulator}) around the loaded customers and items. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Simulate behavior events (page views, searches, carts, purchases, bots) for the loaded customers"
+        + " and items, then resolve identities.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode simulate", "  bin/lode simulate --events 10M --seed 7",
+        "  bin/lode simulate --from 2011-01-01 --to 2011-12-31 --no-resolve"})
+final class SimulateCommand implements Callable<Integer> {
+  @Option(names = {"--events", "--size"}, paramLabel = "N", description = "events to write (e.g. 1M, 500k; default"
+      + " ${DEFAULT-VALUE})")
+  String events = "1M";
+
+  @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE}); the same seed"
+      + " writes the same events")
+  long seed = 42;
+
+  @Option(names = "--from", paramLabel = "DATE", description = "first day (default: the loaded orders' first day)")
+  LocalDate from;
+
+  @Option(names = "--to", paramLabel = "DATE", description = "last day (default: the loaded orders' last day)")
+  LocalDate to;
+
+  @Option(names = "--no-resolve", description = "skip identity resolution afterwards")
+  boolean noResolve;
 
   @Override
-  public String summary() {
-    return "simulate behavior: bin/lode simulate [--events 1M] [--seed 42] [--from 2011-01-01] [--to 2011-12-31]";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
-    long events = 1_000_000;
-    long seed = 42;
-    Instant from = null;
-    Instant to = null;
-    boolean resolve = true;
+  public Integer call() throws Exception {
+    BehaviorSimulator.Spec spec;
     try {
-      for (int i = 0; i < args.size(); i++) {
-        switch (args.get(i)) {
-          case "--events", "--size" -> events = DemoDataset.parseSize(LoadCommand.value(args, ++i, args.get(i - 1)));
-          case "--seed" -> seed = Long.parseLong(LoadCommand.value(args, ++i, "--seed"));
-          case "--from" -> from = date(LoadCommand.value(args, ++i, "--from"));
-          case "--to" -> to = date(LoadCommand.value(args, ++i, "--to"));
-          case "--no-resolve" -> resolve = false;
-          default -> throw new Lode.UsageException("unknown argument " + args.get(i));
-        }
-      }
-      BehaviorSimulator.Spec spec = new BehaviorSimulator.Spec(seed, events, from, to);
-      LodeConfig config = LodeConfig.load();
-      try (Warehouse w = CliWarehouse.open(config)) {
-        BehaviorSimulator.Result r = new BehaviorSimulator(w).simulate(spec, n -> {
-          if (CliWarehouse.interactive()) {
-            System.err.printf("\r  simulating  %,d events   ", n);
-          }
-        });
-        if (CliWarehouse.interactive()) {
-          System.err.print("\r" + " ".repeat(60) + "\r");
-        }
-        System.out.println(r.toText());
-        if (resolve) {
-          System.out.println(new IdentityResolver(w, config).resolve().toText());
-        }
-      }
-      return 0;
+      spec = new BehaviorSimulator.Spec(seed, DemoDataset.parseSize(events),
+          from == null ? null : from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+          to == null ? null : to.atStartOfDay(ZoneOffset.UTC).toInstant());
     } catch (IllegalArgumentException e) {
       throw new Lode.UsageException(e.getMessage());
     }
-  }
-
-  private static Instant date(String s) {
-    try {
-      return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("'" + s + "' is not a date like 2011-01-31");
+    LodeConfig config = LodeConfig.load();
+    try (Warehouse w = CliWarehouse.open(config)) {
+      BehaviorSimulator.Result r = new BehaviorSimulator(w).simulate(spec, n -> {
+        if (CliWarehouse.interactive()) {
+          System.err.printf("\r  simulating  %,d events   ", n);
+        }
+      });
+      if (CliWarehouse.interactive()) {
+        System.err.print("\r" + " ".repeat(60) + "\r");
+      }
+      System.out.println(r.toText());
+      if (!noResolve) {
+        System.out.println(new IdentityResolver(w, config).resolve().toText());
+      }
     }
+    return 0;
   }
 }

@@ -4,6 +4,7 @@ import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.Warehouse;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,38 +15,66 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code bin/lode sql "<query>"}: runs one statement and prints an aligned table, exiting
- * non-zero with the error on failure. When {@code bin/lode serve} is up on this data
- * directory the statement goes through its Avatica JDBC endpoint as a Lode SQL user
- * ({@code lode.sql.user}, default admin; password from the credentials file) — Lode SQL with
- * the behavior functions, exactly what a BI tool sees. Otherwise, or with {@code --native},
- * it runs as ClickHouse SQL on the warehouse (the running server's, or one opened here).
+ * {@code bin/lode sql}: runs statements and prints their results, exiting 1 with the error on
+ * failure. When {@code bin/lode serve} is up on this data directory the statements go through
+ * its Avatica JDBC endpoint as a Lode SQL user ({@code lode.sql.user}, default admin; password
+ * from the credentials file) — Lode SQL with the behavior functions, exactly what a BI tool
+ * sees. Otherwise, or with {@code --native}, they run as ClickHouse SQL on the warehouse (the
+ * running server's, or one opened here).
  */
-final class SqlCommand implements Command {
-  @Override
-  public String name() {
-    return "sql";
+@Command(name = "sql", mixinStandardHelpOptions = true,
+    description = {"Run SQL and print the result. With 'bin/lode serve' running, statements are Lode SQL through"
+        + " its JDBC endpoint (what a BI tool sees: the lode schema, funnel, retention, recommend, ...); without a"
+        + " server, or with --native, they are ClickHouse SQL run on the warehouse.",
+        "The statement comes from the argument, from -f FILE, or from standard input; a script's statements are"
+            + " separated by ';' and run in order, stopping at the first error."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode sql \"SELECT version()\"",
+        "  bin/lode sql --format csv \"SELECT event_name, count(*) AS n FROM events GROUP BY event_name\" > counts.csv",
+        "  bin/lode sql -f report.sql --format json",
+        "  echo 'SELECT 1' | bin/lode sql",
+        "  bin/lode sql --native \"SELECT toStartOfWeek(event_time) AS week, count() FROM events GROUP BY week\""})
+final class SqlCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "SQL", arity = "0..1", description = "the statement (or ';'-separated statements)")
+  String sql;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "read the statements from FILE")
+  Path file;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), csv, tsv, json or vertical")
+  SqlFormat format = SqlFormat.TABLE;
+
+  @Option(names = "--native", description = "send ClickHouse SQL to the warehouse even when a server is running")
+  boolean nativeSql;
+
+  @Option(names = "--max-rows", paramLabel = "N", description = "print at most N rows of a result (default"
+      + " ${DEFAULT-VALUE})")
+  long maxRows = 10_000;
+
+  /** Where a statement runs. */
+  enum Mode {
+    /** Lode SQL through a running server's Avatica endpoint. */
+    LODE,
+    /** ClickHouse SQL on the warehouse. */
+    NATIVE
   }
 
   @Override
-  public String summary() {
-    return "run a SQL statement and print the result: bin/lode sql \"SELECT version()\"";
-  }
-
-  @Override
-  public int run(List<String> args) throws Exception {
-    boolean nativeSql = !args.isEmpty() && args.get(0).equals("--native");
-    if (nativeSql) {
-      args = args.subList(1, args.size());
-    }
-    if (args.size() != 1 || args.get(0).isBlank()) {
-      throw new Lode.UsageException("expects one quoted SQL statement, e.g. bin/lode sql \"SELECT version()\""
-          + " (--native first to send ClickHouse SQL to the warehouse instead of Lode SQL to the server)");
+  public Integer call() throws Exception {
+    String script = script();
+    List<String> statements = StatementSplitter.split(script);
+    if (statements.isEmpty()) {
+      throw new Lode.UsageException("no SQL statement given");
     }
     LodeConfig config = LodeConfig.load();
     Optional<Properties> running = runningServer(config);
+    DemoState.warnWhileLoading(config);
     if (running.isPresent() && !nativeSql && running.get().getProperty("url") != null) {
       String user = config.get("lode.sql.user", "admin");
       Credentials.User u = Credentials.load(config).users().get(user);
@@ -56,7 +85,7 @@ final class SqlCommand implements Command {
       p.setProperty("avatica_user", u.name());
       p.setProperty("avatica_password", u.password());
       try (Connection c = DriverManager.getConnection(avaticaUrl(running.get().getProperty("url")), p)) {
-        return execute(c, args.get(0));
+        return execute(c, statements, Mode.LODE, true);
       }
     }
     if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
@@ -66,28 +95,62 @@ final class SqlCommand implements Command {
       p.setProperty("database", config.get("lode.warehouse.database", "lode"));
       p.setProperty("compress", "false");
       try (Connection c = DriverManager.getConnection(running.get().getProperty("warehouse.url"), p)) {
-        return execute(c, args.get(0));
+        return execute(c, statements, Mode.NATIVE, true);
       }
     }
     try (Warehouse w = Warehouse.open(config); Connection c = w.connect()) {
-      return execute(c, args.get(0));
+      return execute(c, statements, Mode.NATIVE, nativeSql);
     }
   }
 
-  private static int execute(Connection c, String sql) {
-    try (Statement st = c.createStatement()) {
-      if (st.execute(sql)) {
-        try (ResultSet rs = st.getResultSet()) {
-          TablePrinter.print(rs, System.out, 10_000);
-        }
-      } else {
-        System.out.println("OK" + (st.getUpdateCount() >= 0 ? " (" + st.getUpdateCount() + " rows)" : ""));
-      }
-      return 0;
-    } catch (SQLException e) {
-      System.err.println("error: " + reason(e.getMessage()));
-      return 1;
+  private String script() throws Exception {
+    if (sql != null && file != null) {
+      throw new Lode.UsageException("give the SQL as an argument or with -f FILE, not both");
     }
+    if (sql != null) {
+      return sql;
+    }
+    if (file != null) {
+      if (!Files.isRegularFile(file)) {
+        throw new Lode.UsageException(file.toAbsolutePath() + " is not a file");
+      }
+      return Files.readString(file);
+    }
+    if (System.console() != null && System.console().isTerminal()) {
+      throw new Lode.UsageException("expects a statement: bin/lode sql \"SELECT version()\", -f FILE, or SQL on"
+          + " standard input");
+    }
+    return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Runs the statements in order, stopping at the first error. {@code chosen} tells whether
+   * the user could have had the other mode (a server is running, or {@code --native} was asked for).
+   */
+  private int execute(Connection c, List<String> statements, Mode mode, boolean chosen) {
+    for (int i = 0; i < statements.size(); i++) {
+      if (i > 0 && format != SqlFormat.CSV && format != SqlFormat.TSV) {
+        System.out.println();
+      }
+      String statement = statements.get(i);
+      try (Statement st = c.createStatement()) {
+        if (st.execute(statement)) {
+          try (ResultSet rs = st.getResultSet()) {
+            format.printer().print(rs, ResultColumns.of(rs.getMetaData(), mode == Mode.LODE ? statement : null),
+                System.out, maxRows);
+          }
+        } else if (format == SqlFormat.TABLE || format == SqlFormat.VERTICAL) {
+          System.out.println("OK" + (st.getUpdateCount() >= 0 ? " (" + st.getUpdateCount() + " rows)" : ""));
+        }
+      } catch (SQLException e) {
+        System.out.flush();
+        String reason = reason(e.getMessage());
+        System.err.println("error: " + reason);
+        OtherMode.hint(mode, reason, statement, chosen).ifPresent(h -> System.err.println("hint: " + h));
+        return 1;
+      }
+    }
+    return 0;
   }
 
   /**

@@ -2,27 +2,21 @@ package dev.lode.cli;
 
 import java.io.PrintStream;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints a result set as an aligned text table, numbers right-aligned. */
-final class TablePrinter {
-  private TablePrinter() {
-  }
-
-  /** Prints up to {@code maxRows} rows; returns the number of rows read. */
-  static long print(ResultSet rs, PrintStream out, long maxRows) throws SQLException {
-    ResultSetMetaData md = rs.getMetaData();
-    int n = md.getColumnCount();
-    String[] header = new String[n];
+/** Prints a result set as an aligned text table, numbers right-aligned, and the row count. */
+final class TablePrinter implements ResultPrinter {
+  @Override
+  public long print(ResultSet rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
+    int n = columns.size();
+    String[] header = columns.labels().toArray(String[]::new);
     boolean[] numeric = new boolean[n];
     int[] width = new int[n];
     for (int i = 0; i < n; i++) {
-      header[i] = md.getColumnLabel(i + 1);
       width[i] = header[i].length();
-      numeric[i] = isNumeric(md.getColumnType(i + 1));
+      numeric[i] = columns.numeric().get(i);
     }
     List<String[]> rows = new ArrayList<>();
     long count = 0;
@@ -33,8 +27,7 @@ final class TablePrinter {
       }
       String[] r = new String[n];
       for (int i = 0; i < n; i++) {
-        Object v = rs.getObject(i + 1);
-        r[i] = v == null ? "NULL" : v.toString();
+        r[i] = columns.text(rs, i);
         width[i] = Math.max(width[i], r[i].length());
       }
       rows.add(r);
@@ -63,14 +56,5 @@ final class TablePrinter {
       b.append(right[i] ? pad + cells[i] : cells[i] + (i == cells.length - 1 ? "" : pad));
     }
     out.println(b);
-  }
-
-  private static boolean isNumeric(int type) {
-    return switch (type) {
-      case java.sql.Types.TINYINT, java.sql.Types.SMALLINT, java.sql.Types.INTEGER, java.sql.Types.BIGINT,
-           java.sql.Types.FLOAT, java.sql.Types.REAL, java.sql.Types.DOUBLE, java.sql.Types.DECIMAL,
-           java.sql.Types.NUMERIC -> true;
-      default -> false;
-    };
   }
 }

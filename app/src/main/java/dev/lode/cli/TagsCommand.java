@@ -12,93 +12,125 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code bin/lode tags list | refresh [--incremental] [--as-of now|latest-event|T] [tag …] | explain <person> <tag> | quality}:
- * the tag catalog (with refused definitions and why), a refresh cycle with its timings,
- * one person's evidence for a tag, and per-tag quality.
+ * {@code bin/lode tags list | refresh | explain <person> <tag> | quality}: the tag catalog (with
+ * refused definitions and why), a refresh cycle with its timings, one person's evidence for a
+ * tag, and per-tag quality.
  */
-final class TagsCommand implements Command {
-  @Override
-  public String name() {
-    return "tags";
-  }
+@Command(name = "tags", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "(list | refresh | explain | quality)",
+    description = "Customer tags defined in sql/tags/: list the catalog, refresh them, explain one person's tag,"
+        + " show their quality.",
+    subcommands = {TagsCommand.ListTags.class, TagsCommand.Refresh.class, TagsCommand.Explain.class,
+        TagsCommand.Quality.class},
+    footerHeading = "%nExamples:%n",
+    footer = {"  bin/lode tags refresh && bin/lode tags list", "  bin/lode tags refresh --incremental high_value",
+        "  bin/lode tags explain p-12345 high_value", "  bin/lode tags quality"})
+final class TagsCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
 
   @Override
-  public String summary() {
-    return "tags list | refresh [--incremental] [--as-of now|latest-event|T] [tag ...] | explain <person> <tag> | quality";
+  public Integer call() {
+    throw new ParameterException(spec.commandLine(), "expects list, refresh, explain <person> <tag> or quality");
   }
 
-  @Override
-  public int run(List<String> args) throws Exception {
-    if (args.isEmpty()) {
-      throw new Lode.UsageException("expects list, refresh, explain <person> <tag> or quality");
-    }
-    LodeConfig config = LodeConfig.load();
-    return switch (args.get(0)) {
-      case "list" -> list(config);
-      case "refresh" -> refresh(config, args.subList(1, args.size()));
-      case "explain" -> {
-        if (args.size() != 3) {
-          throw new Lode.UsageException("explain expects <person> <tag>, e.g. bin/lode tags explain p42 interest");
-        }
-        yield sql(config, TagExplanation.sql(args.get(1), args.get(2)));
+  /** {@code tags list}: the catalog; exits 1 when a definition was refused. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the tag definitions, and the refused"
+      + " ones with why (exit 1 then).", footerHeading = "%nExamples:%n", footer = "  bin/lode tags list")
+  static final class ListTags implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      TagCatalog catalog = TagCatalog.load(LodeConfig.load());
+      System.out.printf("%-26s %3s %-9s %-11s %-8s %5s  %s%n", "tag", "ver", "kind", "category", "refresh", "ttl",
+          "name");
+      for (TagDefinition d : catalog.definitions()) {
+        System.out.printf("%-26s %3d %-9s %-11s %-8s %4dd  %s%n", d.id(), d.version(), d.kind().label(), d.category(),
+            d.refreshText(), d.ttlDays(), d.name());
       }
-      case "quality" -> sql(config, "SELECT * FROM tag_quality ORDER BY tag_id");
-      default -> throw new Lode.UsageException("unknown subcommand '" + args.get(0) + "'; expects list, refresh,"
-          + " explain or quality");
-    };
-  }
-
-  private static int list(LodeConfig config) throws Exception {
-    TagCatalog catalog = TagCatalog.load(config);
-    System.out.printf("%-26s %3s %-9s %-11s %-8s %5s  %s%n", "tag", "ver", "kind", "category", "refresh", "ttl", "name");
-    for (TagDefinition d : catalog.definitions()) {
-      System.out.printf("%-26s %3d %-9s %-11s %-8s %4dd  %s%n", d.id(), d.version(), d.kind().label(), d.category(),
-          d.refreshText(), d.ttlDays(), d.name());
-    }
-    for (TagDefinitionException e : catalog.refused()) {
-      System.out.println("REFUSED " + e.getMessage());
-    }
-    return catalog.refused().isEmpty() ? 0 : 1;
-  }
-
-  private static int refresh(LodeConfig config, List<String> args) throws Exception {
-    boolean incremental = false;
-    String asOf = config.get("lode.tags.as-of", "now");
-    List<String> tags = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--incremental")) {
-        incremental = true;
-      } else if (a.equals("--as-of") && i + 1 < args.size()) {
-        asOf = args.get(++i);
-      } else if (a.startsWith("--")) {
-        throw new Lode.UsageException("unknown option " + a);
-      } else {
-        tags.add(a);
-      }
-    }
-    try (Warehouse w = CliWarehouse.open(config)) {
-      TagService service = TagService.open(w, config);
-      for (TagDefinitionException e : service.catalog().refused()) {
+      for (TagDefinitionException e : catalog.refused()) {
         System.out.println("REFUSED " + e.getMessage());
       }
-      TagService.Cycle c;
-      try {
-        c = service.refresh(service.asOf(asOf), tags, incremental, false);
-      } catch (IllegalArgumentException e) {
-        throw new Lode.UsageException(e.getMessage());
+      return catalog.refused().isEmpty() ? 0 : 1;
+    }
+  }
+
+  /** {@code tags refresh}: one profile-and-tag cycle with its timings; exits 1 when a tag failed. */
+  @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Refresh profiles, then the tags (all,"
+      + " or those named), and print what each step wrote and how long it took; exits 1 when a tag failed.",
+      footerHeading = "%nExamples:%n",
+      footer = {"  bin/lode tags refresh", "  bin/lode tags refresh --incremental",
+          "  bin/lode tags refresh --as-of 2011-12-09T12:00:00Z high_value"})
+  static final class Refresh implements Callable<Integer> {
+    @Option(names = "--incremental", description = "only the persons with input since the last cycle")
+    boolean incremental;
+
+    @Option(names = "--as-of", paramLabel = "now|latest-event|T", description = "the instant tags are computed at:"
+        + " now, the newest event in the data, or an ISO instant (default lode.tags.as-of, else latest-event)")
+    String asOf;
+
+    @Parameters(paramLabel = "TAG", arity = "0..*", description = "tag ids to refresh (default: all)")
+    List<String> tags = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      LodeConfig config = LodeConfig.load();
+      // historic data (the 2011 demo) has no recent behavior: by default the cycle runs as of its newest event
+      String at = asOf != null ? asOf : config.get("lode.tags.as-of", "latest-event");
+      try (Warehouse w = CliWarehouse.open(config)) {
+        TagService service = TagService.open(w, config);
+        for (TagDefinitionException e : service.catalog().refused()) {
+          System.out.println("REFUSED " + e.getMessage());
+        }
+        TagService.Cycle c;
+        try {
+          c = service.refresh(service.asOf(at), tags, incremental, false);
+        } catch (IllegalArgumentException e) {
+          throw new Lode.UsageException(e.getMessage());
+        }
+        TagsReport.print(c);
+        return c.tags().stream().allMatch(TagService.TagOutcome::ok) ? 0 : 1;
       }
-      TagsReport.print(c);
-      return c.tags().stream().allMatch(TagService.TagOutcome::ok) ? 0 : 1;
+    }
+  }
+
+  /** {@code tags explain <person> <tag>}: the evidence behind one person's tag. */
+  @Command(name = "explain", mixinStandardHelpOptions = true, description = "Show the evidence behind one person's"
+      + " tag value.", footerHeading = "%nExamples:%n", footer = "  bin/lode tags explain p-12345 high_value")
+  static final class Explain implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PERSON", description = "the person id")
+    String person;
+
+    @Parameters(index = "1", paramLabel = "TAG", description = "the tag id")
+    String tag;
+
+    @Override
+    public Integer call() throws Exception {
+      return sql(LodeConfig.load(), TagExplanation.sql(person, tag));
+    }
+  }
+
+  /** {@code tags quality}: per-tag coverage and drift. */
+  @Command(name = "quality", mixinStandardHelpOptions = true, description = "Per-tag quality: coverage, drift,"
+      + " freshness (the tag_quality view).", footerHeading = "%nExamples:%n", footer = "  bin/lode tags quality")
+  static final class Quality implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      return sql(LodeConfig.load(), "SELECT * FROM tag_quality ORDER BY tag_id");
     }
   }
 
   private static int sql(LodeConfig config, String sql) throws Exception {
     try (Warehouse w = CliWarehouse.open(config); Connection c = w.connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery(sql)) {
-      TablePrinter.print(rs, System.out, 10_000);
+      ResultPrinter.of(SqlFormat.TABLE).print(rs, System.out, 10_000);
     }
     return 0;
   }

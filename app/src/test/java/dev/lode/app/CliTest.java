@@ -51,14 +51,24 @@ class CliTest {
           + " updated_at) VALUES ('user_id', 'dave-login', 'person-dave', now64(3), now64(3))").code());
       LodeCli.Result before = cli.run("sql", "SELECT COUNT(*) AS n FROM identities WHERE person_id = 'person-dave'");
       assertTrue(before.code() == 0 && before.out().contains("1\n(1 row)"), before.out());
-      LodeCli.Result forgot = cli.run("forget", "dave@example.com");
+      LodeCli.Result preview = cli.run("forget", "--id", "dave@example.com", "--dry-run");
+      assertEquals(0, preview.code(), preview.out());
+      assertTrue(preview.out().contains("will erase 1 person and ") && preview.out().contains("(dry run: nothing erased)")
+          && !preview.out().contains("dave"), preview.out());
+      LodeCli.Result unconfirmed = cli.run("forget", "--id", "dave@example.com");
+      assertEquals(2, unconfirmed.code(), unconfirmed.out());
+      assertTrue(unconfirmed.out().contains("refusing to erase without confirmation"), unconfirmed.out());
+      LodeCli.Result still2 = cli.run("sql", "SELECT COUNT(*) AS n FROM identities WHERE person_id = 'person-dave'");
+      assertTrue(still2.code() == 0 && still2.out().contains("1\n(1 row)"), still2.out());
+      LodeCli.Result forgot = cli.run("forget", "--id", "dave@example.com", "--yes");
       assertEquals(0, forgot.code(), forgot.out());
       assertTrue(forgot.out().contains("\"status\":\"completed\"") && !forgot.out().contains("dave"), forgot.out());
       LodeCli.Result gone = cli.run("sql", "SELECT COUNT(*) AS n FROM identities WHERE person_id = 'person-dave'");
       assertTrue(gone.code() == 0 && gone.out().contains("0\n(1 row)"), gone.out());
       LodeCli.Result goneNative = cli.run("sql", "--native", "SELECT count() AS n FROM persons WHERE person_id = 'person-dave'");
       assertTrue(goneNative.code() == 0 && goneNative.out().contains("0\n(1 row)"), goneNative.out());
-      assertEquals(2, cli.run("forget", "undefined").code());
+      assertEquals(2, cli.run("forget", "--id", "undefined", "--yes").code());
+      assertEquals(2, cli.run("forget", "dave@example.com").code(), "an id needs --id");
     }
   }
 }

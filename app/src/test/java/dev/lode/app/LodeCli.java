@@ -16,10 +16,20 @@ import java.util.concurrent.TimeUnit;
  * its own {@code LODE_HOME} — for tests that drive the CLI from outside the process.
  */
 public final class LodeCli {
+  /** A log line of the one backend: timestamp, thread, level. */
+  static final java.util.regex.Pattern LOG_LINE = java.util.regex.Pattern.compile(
+      "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* \\[[^\\]]*\\] (TRACE|DEBUG|INFO|WARN|ERROR) ");
   private final Path home;
+  private final List<String> jvmOptions;
 
   public LodeCli(Path home) {
+    this(home, List.of());
+  }
+
+  /** A command line whose JVMs also get {@code jvmOptions} (later {@code -D}s win over the defaults). */
+  public LodeCli(Path home, List<String> jvmOptions) {
     this.home = home;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   /** What one command printed (engine and driver log lines dropped) and its exit code. */
@@ -28,13 +38,52 @@ public final class LodeCli {
 
   /** Runs one command to its end. */
   public Result run(String... args) throws Exception {
+    return finish(command(args).redirectErrorStream(true).start());
+  }
+
+  /** Runs one command with {@code stdin} on its standard input. */
+  public Result runWithInput(String stdin, String... args) throws Exception {
     Process p = command(args).redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    return finish(p);
+  }
+
+  /**
+   * Runs one command through the launcher {@code bin/lode}, from the directory {@code cwd}, on
+   * this JVM's class path (so the launcher builds nothing).
+   */
+  public Result launch(Path cwd, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+    pb.environment().put("LODE_HOME", home.toString());
+    pb.environment().put("LODE_CLASSPATH", System.getProperty("java.class.path"));
+    pb.environment().put("LODE_JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("LODE_JAVA_OPTS", "-Xmx1g -Dlode.http.port=0 -Dlode.demo.enabled=false");
+    return finish(pb.start());
+  }
+
+  /** The checkout's {@code bin/lode} (tests run in a module directory). */
+  public static Path launcher() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (dir != null && !java.nio.file.Files.isRegularFile(dir.resolve("bin").resolve("lode"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("no bin/lode above " + System.getProperty("user.dir"));
+    }
+    return dir.resolve("bin").resolve("lode");
+  }
+
+  private static Result finish(Process p) throws Exception {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    // keep what the user reads, not the engine's or the driver's log lines
+    // keep what the user reads, not log lines (timestamped, one backend)
     StringBuilder kept = new StringBuilder();
     for (String l : out.split("\n", -1)) {
-      if (!l.startsWith("[") && !l.startsWith("WARNING") && !l.startsWith("SLF4J")) {
+      if (!LOG_LINE.matcher(l).lookingAt()) {
         kept.append(l).append('\n');
       }
     }
@@ -90,9 +139,10 @@ public final class LodeCli {
 
   private ProcessBuilder command(String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Dlode.http.port=0", "-Dlode.demo.enabled=false",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), "dev.lode.cli.Lode"));
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Dlode.http.port=0",
+        "-Dlode.demo.enabled=false", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.lode.cli.Lode"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("LODE_HOME", home.toString());

@@ -87,6 +87,10 @@ public final class Erasure {
     }
   }
 
+  /** What an erasure would delete: the persons and ids it found, and the matching rows per table (no PII). */
+  public record Preview(int persons, int ids, Map<String, Long> rows) {
+  }
+
   /** A table and the columns an erasure matches in it. */
   record Target(String table, List<String> personColumns, List<String> idColumns, List<String> textColumns) {
   }
@@ -103,6 +107,40 @@ public final class Erasure {
         return run(id, requestedBy);
       } catch (SQLException e) {
         throw new IllegalStateException("erasure failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * What {@link #forget} would erase for {@code anyId}: the same search, counted, and nothing
+   * deleted, suppressed or recorded (only the search's scratch rows are written, and removed).
+   */
+  public Preview preview(String anyId) {
+    String id = anyId == null ? "" : anyId.strip();
+    if (!IdentifierHygiene.isUsable(id)) {
+      throw new IllegalArgumentException("'" + (anyId == null ? "" : anyId) + "' is not an id of anyone: give a"
+          + " person id, user id, anonymous id, email, phone or customer number");
+    }
+    synchronized (Erasure.class) {
+      String erasureId = UUID.randomUUID().toString();
+      Properties sync = new Properties();
+      sync.setProperty("clickhouse_setting_mutations_sync", "2");
+      try (Connection c = warehouse.connect(sync)) {
+        List<Target> targets = targets();
+        ErasureSubject subject = resolve(c, targets, erasureId, id);
+        Map<String, Long> rows = new TreeMap<>();
+        for (Target t : targets) {
+          long n = count(c, t.table(), predicate(t, erasureId));
+          if (n > 0) {
+            rows.put(t.table(), n);
+          }
+        }
+        try (Statement st = c.createStatement()) {
+          st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");
+        }
+        return new Preview(subject.personIds().size(), subject.ids().size(), rows);
+      } catch (SQLException e) {
+        throw new IllegalStateException("erasure preview failed: " + e.getMessage(), e);
       }
     }
   }

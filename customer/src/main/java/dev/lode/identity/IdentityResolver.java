@@ -114,7 +114,8 @@ public final class IdentityResolver {
         long newIds = r.assignments().stream().filter(a -> !a.reason().equals("merge")).count();
         RunSummary s = new RunSummary(evidence.size(), newIds, r.assignments().size() - newIds, r.newPersons().size(),
             r.merges().size(), r.conflicts().size(), r.unusableIds(), restamped, (System.nanoTime() - t0) / 1e9);
-        LOG.info(s.toText());
+        // the caller prints or logs the summary (a server's schedule when there was input)
+        LOG.debug(s.toText());
         return s;
       }
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
  * attributed to persons without anyone asking.
  */
 public final class ResolverSchedule implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResolverSchedule.class);
   private final ScheduledJob job;
 
   private ResolverSchedule(ScheduledJob job) {
@@ -27,7 +28,14 @@ public final class ResolverSchedule implements AutoCloseable {
     IdentityResolver resolver = new IdentityResolver(warehouse, config);
     Duration every = Duration.ofSeconds(interval);
     return new ResolverSchedule(jobs.everyDelay("identity", every, every, "retried at the next run",
-        () -> resolver.resolve().toText()));
+        () -> {
+          IdentityResolver.RunSummary s = resolver.resolve();
+          // a run with nothing new to resolve is the usual case: /status shows it, the log does not
+          if (s.evidence() > 0) {
+            LOG.info(s.toText());
+          }
+          return s.toText();
+        }));
   }
 
   @Override

@@ -71,6 +71,16 @@ public final class EmbeddedEngine implements AutoCloseable {
   }
 
   private static boolean exitHookInstalled;
+  /** What must finish with the engine still up when the JVM exits (a server flushing into it). */
+  private static final java.util.List<Runnable> BEFORE_STOP_AT_EXIT = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Runs {@code task} in the engine's exit hook before the engine stops: JVM shutdown hooks run
+   * concurrently, so a task of its own hook could find the engine already gone.
+   */
+  public static void beforeStopAtExit(Runnable task) {
+    BEFORE_STOP_AT_EXIT.add(task);
+  }
 
   /**
    * At JVM exit, closes the open engine's sessions and stops the engine's threads before
@@ -83,6 +93,13 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
     exitHookInstalled = true;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Runnable task : BEFORE_STOP_AT_EXIT) {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.warn("at exit: {}", e.getMessage(), e);
+        }
+      }
       EmbeddedEngine engine;
       synchronized (EmbeddedEngine.class) {
         engine = open;
@@ -90,7 +107,8 @@ public final class EmbeddedEngine implements AutoCloseable {
       if (engine != null) {
         engine.closeWaiting(5_000);
       }
-      if (!lib.shutdown()) {
+      // after a clean close no session is left and the library's own refusal to shut down again means nothing
+      if (!lib.shutdown() && engine != null) {
         LOG.warn("the embedded engine did not stop cleanly at exit (a statement was still running)");
       }
     }, "lode-engine-shutdown"));

@@ -1,0 +1,105 @@
+package dev.lode.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first session, command by command, on a fresh data directory whose first
+ * {@code serve} loads the demo (the bundled Online Retail sample and a small simulation):
+ * each command exits 0 with output that agrees with the warehouse asked natively.
+ */
+class ReadmeSessionTest {
+  @TempDir
+  Path home;
+
+  @Test
+  @org.junit.jupiter.api.Disabled("until issue 17's as-of clock lands: tags refresh --as-of latest-event still trains"
+      + " purchase_propensity on the 14 days before now, which the 2011 demo leaves with 0 positives (the steps"
+      + " before it — SQL, funnel, retention, load — passed)")
+  void theFirstSessionWorksAsWritten() throws Exception {
+    LodeCli cli = new LodeCli(home, List.of("-Dlode.demo.enabled=true", "-Dlode.demo.size=20000"));
+    try (LodeCli.Server server = cli.serve()) {
+      // the banner's demo line follows the credentials line the helper stops at; status tells the state
+      LodeCli.Result status = null;
+      for (int i = 0; i < 300; i++) {
+        status = cli.run("status");
+        assertEquals(0, status.code(), status.out());
+        if (status.out().contains("demo data     ready")) {
+          break;
+        }
+        assertTrue(status.out().contains("demo data     loading (since ") || status.out().contains("not loaded"),
+            status.out());
+        Thread.sleep(1000);
+      }
+      assertTrue(status.out().contains("demo data     ready"), status.out());
+
+      LodeCli.Result events = cli.run("sql", "--format", "csv",
+          "SELECT event_name, count(*) AS n FROM events GROUP BY event_name ORDER BY n DESC");
+      assertEquals(0, events.code(), events.out());
+      long total = events.out().lines().skip(1).mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(',') + 1)))
+          .sum();
+      LodeCli.Result nativeTotal = cli.run("sql", "--native", "--format", "csv", "SELECT count() AS n FROM events FINAL");
+      assertEquals("n\n" + total + "\n", nativeTotal.out(), events.out());
+      assertTrue(total > 0 && events.out().contains("product_view,"), events.out());
+
+      LodeCli.Result funnel = cli.run("sql", "--format", "csv",
+          "SELECT * FROM TABLE(funnel('product_view,add_to_cart,purchase', 3600))");
+      assertEquals(0, funnel.code(), funnel.out());
+      List<String> steps = funnel.out().lines().skip(1).toList();
+      assertEquals(3, steps.size(), funnel.out());
+      long first = Long.parseLong(steps.get(0).split(",")[3]);
+      long last = Long.parseLong(steps.get(2).split(",")[3]);
+      assertTrue(first > 0 && last <= first, funnel.out());
+
+      LodeCli.Result retention = cli.run("sql", "SELECT * FROM TABLE(retention('page_view', 'purchase', 'week', 4))");
+      assertEquals(0, retention.code(), retention.out());
+      assertTrue(!retention.out().contains("(0 rows)"), retention.out());
+
+      Path file = home.resolve("online-retail.csv.gz");
+      try (InputStream in = ReadmeSessionTest.class.getResourceAsStream("/lode/demo/online-retail-sample.csv.gz")) {
+        Files.copy(in, file);
+      }
+      long records;
+      try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+        records = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip().lines().count() - 1;
+      }
+      LodeCli.Result load = cli.run("load", "orders", file.toString(), "--mapping", "online-retail");
+      assertEquals(0, load.code(), load.out());
+      assertTrue(load.out().contains(String.format("online-retail.csv.gz → orders: %,d records", records))
+          && load.out().contains("identity resolution: "), load.out());
+
+      LodeCli.Result refresh = cli.run("tags", "refresh");
+      assertEquals(0, refresh.code(), refresh.out());
+      assertTrue(refresh.out().contains("profiles ") && !refresh.out().contains("FAILED"), refresh.out());
+      LodeCli.Result tags = cli.run("tags", "list");
+      assertEquals(0, tags.code(), tags.out());
+      assertTrue(tags.out().lines().count() > 3, tags.out());
+
+      Path out = home.resolve("reports");
+      LodeCli.Result report = cli.run("report", "run", "daily_kpi", "--format", "html", "--format", "csv", "--out",
+          out.toString());
+      assertEquals(0, report.code(), report.out());
+      assertTrue(report.out().contains("report daily_kpi: 7 rows"), report.out());
+      List<String> rows = Files.readAllLines(out.resolve("daily_kpi").resolve("latest.csv"));
+      long orders = rows.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[4])).sum();
+      long visitors = rows.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[1])).sum();
+      String from = rows.get(1).split(",")[0];
+      String to = rows.get(rows.size() - 1).split(",")[0];
+      LodeCli.Result nativeOrders = cli.run("sql", "--native", "--format", "csv", "SELECT count() AS n FROM orders FINAL"
+          + " WHERE status = 'completed' AND toDate(order_time) BETWEEN '" + from + "' AND '" + to + "'");
+      assertEquals("n\n" + orders + "\n", nativeOrders.out(), String.join("\n", rows));
+      assertTrue(visitors > 0, "the data's last week, not an empty one: " + String.join("\n", rows));
+      LodeCli.Result newest = cli.run("sql", "--native", "--format", "csv", "SELECT toString(toDate(greatest("
+          + "(SELECT max(event_time) FROM events), (SELECT max(order_time) FROM orders)))) AS d");
+      assertEquals("d\n" + to + "\n", newest.out(), "the report ends on the newest day with data");
+      assertTrue(Files.isRegularFile(out.resolve("daily_kpi").resolve("latest.html")), report.out());
+    }
+  }
+}
