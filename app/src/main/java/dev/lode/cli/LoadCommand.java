@@ -3,12 +3,12 @@ package dev.lode.cli;
 import dev.lode.config.LodeConfig;
 import dev.lode.identity.IdentityResolver;
 import dev.lode.recommend.PersonalizationStatus;
-import dev.lode.recommend.RecommendSettings;
 import dev.lode.load.BatchLoader;
 import dev.lode.load.LoadKind;
 import dev.lode.load.LoadProgress;
 import dev.lode.load.LoadSummary;
 import dev.lode.load.MappingSpec;
+import dev.lode.recommend.RecommendSettings;
 import dev.lode.warehouse.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +78,7 @@ final class LoadCommand implements Callable<Integer> {
       }
       if (!noResolve) {
         System.out.println(new IdentityResolver(w, config).resolve().toText());
+        System.out.println(PersonalizationStatus.read(w, RecommendSettings.from(config)).toText());
       }
     }
     return 0;
@@ -98,34 +99,6 @@ final class LoadCommand implements Callable<Integer> {
     } else {
       throw new Lode.UsageException(target.toAbsolutePath() + " is not a file or directory");
     }
-<<<<<<< HEAD
-    LodeConfig config = LodeConfig.load();
-    try (Warehouse w = CliWarehouse.open(config)) {
-      BatchLoader loader = new BatchLoader(w);
-      for (Path f : files) {
-        LoadProgress progress = CliWarehouse.interactive() ? (read, secs) -> System.err.printf(
-            "\r  %s  %,d records  %,.0f records/s   ", f.getFileName(), read, secs > 0 ? read / secs : 0) : LoadProgress.NONE;
-        LoadSummary s = loader.load(f, kind, spec, new BatchLoader.Options(source, force, progress));
-        if (CliWarehouse.interactive()) {
-          System.err.print("\r" + " ".repeat(80) + "\r");
-        }
-        System.out.print(s.toText());
-      }
-      if (resolve) {
-        System.out.println(new IdentityResolver(w, config).resolve().toText());
-        System.out.println(PersonalizationStatus.read(w, RecommendSettings.from(config)).toText());
-      }
-    }
-    return 0;
-  }
-
-  static String value(List<String> args, int i, String option) throws Lode.UsageException {
-    if (i >= args.size()) {
-      throw new Lode.UsageException(option + " needs a value");
-    }
-    return args.get(i);
-=======
     return files;
->>>>>>> h19
   }
 }
