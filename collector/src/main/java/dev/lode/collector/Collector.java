@@ -72,15 +72,15 @@ public final class Collector implements AutoCloseable {
   private SpoolErasure spoolErasure;
 
   private Collector(CollectorSettings settings, Credentials credentials, GranularityPolicy policy, PiiPolicy pii,
-                    Warehouse warehouse) {
+                    dev.lode.collector.wire.ContentId contentIds, Warehouse warehouse) {
     this.settings = settings;
     this.credentials = credentials;
     this.policy = policy;
     this.pii = pii;
     this.dedup = new DedupIndex(settings.dedupCapacity());
     this.dwell = new DwellTracker(settings.sessionTimeoutMs());
-    this.segment = new SegmentAdapter(settings);
-    this.sensors = new SensorsAdapter(settings);
+    this.segment = new SegmentAdapter(settings, contentIds);
+    this.sensors = new SensorsAdapter(settings, contentIds);
     this.leaveEvents = settings.dwellLeaveEvents().stream().map(s -> s.toLowerCase(Locale.ROOT))
         .collect(Collectors.toSet());
     this.writer = new EventWriter(warehouse);
@@ -96,7 +96,9 @@ public final class Collector implements AutoCloseable {
   public static Collector start(LodeConfig config, Credentials credentials, Warehouse warehouse) {
     CollectorSettings settings = CollectorSettings.from(config);
     GranularityPolicy policy = GranularityPolicy.from(config);
-    Collector c = new Collector(settings, credentials, policy, PiiPolicy.from(config), warehouse);
+    dev.lode.privacy.PrivacySettings privacy = dev.lode.privacy.PrivacySettings.of(config);
+    Collector c = new Collector(settings, credentials, policy, PiiPolicy.from(config),
+        new dev.lode.collector.wire.ContentId(privacy.salt()), warehouse);
     try {
       c.publishPolicy(warehouse);
       c.rebuildDedup(warehouse);
@@ -105,7 +107,7 @@ public final class Collector implements AutoCloseable {
       throw new IllegalStateException("collector: cannot read or write the warehouse: " + e.getMessage(), e);
     }
     c.flusher.start();
-    c.suppression = dev.lode.privacy.SuppressionList.of(warehouse, dev.lode.privacy.PrivacySettings.of(config));
+    c.suppression = dev.lode.privacy.SuppressionList.of(warehouse, privacy);
     c.spoolErasure = new SpoolErasure(c.spool, 60_000);
     dev.lode.privacy.ErasureStores.register(c.spoolErasure);
     return c;
