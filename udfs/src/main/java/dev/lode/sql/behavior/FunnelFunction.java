@@ -22,6 +22,11 @@ public final class FunnelFunction extends BehaviorFunction {
     super(schema, convention);
   }
 
+  /** The function for viewers: rows counted over fewer than {@code minGroupSize} persons are left out. */
+  public FunnelFunction(JdbcSchema schema, JdbcConvention convention, int minGroupSize) {
+    super(schema, convention, minGroupSize);
+  }
+
   @Override
   public String name() {
     return "funnel";
@@ -43,6 +48,8 @@ public final class FunnelFunction extends BehaviorFunction {
     long window = a.integer("window_seconds", 0, 1, 366L * 86400);
     String mode = a.choice("mode", "ordered", MODES);
     String bd = a.string("breakdown", null);
+    checkViewerFields(a, "steps", steps);
+    checkViewerField(a, "breakdown", bd);
     String bdSql = bd == null ? null : EventField.expression(a.where("breakdown"), bd);
     if (source == null) {
       boolean personal = steps.stream().anyMatch(EventPredicate::personal) || bd != null && EventField.personal(bd);
@@ -72,6 +79,11 @@ public final class FunnelFunction extends BehaviorFunction {
         + (timed ? ", quantilesExactIfForEach(0.5, 0.9)(durs, arrayMap(d -> d >= 0, durs)) AS qs" : "")
         + " FROM (" + q.perPerson() + ")" + (grouped ? " GROUP BY b" : "") + ")"
         + " ARRAY JOIN range(1, " + (k + 1) + ") AS step ORDER BY breakdown, step";
+  }
+
+  @Override
+  protected String floored(String sql, int k) {
+    return "SELECT * FROM (" + sql + ") WHERE persons = 0 OR persons >= " + k + " ORDER BY breakdown, step";
   }
 
   @Override
