@@ -92,6 +92,21 @@ public final class Collector implements AutoCloseable {
     }, dedup::size);
   }
 
+  /** Traits that identify a person across user ids: an event carrying a forgotten one is dropped too. */
+  private static final List<String> IDENTIFYING_TRAITS = List.of("email", "traits.email", "phone", "traits.phone",
+      "customer_no", "traits.customer_no", "previous_id");
+
+  /** Whether {@code event} names a forgotten person by a trait (the same email under a new user id). */
+  private boolean identifiesForgotten(CollectedEvent event) {
+    for (String key : IDENTIFYING_TRAITS) {
+      String v = event.properties().get(key);
+      if (v != null && !v.isEmpty() && suppression.isSuppressedTrait(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Opens the spool (replaying what was not flushed), rebuilds the dedup index and starts flushing. */
   public static Collector start(LodeConfig config, Credentials credentials, Warehouse warehouse) {
     CollectorSettings settings = CollectorSettings.from(config);
@@ -318,7 +333,8 @@ public final class Collector implements AutoCloseable {
         }
         continue;
       }
-      if (suppression != null && suppression.isSuppressed(event.userId(), event.anonymousId())) {
+      if (suppression != null && (suppression.isSuppressed(event.userId(), event.anonymousId())
+          || identifiesForgotten(event))) {
         suppressed++; // forgotten by an erasure: never stored again
         continue;
       }
