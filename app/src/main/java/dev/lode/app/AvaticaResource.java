@@ -48,7 +48,7 @@ public class AvaticaResource {
     LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
     ProtobufTranslationImpl translation = new ProtobufTranslationImpl();
     this.protobuf = new ProtobufHandler(service, translation, NoopMetricsSystem.getInstance());
-    this.stackless = new StacklessErrors(translation);
+    this.stackless = new StacklessErrors(translation, pseudonym::redact);
     this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());
     Service.RpcMetadataResponse rpc = new Service.RpcMetadataResponse("lode");
     protobuf.setRpcMetadata(rpc);

@@ -19,9 +19,12 @@ final class StacklessErrors {
   private static final Logger LOG = LoggerFactory.getLogger(StacklessErrors.class);
 
   private final ProtobufTranslation protobuf;
+  private final java.util.function.UnaryOperator<String> redactor;
 
-  StacklessErrors(ProtobufTranslation protobuf) {
+  /** @param redactor applied to a cause's message moved from a trace into the error message */
+  StacklessErrors(ProtobufTranslation protobuf, java.util.function.UnaryOperator<String> redactor) {
     this.protobuf = protobuf;
+    this.redactor = redactor;
   }
 
   /** {@code r} with any error response's stack traces removed. */
@@ -55,10 +58,40 @@ final class StacklessErrors {
     }
   }
 
-  private static Service.ErrorResponse stackless(Service.ErrorResponse e) {
+  private Service.ErrorResponse stackless(Service.ErrorResponse e) {
     if (LOG.isInfoEnabled()) {
       LOG.info("SQL error sent to a client ({} {}): {}", e.sqlState, e.errorMessage, String.join("\n", e.exceptions));
     }
-    return new Service.ErrorResponse(List.of(), e.errorMessage, e.errorCode, e.sqlState, e.severity, e.rpcMetadata);
+    String message = e.errorMessage == null ? "" : e.errorMessage;
+    if (message.isEmpty() && !e.exceptions.isEmpty()) {
+      // avatica-core left the message to the trace's first line ("java.lang.RuntimeException: while preparing …")
+      String first = e.exceptions.get(0).split("\n", 2)[0];
+      int colon = first.indexOf(": ");
+      message = redactor.apply(colon > 0 ? first.substring(colon + 2) : first);
+    }
+    // an error avatica-core raised around Lode's (e.g. "while preparing SQL: …") has the reason only in
+    // its deepest cause: that message, without frames, moves into the error message
+    String reason = deepestCause(e.exceptions);
+    if (reason != null && !message.contains(reason)) {
+      message = message + (message.isEmpty() ? "" : ": ") + redactor.apply(reason);
+    }
+    return new Service.ErrorResponse(List.of(), message, e.errorCode, e.sqlState, e.severity, e.rpcMetadata);
   }
+
+  /** The message of the deepest {@code Caused by:} of the traces, or null. */
+  static String deepestCause(List<String> traces) {
+    String out = null;
+    for (String trace : traces) {
+      for (String line : trace.split("\n")) {
+        java.util.regex.Matcher m = CAUSE.matcher(line);
+        if (m.matches()) {
+          out = m.group(1).strip();
+        }
+      }
+    }
+    return out == null || out.isEmpty() ? null : out;
+  }
+
+  private static final java.util.regex.Pattern CAUSE = java.util.regex.Pattern.compile(
+      "\\s*Caused by: [^:\\s]+: (.*?)\\r?");
 }
