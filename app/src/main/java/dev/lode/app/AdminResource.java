@@ -49,6 +49,9 @@ public class AdminResource {
       }
       Erasure.Report r = PrivacyAdmin.erasure(context.config(), context.warehouse()).forget(request.id(), user.name());
       return Response.status(r.complete() ? 200 : 500).entity(r).build();
+    } catch (Erasure.NobodyMatches e) {
+      return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+          .entity(Map.of("error", e.getMessage())).build();
     } catch (IllegalArgumentException e) {
       return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
           .entity(Map.of("error", e.getMessage())).build();

@@ -35,6 +35,7 @@ public class AvaticaResource {
   private final LodeMeta meta;
   private final ProtobufHandler protobuf;
   private final JsonHandler json;
+  private final StacklessErrors stackless;
 
   public AvaticaResource(LodeContext context) {
     SqlLimits limits = SqlLimits.from(context.config());
@@ -45,7 +46,9 @@ public class AvaticaResource {
     this.meta = new LodeMeta(schemas, limits, new QueryAuditLog(context.warehouse()), pseudonym::redact,
         context.credentials(), LodeVersion.get());
     LocalService service = new LocalService(meta, NoopMetricsSystem.getInstance());
-    this.protobuf = new ProtobufHandler(service, new ProtobufTranslationImpl(), NoopMetricsSystem.getInstance());
+    ProtobufTranslationImpl translation = new ProtobufTranslationImpl();
+    this.protobuf = new ProtobufHandler(service, translation, NoopMetricsSystem.getInstance());
+    this.stackless = new StacklessErrors(translation, pseudonym::redact);
     this.json = new JsonHandler(service, NoopMetricsSystem.getInstance());
     Service.RpcMetadataResponse rpc = new Service.RpcMetadataResponse("lode");
     protobuf.setRpcMetadata(rpc);
@@ -84,9 +87,9 @@ public class AvaticaResource {
     if (isJson(body)) {
       Handler.HandlerResponse<String> r = LodeMeta.callAs(user, () -> {
         try {
-          return json.apply(new String(body, StandardCharsets.UTF_8));
+          return stackless.json(json.apply(new String(body, StandardCharsets.UTF_8)));
         } catch (RuntimeException | Error e) {
-          return json.convertToErrorResponse(internalError(e));
+          return stackless.json(json.convertToErrorResponse(internalError(e)));
         }
       });
       if (user == null && LodeMeta.credentialsRequired()) {
@@ -97,9 +100,9 @@ public class AvaticaResource {
     }
     Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, () -> {
       try {
-        return protobuf.apply(body);
+        return stackless.protobuf(protobuf.apply(body));
       } catch (RuntimeException | Error e) {
-        return protobuf.convertToErrorResponse(internalError(e));
+        return stackless.protobuf(protobuf.convertToErrorResponse(internalError(e)));
       }
     });
     if (user == null && LodeMeta.credentialsRequired()) {

@@ -51,6 +51,7 @@ public final class LodeServer implements AutoCloseable {
       jetty.addConnector(connector);
       ServletContextHandler handler = new ServletContextHandler();
       handler.setContextPath("/");
+      handler.addFilter(TraceRefusal.class, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
       LodeApplication application = new LodeApplication(runtime);
       handler.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
       // the collector's hot POST paths skip Jersey (same Collector, same answers)

@@ -15,7 +15,9 @@ import java.util.Set;
  * What each role's SQL connections see. Admins: the warehouse as {@code lode} and the audit
  * tables as {@code audit}. Analysts: {@code lode} over the masked analyst database, with
  * every behavior function. Viewers: {@code lode} over the viewer database (reports and
- * aggregate views) with the aggregate behavior functions only, which read masked events.
+ * aggregate views) with the aggregate behavior functions only, which read masked events, leave
+ * out rows counted over fewer than {@code lode.privacy.min-group-size} persons and refuse
+ * id-valued breakdowns and conditions.
  */
 final class RoleSchemas {
   /** Behavior functions whose rows are aggregates, never one person's. */
@@ -27,7 +29,8 @@ final class RoleSchemas {
   /** Rebuilds the role databases from the warehouse catalog and returns each role's schemas. */
   static Map<Role, List<LodeSchemaFactory>> build(LodeContext context, SqlLimits limits) {
     Warehouse w = context.warehouse();
-    RoleDatabases dbs = new RoleDatabases(w, PrivacySettings.of(context.config()));
+    PrivacySettings privacy = PrivacySettings.of(context.config());
+    RoleDatabases dbs = new RoleDatabases(w, privacy);
     dbs.refresh();
     int timeout = limits.timeoutSeconds();
     long gap = limits.sessionGapSeconds();
@@ -38,7 +41,7 @@ final class RoleSchemas {
     LodeSchemaFactory analyst = new LodeSchemaFactory(w, ops, LodeSchemaFactory.SCHEMA, dbs.analystDatabase(),
         dbs.analystDatabase(), timeout, gap, f -> true);
     LodeSchemaFactory viewer = new LodeSchemaFactory(w, ops, LodeSchemaFactory.SCHEMA, dbs.viewerDatabase(),
-        dbs.analystDatabase(), timeout, gap, AGGREGATE_FUNCTIONS::contains);
+        dbs.analystDatabase(), timeout, gap, AGGREGATE_FUNCTIONS::contains, privacy.minGroupSize());
     return Map.of(Role.ADMIN, List.of(admin, audit), Role.ANALYST, List.of(analyst), Role.VIEWER, List.of(viewer));
   }
 }

@@ -73,15 +73,15 @@ public final class Collector implements AutoCloseable {
   private SpoolErasure spoolErasure;
 
   private Collector(CollectorSettings settings, Credentials credentials, GranularityPolicy policy, PiiPolicy pii,
-                    Warehouse warehouse) {
+                    dev.lode.collector.wire.ContentId contentIds, Warehouse warehouse) {
     this.settings = settings;
     this.credentials = credentials;
     this.policy = policy;
     this.pii = pii;
     this.dedup = new DedupIndex(settings.dedupCapacity());
     this.dwell = new DwellTracker(settings.sessionTimeoutMs());
-    this.segment = new SegmentAdapter(settings);
-    this.sensors = new SensorsAdapter(settings);
+    this.segment = new SegmentAdapter(settings, contentIds);
+    this.sensors = new SensorsAdapter(settings, contentIds);
     this.leaveEvents = settings.dwellLeaveEvents().stream().map(s -> s.toLowerCase(Locale.ROOT))
         .collect(Collectors.toSet());
     this.writer = new EventWriter(warehouse);
@@ -93,11 +93,28 @@ public final class Collector implements AutoCloseable {
     }, dedup::size);
   }
 
+  /** Traits that identify a person across user ids: an event carrying a forgotten one is dropped too. */
+  private static final List<String> IDENTIFYING_TRAITS = List.of("email", "traits.email", "phone", "traits.phone",
+      "customer_no", "traits.customer_no", "previous_id");
+
+  /** Whether {@code event} names a forgotten person by a trait (the same email under a new user id). */
+  private boolean identifiesForgotten(CollectedEvent event) {
+    for (String key : IDENTIFYING_TRAITS) {
+      String v = event.properties().get(key);
+      if (v != null && !v.isEmpty() && suppression.isSuppressedTrait(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Opens the spool (replaying what was not flushed), rebuilds the dedup index and starts flushing. */
   public static Collector start(LodeConfig config, Credentials credentials, Warehouse warehouse) {
     CollectorSettings settings = CollectorSettings.from(config);
     GranularityPolicy policy = GranularityPolicy.from(config);
-    Collector c = new Collector(settings, credentials, policy, PiiPolicy.from(config), warehouse);
+    dev.lode.privacy.PrivacySettings privacy = dev.lode.privacy.PrivacySettings.of(config);
+    Collector c = new Collector(settings, credentials, policy, PiiPolicy.from(config),
+        new dev.lode.collector.wire.ContentId(privacy.salt()), warehouse);
     try {
       c.publishPolicy(warehouse);
       c.rebuildDedup(warehouse);
@@ -106,7 +123,7 @@ public final class Collector implements AutoCloseable {
       throw new IllegalStateException("collector: cannot read or write the warehouse: " + e.getMessage(), e);
     }
     c.flusher.start();
-    c.suppression = dev.lode.privacy.SuppressionList.of(warehouse, dev.lode.privacy.PrivacySettings.of(config));
+    c.suppression = dev.lode.privacy.SuppressionList.of(warehouse, privacy);
     c.spoolErasure = new SpoolErasure(c.spool, 60_000);
     dev.lode.privacy.ErasureStores.register(c.spoolErasure);
     return c;
@@ -326,7 +343,8 @@ public final class Collector implements AutoCloseable {
         }
         continue;
       }
-      if (suppression != null && suppression.isSuppressed(event.userId(), event.anonymousId())) {
+      if (suppression != null && (suppression.isSuppressed(event.userId(), event.anonymousId())
+          || identifiesForgotten(event))) {
         suppressed++; // forgotten by an erasure: never stored again
         continue;
       }

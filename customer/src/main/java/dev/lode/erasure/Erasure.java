@@ -13,6 +13,7 @@ import dev.lode.privacy.PrivacySettings;
 import dev.lode.privacy.ErasureSubject;
 
 import dev.lode.privacy.ErasureStore;
+import dev.lode.privacy.IdVariants;
 
 import dev.lode.warehouse.IdentifierHygiene;
 import dev.lode.warehouse.Warehouse;
@@ -47,6 +48,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class Erasure {
   private static final Logger LOG = LoggerFactory.getLogger(Erasure.class);
+  /** What an erased id is replaced with in the audit log's texts. */
+  static final String SCRUBBED = "[erased]";
+  /** The audit log's entry in an erasure's report: statement texts scrubbed (the rows stay, as the audit trail). */
+  static final String AUDIT_TEXTS = "audit_queries (texts scrubbed)";
+
+  /** No person, identity or row holds the id given: nothing was erased. */
+  public static final class NobodyMatches extends IllegalArgumentException {
+    NobodyMatches(String message) {
+      super(message);
+    }
+  }
   /** Columns holding a Lode person id. */
   static final Set<String> PERSON_COLUMNS = Set.of("person_id", "from_person_id", "into_person_id", "person_a",
       "person_b", "ingest_person_id");
@@ -64,6 +76,7 @@ public final class Erasure {
   private final PrivacySettings settings;
   private final List<ErasureStore> stores;
   private final Pseudonym pseudonym;
+  private final IdVariants variants;
   private final int maxPersons;
 
   /**
@@ -75,6 +88,7 @@ public final class Erasure {
     this.settings = settings;
     this.stores = List.copyOf(stores);
     this.pseudonym = new Pseudonym(settings.salt());
+    this.variants = new IdVariants(settings.ingestSalt());
     this.maxPersons = maxPersons;
   }
 
@@ -154,8 +168,12 @@ public final class Erasure {
     sync.setProperty("clickhouse_setting_mutations_sync", "2");
     try (Connection c = warehouse.connect(sync)) {
       ErasureSubject subject = resolve(c, targets, erasureId, id);
-      if (subject.personIds().isEmpty() && subject.ids().size() <= seeds(id).size()) {
-        LOG.info("erasure {}: no person or row holds the id", erasureId);
+      if (subject.personIds().isEmpty() && !holdsAny(c, targets, erasureId)) {
+        try (Statement st = c.createStatement()) {
+          st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");
+        }
+        throw new NobodyMatches("nobody matches '" + id + "': no person, identity or row holds it (nor its normalized"
+            + " form, its email or phone hashes, or the collector's ingest hash of it); nothing was erased");
       }
       // suppress first: events arriving while the erasure runs must not slip back in behind it
       boolean suppressed = settings.suppressForgotten() && !subject.all().isEmpty();
@@ -183,6 +201,9 @@ public final class Erasure {
         deleted.put(t.table(), before);
         remaining.put(t.table(), count(c, t.table(), where));
       }
+      long[] scrubbed = scrubAudit(c, subject);
+      deleted.put(AUDIT_TEXTS, scrubbed[0]);
+      remaining.put(AUDIT_TEXTS, scrubbed[1]);
       try (Statement st = c.createStatement()) {
         st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");
       }
@@ -190,22 +211,57 @@ public final class Erasure {
       Report r = new Report(erasureId, pseudonym.of(id), subject.personIds().size(), subject.ids().size(),
           deleted, remaining, suppressed, complete ? "completed" : "incomplete");
       record(c, r, started, requestedBy, String.join("; ", errors));
+      LOG.info("erasure {}: {} persons, {} ids, {}", erasureId, r.persons(), r.ids(), r.status());
       return r;
     }
   }
 
-  /** The seed ids for a given value: itself, and the hashed forms loaders store for emails and phones. */
-  static Set<String> seeds(String id) {
+  /** The seed ids for a given value: itself and every form it is stored in ({@link IdVariants}). */
+  Set<String> seeds(String id) {
     Set<String> out = new LinkedHashSet<>();
-    out.add(id);
-    if (id.contains("@")) {
-      out.add(sha256(id.strip().toLowerCase(Locale.ROOT)));
-    }
-    if (id.matches("\\+?[0-9 ()./-]{6,}")) {
-      String t = id.strip();
-      out.add(sha256((t.startsWith("+") ? "+" : "") + t.replaceAll("[^0-9]", "")));
+    for (String v : variants.of(id)) {
+      if (IdentifierHygiene.isUsable(v)) {
+        out.add(v);
+      }
     }
     return out;
+  }
+
+  /** Whether any row of any target matches the ids staged so far. */
+  private static boolean holdsAny(Connection c, List<Target> targets, String erasureId) throws SQLException {
+    for (Target t : targets) {
+      if (count(c, t.table(), predicate(t, erasureId)) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Replaces every id of the subject in the SQL audit log's statement texts and errors (an
+   * admin's {@code WHERE email = '…'} would otherwise keep naming the person) with {@link #SCRUBBED};
+   * returns the rows changed and those still naming an id afterwards.
+   */
+  private static long[] scrubAudit(Connection c, ErasureSubject subject) throws SQLException {
+    List<String> ids = subject.all().stream().filter(v -> v.length() >= 3).sorted((a, b) -> b.length() - a.length())
+        .toList();
+    if (ids.isEmpty()) {
+      return new long[] {0, 0};
+    }
+    String array = ids.stream().map(v -> SqlLiteral.string(v.toLowerCase(Locale.ROOT)))
+        .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    String mentions = "(arrayExists(v -> positionCaseInsensitiveUTF8(statement, v) > 0, " + array + ")"
+        + " OR arrayExists(v -> positionCaseInsensitiveUTF8(error, v) > 0, " + array + "))";
+    String scrub = "arrayFold((acc, v) -> replaceRegexpAll(acc, concat('(?i)', regexpQuoteMeta(v)), '" + SCRUBBED
+        + "'), " + array + ", %s)";
+    long before = count(c, "audit_queries", mentions);
+    if (before > 0) {
+      try (Statement st = c.createStatement()) {
+        st.execute("ALTER TABLE audit_queries UPDATE statement = " + String.format(scrub, "statement") + ", error = "
+            + String.format(scrub, "error") + " WHERE " + mentions);
+      }
+    }
+    return new long[] {before, count(c, "audit_queries", mentions)};
   }
 
   /** Follows links between persons and ids until closed: ids name persons, persons own ids. */
@@ -255,7 +311,13 @@ public final class Erasure {
       }
       Set<String> hashed = new LinkedHashSet<>();
       for (String v : newIds) {
-        hashed.addAll(seeds(v));
+        // the hashed forms loaders and the collector store; not the lower-cased form of an id found
+        // in a row (another person's id may differ from it only in case)
+        Set<String> forms = seeds(v);
+        if (!forms.isEmpty() && !IdVariants.normalized(v).equals(v)) {
+          forms.remove(IdVariants.normalized(v));
+        }
+        hashed.addAll(forms);
       }
       hashed.removeAll(ids);
       newIds.addAll(hashed);
@@ -360,7 +422,13 @@ public final class Erasure {
   }
 
   private void suppress(Connection c, String erasureId, ErasureSubject subject) throws SQLException {
-    List<String> hashes = subject.all().stream().map(pseudonym::of).toList();
+    // the normalized forms too: the same id re-sent in another case or with spaces is the same person
+    Set<String> forms = new LinkedHashSet<>(subject.all());
+    for (String v : subject.all()) {
+      forms.add(IdVariants.normalized(v));
+    }
+    forms.removeIf(String::isEmpty);
+    List<String> hashes = forms.stream().map(pseudonym::of).toList();
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO suppressed_ids (id_hash, erasure_id, added_at)"
         + " VALUES (?, ?, ?)")) {
       Timestamp now = Timestamp.from(Instant.now());

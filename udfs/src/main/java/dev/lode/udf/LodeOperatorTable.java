@@ -68,12 +68,12 @@ public final class LodeOperatorTable implements FunctionTable {
     RecommendSettings recommendSettings = RecommendSettings.from(config == null ? LodeConfig.load() : config);
     Recommender recommender = new Recommender(warehouse, recommendSettings);
     List<LodeFunction> all = new ArrayList<>(List.of(
-        new FunnelFunction(scope.tables(), scope.convention()),
+        new FunnelFunction(scope.tables(), scope.convention(), scope.minGroupSize()),
         new FunnelPeopleFunction(scope.tables(), scope.convention()),
-        new RetentionFunction(scope.tables(), scope.convention()),
-        new PathsFunction(scope.tables(), scope.convention()),
+        new RetentionFunction(scope.tables(), scope.convention(), scope.minGroupSize()),
+        new PathsFunction(scope.tables(), scope.convention(), scope.minGroupSize()),
         new SessionsFunction(scope.tables(), scope.convention()),
-        new EventTrendsFunction(scope.tables(), scope.convention()),
+        new EventTrendsFunction(scope.tables(), scope.convention(), scope.minGroupSize()),
         new TagExplainFunction(scope.tables(), scope.convention()),
         new SimilarItemsFunction(scope.tables(), scope.convention(), recommender),
         new RecEvalFunction(scope.tables(), scope.convention(), new RecEvaluator(warehouse, recommendSettings))));

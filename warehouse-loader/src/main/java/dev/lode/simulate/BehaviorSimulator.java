@@ -197,6 +197,10 @@ public final class BehaviorSimulator {
   private static long[] simulateCampaigns(Statement st, String s, String email, String customers, long[] period)
       throws SQLException {
     long span = period[1] - period[0];
+    // send ids are opaque: a per-run random key, never kept, so no send id tells whose send it was
+    byte[] key = new byte[16];
+    new java.security.SecureRandom().nextBytes(key);
+    String nonce = java.util.HexFormat.of().formatHex(key);
     st.execute("INSERT INTO campaigns (campaign_id, name, channel, offer, starts_at, ends_at, source, loaded_at)"
         + " SELECT concat('sim-cmp-', " + s + ", '-', toString(number)),"
         + " ['Winter sale', 'Spring newsletter', 'Free shipping weekend', 'Summer coupon', 'Autumn newsletter',"
@@ -208,23 +212,25 @@ public final class BehaviorSimulator {
     long sendsBefore = scalar(st, "SELECT count() FROM campaign_sends WHERE source = 'simulator'");
     long respBefore = scalar(st, "SELECT count() FROM campaign_responses WHERE source = 'simulator'");
     String base = "SELECT concat('sim-cmp-', " + s + ", '-', toString(cn)) AS cid,"
-        + " concat('sim-send-', " + s + ", '-', toString(cn), '-', ck) AS sid, " + String.format(email, "ck") + " AS rcp,"
+        + " concat('sim-send-', " + s + ", '-', toString(cn), '-', ck) AS sk,"
+        + " concat('sim-send-', " + s + ", '-', toString(cn), '-', lower(hex(substring(SHA256(concat('" + nonce
+        + "', sk)), 1, 8)))) AS sid, " + String.format(email, "ck") + " AS rcp,"
         + " fromUnixTimestamp64Milli(toInt64(" + period[0] + " + " + span + " * cn / 6 + cityHash64(" + s
-        + ", sid, 1) % 36000000), 'UTC') AS sent, cn IN (0, 3, 5) AS coupon,"
+        + ", sk, 1) % 36000000), 'UTC') AS sent, cn IN (0, 3, 5) AS coupon,"
         + " cityHash64(" + s + ", i - 1, 2) % 100 < 18 AS ps FROM (SELECT arrayJoin(arrayEnumerate(" + customers
         + ")) AS i, (" + customers + ")[i] AS ck) AS cl CROSS JOIN (SELECT number AS cn FROM numbers(6)) AS cm"
         + " WHERE cityHash64(" + s + ", ck, cn, 0) % 100 < 50";
     st.execute("INSERT INTO campaign_sends (campaign_id, send_id, recipient, recipient_type, channel, variant, sent_at,"
-        + " source, loaded_at) SELECT cid, sid, rcp, 'email_sha256', 'email', ['A', 'B'][1 + cityHash64(sid, 9) % 2],"
+        + " source, loaded_at) SELECT cid, sid, rcp, 'email_sha256', 'email', ['A', 'B'][1 + cityHash64(sk, 9) % 2],"
         + " sent, 'simulator', now64(3) FROM (" + base + ")");
     // open 35%; click 30% of opens (70% for price-sensitive customers on a coupon); convert 20% of clicks (50%)
     st.execute("INSERT INTO campaign_responses (campaign_id, send_id, recipient, recipient_type, response_type,"
         + " responded_at, order_id, source, loaded_at) SELECT cid, sid, rcp, 'email_sha256', rt,"
-        + " sent + toIntervalMinute(10 + cityHash64(" + s + ", sid, rt) % 2880), '', 'simulator', now64(3) FROM ("
-        + " SELECT *, cityHash64(" + s + ", sid, 2) % 100 < 35 AS opened,"
-        + " opened AND cityHash64(" + s + ", sid, 3) % 100 < if(coupon AND ps, 70, 30) AS clicked,"
-        + " clicked AND cityHash64(" + s + ", sid, 4) % 100 < if(coupon AND ps, 50, 20) AS converted,"
-        + " cityHash64(" + s + ", sid, 5) % 100 < 1 AS unsub FROM (" + base + "))"
+        + " sent + toIntervalMinute(10 + cityHash64(" + s + ", sk, rt) % 2880), '', 'simulator', now64(3) FROM ("
+        + " SELECT *, cityHash64(" + s + ", sk, 2) % 100 < 35 AS opened,"
+        + " opened AND cityHash64(" + s + ", sk, 3) % 100 < if(coupon AND ps, 70, 30) AS clicked,"
+        + " clicked AND cityHash64(" + s + ", sk, 4) % 100 < if(coupon AND ps, 50, 20) AS converted,"
+        + " cityHash64(" + s + ", sk, 5) % 100 < 1 AS unsub FROM (" + base + "))"
         + " ARRAY JOIN arrayFilter(x -> x != '', [if(opened, 'open', ''), if(clicked, 'click', ''),"
         + " if(converted, 'convert', ''), if(unsub, 'unsubscribe', '')]) AS rt");
     return new long[] {scalar(st, "SELECT count() FROM campaign_sends WHERE source = 'simulator'") - sendsBefore,

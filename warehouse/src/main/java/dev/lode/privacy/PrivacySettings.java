@@ -16,9 +16,17 @@ import java.util.List;
  * @param suppressForgotten {@code lode.privacy.suppress-forgotten}: forgotten ids join the suppression list
  * @param viewerRelations   {@code lode.privacy.viewer-relations}: names (or {@code prefix*}) of the aggregate views viewers see
  * @param reportOutputDir   {@code lode.reports.output-dir}: files erasure scans for the forgotten ids
+ * @param safeColumns       {@code lode.privacy.safe-columns}: columns ({@code name} or {@code table.name}) reviewed
+ *                          as safe for analysts, beyond {@link PiiColumns#SAFE_COLUMNS}
+ * @param safeKeys          {@code lode.privacy.safe-property-keys}: {@code properties}/{@code traits} keys reviewed
+ *                          as safe, beyond {@link PiiColumns#SAFE_KEYS}
+ * @param minGroupSize      {@code lode.privacy.min-group-size}: viewers never see a figure counted over fewer persons
+ * @param ingestSalt        the collector's {@code lode.collector.pii.salt} (or its generated file), when one exists:
+ *                          what the collector hashed at ingest is found again by erasures
  */
 public record PrivacySettings(String salt, boolean suppressForgotten, List<String> viewerRelations,
-                              Path reportOutputDir) {
+                              Path reportOutputDir, List<String> safeColumns, List<String> safeKeys, int minGroupSize,
+                              java.util.Optional<String> ingestSalt) {
   private static final String SALT_SHAPE = "[A-Za-z0-9_-]{16,256}";
 
   public static PrivacySettings of(LodeConfig config) {
@@ -36,8 +44,46 @@ public record PrivacySettings(String salt, boolean suppressForgotten, List<Strin
             + "' is not a relation name or a name prefix ending in *");
       }
     }
+    int minGroup = config.getInt("lode.privacy.min-group-size", 5);
+    if (minGroup < 1) {
+      throw new IllegalArgumentException("lode.privacy.min-group-size must be at least 1, got " + minGroup);
+    }
     return new PrivacySettings(salt, Boolean.parseBoolean(config.get("lode.privacy.suppress-forgotten", "true")),
-        viewer, config.getPath("lode.reports.output-dir", "reports-out"));
+        viewer, config.getPath("lode.reports.output-dir", "reports-out"),
+        names(config.get("lode.privacy.safe-columns", ""), "lode.privacy.safe-columns", "([A-Za-z_][A-Za-z0-9_]*\\.)?"),
+        names(config.get("lode.privacy.safe-property-keys", ""), "lode.privacy.safe-property-keys", ""), minGroup,
+        ingestSalt(config));
+  }
+
+  /** The masks analysts' views apply, with this configuration's allow-lists. */
+  public PiiColumns piiColumns() {
+    return new PiiColumns(safeColumns, safeKeys);
+  }
+
+  private static List<String> names(String csv, String key, String prefix) {
+    List<String> out = Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    for (String n : out) {
+      if (!n.matches(prefix + "[A-Za-z0-9_$.:-]{1,128}")) {
+        throw new IllegalArgumentException(key + ": '" + n + "' is not a column or key name");
+      }
+    }
+    return out;
+  }
+
+  /** The collector's ingest salt, read (never created) from its setting or its file under the data directory. */
+  private static java.util.Optional<String> ingestSalt(LodeConfig config) {
+    java.util.Optional<String> set = config.get("lode.collector.pii.salt").map(String::strip).filter(s -> !s.isEmpty());
+    if (set.isPresent()) {
+      return set;
+    }
+    Path file = config.dataDir().resolve("collector").resolve("pii.salt");
+    try {
+      return java.nio.file.Files.isRegularFile(file)
+          ? java.util.Optional.of(java.nio.file.Files.readString(file).strip()).filter(s -> !s.isEmpty())
+          : java.util.Optional.empty();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the collector's ingest salt " + file.getFileName(), e);
+    }
   }
 
   /** True when viewers may read {@code relation}. */

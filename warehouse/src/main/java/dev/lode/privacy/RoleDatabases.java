@@ -36,11 +36,13 @@ public final class RoleDatabases {
   private final Warehouse warehouse;
   private final PrivacySettings settings;
   private final Pseudonym pseudonym;
+  private final PiiColumns pii;
 
   public RoleDatabases(Warehouse warehouse, PrivacySettings settings) {
     this.warehouse = warehouse;
     this.settings = settings;
     this.pseudonym = new Pseudonym(settings.salt());
+    this.pii = settings.piiColumns();
   }
 
   /** The database analysts' SQL runs in. */
@@ -97,8 +99,8 @@ public final class RoleDatabases {
     List<String> exprs = new ArrayList<>();
     for (Column col : columns) {
       String q = quote(col.name());
-      exprs.add(PiiColumns.of(relation, col.name(), col.type(), col.comment())
-          .map(m -> PiiColumns.expression(m, q, col.type(), pseudonym) + " AS " + q).orElse(q));
+      exprs.add(pii.mask(relation, col.name(), col.type(), col.comment())
+          .map(m -> pii.expression(m, q, col.type(), pseudonym) + " AS " + q).orElse(q));
     }
     return "SELECT " + String.join(", ", exprs) + " FROM " + quote(warehouse.database()) + "." + quote(relation);
   }

@@ -25,18 +25,20 @@ public final class SuppressionList {
 
   private final Warehouse warehouse;
   private final Pseudonym pseudonym;
+  private final IdVariants variants;
   private final Set<String> hashes = ConcurrentHashMap.newKeySet();
   private volatile long loadedAt;
 
-  private SuppressionList(Warehouse warehouse, Pseudonym pseudonym) {
+  private SuppressionList(Warehouse warehouse, Pseudonym pseudonym, IdVariants variants) {
     this.warehouse = warehouse;
     this.pseudonym = pseudonym;
+    this.variants = variants;
   }
 
   /** The process's suppression list of {@code warehouse}, loaded on first use. */
   public static synchronized SuppressionList of(Warehouse warehouse, PrivacySettings settings) {
     return BY_WAREHOUSE.computeIfAbsent(warehouse, w -> {
-      SuppressionList s = new SuppressionList(w, new Pseudonym(settings.salt()));
+      SuppressionList s = new SuppressionList(w, new Pseudonym(settings.salt()), new IdVariants(settings.ingestSalt()));
       s.reload();
       Thread t = Thread.ofPlatform().name("lode-suppression-reload").daemon().unstarted(() -> {
         while (true) {
@@ -75,17 +77,38 @@ public final class SuppressionList {
     }
   }
 
-  /** True when any of {@code ids} (raw values, as they arrive) was forgotten and suppressed. */
+  /**
+   * True when any of {@code ids} (raw values, as they arrive) was forgotten and suppressed, as
+   * given or normalized (another case, surrounding or inner whitespace).
+   */
   public boolean isSuppressed(String... ids) {
     if (hashes.isEmpty()) {
       return false;
     }
     for (String id : ids) {
-      if (id != null && !id.isEmpty() && hashes.contains(pseudonym.of(id))) {
+      if (id != null && !id.isEmpty()
+          && (hashes.contains(pseudonym.of(id)) || hashes.contains(pseudonym.of(IdVariants.normalized(id))))) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * True when an identifying trait — an email, phone or customer number sent under a new user
+   * id — belongs to a forgotten person: in any of the forms Lode stores it ({@link IdVariants}).
+   */
+  public boolean isSuppressedTrait(String value) {
+    if (hashes.isEmpty() || value == null || value.isBlank()) {
+      return false;
+    }
+    for (String form : variants.of(value)) {
+      if (!form.isEmpty() && hashes.contains(pseudonym.of(form))) {
+        return true;
+      }
+    }
+    // a trait the collector hashed at ingest: the identity resolver stores the SHA-256 of that hash
+    return value.strip().matches("[0-9a-f]{64}") && hashes.contains(pseudonym.of(dev.lode.hash.Sha256.hex(value.strip())));
   }
 
   public void addHashes(Collection<String> more) {

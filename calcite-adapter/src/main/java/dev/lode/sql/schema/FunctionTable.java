@@ -14,9 +14,13 @@ import org.apache.calcite.schema.Table;
  * function by name.
  */
 public interface FunctionTable {
-  /** What one schema reads: the functions are built over its tables, convention and warehouse. */
+  /**
+   * What one schema reads: the functions are built over its tables, convention and warehouse.
+   *
+   * @param minGroupSize 0, or (viewers) the fewest persons an aggregate function's row may be counted over
+   */
   record Scope(Warehouse warehouse, JdbcSchema tables, JdbcConvention convention, int timeoutSeconds,
-               long sessionGapSeconds, Predicate<String> allowed) {
+               long sessionGapSeconds, Predicate<String> allowed, int minGroupSize) {
   }
 
   /** A table with no functions: the plain warehouse tables. */

@@ -76,6 +76,16 @@ public final class LodeSchemaFactory implements SchemaFactory {
   public LodeSchemaFactory(Warehouse warehouse, FunctionTable functionTable, String name, String database, String functionDatabase,
                            int timeoutSeconds, long sessionGapSeconds,
                            java.util.function.Predicate<String> functionFilter) {
+    this(warehouse, functionTable, name, database, functionDatabase, timeoutSeconds, sessionGapSeconds, functionFilter, 0);
+  }
+
+  /**
+   * As above, with aggregate functions for viewers: {@code minGroupSize} &gt; 0 leaves out their rows
+   * counted over fewer persons and refuses arguments naming id-valued fields.
+   */
+  public LodeSchemaFactory(Warehouse warehouse, FunctionTable functionTable, String name, String database, String functionDatabase,
+                           int timeoutSeconds, long sessionGapSeconds,
+                           java.util.function.Predicate<String> functionFilter, int minGroupSize) {
     PlannerRules.install();
     this.name = name;
     SchemaPlus scratchRoot = CalciteSchema.createRootSchema(false).plus();
@@ -85,7 +95,7 @@ public final class LodeSchemaFactory implements SchemaFactory {
     this.tables = new ClickHouseJdbcSchema(new WarehouseDataSource(warehouse, functionDatabase, timeoutSeconds),
         ClickHouseDialect.INSTANCE, convention, database);
     FunctionTable.Scope scope = new FunctionTable.Scope(warehouse, tables, convention, timeoutSeconds,
-        sessionGapSeconds, functionFilter);
+        sessionGapSeconds, functionFilter, minGroupSize);
     this.functions = functionTable.functions(scope);
     this.virtualTables = functionTable.tables(scope);
   }

@@ -3,12 +3,8 @@ package dev.lode.collector.wire;
 import dev.lode.collector.CollectedEvent;
 import dev.lode.collector.CollectorSettings;
 import dev.lode.collector.ReasonCode;
-import dev.lode.hash.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lode.warehouse.IdentifierHygiene;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
 
@@ -23,9 +19,11 @@ public final class SegmentAdapter {
 
   private final CollectorSettings settings;
   private final EventScan scan;
+  private final ContentId contentIds;
 
-  public SegmentAdapter(CollectorSettings settings) {
+  public SegmentAdapter(CollectorSettings settings, ContentId contentIds) {
     this.settings = settings;
+    this.contentIds = contentIds;
     this.scan = new EventScan(settings);
   }
 
@@ -57,7 +55,7 @@ public final class SegmentAdapter {
       throw new RejectedEvent(ReasonCode.SCHEMA_VIOLATION, "messageId is longer than " + MAX_ID + " characters");
     }
     if (d.eventId.isBlank()) {
-      d.eventId = contentId(e, type, source);
+      d.eventId = contentIds.of(e, type, source);
     }
     d.userId = JsonFields.id(e, "userId");
     d.anonymousId = JsonFields.id(e, "anonymousId");
@@ -196,21 +194,5 @@ public final class SegmentAdapter {
       }
     }
     return "";
-  }
-
-  /**
-   * An id for a message without messageId: a hash of its content (minus sentAt, which a
-   * retry changes), so an identical retry still deduplicates.
-   */
-  static String contentId(JsonNode e, String type, String source) {
-    JsonNode copy = e;
-    if (e.has("sentAt")) {
-      ObjectNode o = ((ObjectNode) e).deepCopy();
-      o.remove("sentAt");
-      copy = o;
-    }
-    byte[] h = Sha256.digest((source + "\n" + type + "\n").getBytes(StandardCharsets.UTF_8),
-        copy.toString().getBytes(StandardCharsets.UTF_8));
-    return "h-" + HexFormat.of().formatHex(h, 0, 16);
   }
 }

@@ -18,8 +18,11 @@ public final class SensorsAdapter {
   private final CollectorSettings settings;
   private final EventScan scan;
 
-  public SensorsAdapter(CollectorSettings settings) {
+  private final ContentId contentIds;
+
+  public SensorsAdapter(CollectorSettings settings, ContentId contentIds) {
     this.settings = settings;
+    this.contentIds = contentIds;
     this.scan = new EventScan(settings);
   }
 
@@ -112,7 +115,7 @@ public final class SensorsAdapter {
       UserAgents.fill(d);
     }
     String trackId = JsonFields.id(r, "_track_id");
-    d.eventId = trackId.isEmpty() ? SegmentAdapter.contentId(r, "sa:" + type, source)
+    d.eventId = trackId.isEmpty() ? contentIds.of(r, "sa:" + type, source)
         : "sa-" + trackId + "-" + (d.timestamp == null ? "" : d.timestamp);
     return d.finish(receivedAt, source, settings);
   }

@@ -52,10 +52,47 @@ public abstract class BehaviorFunction implements TableMacro, LodeFunction {
 
   private final JdbcSchema schema;
   private final JdbcConvention convention;
+  private final int minGroupSize;
 
   protected BehaviorFunction(JdbcSchema schema, JdbcConvention convention) {
+    this(schema, convention, 0);
+  }
+
+  /**
+   * @param minGroupSize 0 for analysts and admins; for viewers the smallest number of persons a
+   *                     row may be counted over (rows of 1 to {@code minGroupSize - 1} persons are
+   *                     left out), and no argument may name an id-valued field
+   */
+  protected BehaviorFunction(JdbcSchema schema, JdbcConvention convention, int minGroupSize) {
     this.schema = schema;
     this.convention = convention;
+    this.minGroupSize = minGroupSize;
+  }
+
+  /**
+   * The query for viewers: {@code sql}'s rows without those counted over 1 to {@code k - 1}
+   * persons, in the same order. Only the aggregate functions viewers get override it.
+   */
+  protected String floored(String sql, int k) {
+    throw new UnsupportedOperationException(name() + " has no minimum group size: viewers do not get it");
+  }
+
+  /** Refuses, for viewers, an id-valued {@code field} named in {@code argument} (a breakdown by it, or a condition on it). */
+  protected void checkViewerField(Args a, String argument, String field) {
+    if (minGroupSize > 0 && field != null && EventField.idValued(field)) {
+      throw new IllegalArgumentException(a.where(argument) + ": viewers see aggregates only, and '" + field.trim()
+          + "' is an id-valued field (its values single out persons); break down by or filter on a descriptive field"
+          + " such as event_name, country, device_type or a reviewed property key");
+    }
+  }
+
+  /** {@link #checkViewerField} for every field the conditions of {@code predicates} name. */
+  protected void checkViewerFields(Args a, String argument, List<EventPredicate> predicates) {
+    for (EventPredicate p : predicates) {
+      for (String f : p.fields()) {
+        checkViewerField(a, argument, f);
+      }
+    }
   }
 
   @Override
@@ -106,6 +143,9 @@ public abstract class BehaviorFunction implements TableMacro, LodeFunction {
   public TranslatableTable apply(List<? extends Object> arguments) {
     Args args = new Args(name(), params(), arguments);
     String sql = sql(args);
+    if (minGroupSize > 0) {
+      sql = floored(sql, minGroupSize);
+    }
     return new NativeQueryTable(schema, convention, name(), sql, types -> rowType(types, args));
   }
 

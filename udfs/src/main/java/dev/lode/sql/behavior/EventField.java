@@ -19,8 +19,8 @@ final class EventField {
    * that identify nobody. An allow-list, not the masking rules' deny-list, so a column that
    * becomes personal later (a {@code PII} comment, a new mask) is never read raw by accident.
    */
-  static final Set<String> AGGREGATE_SAFE = Set.of("event_name", "event_type", "page", "title", "item_id", "category",
-      "device_type", "os", "browser", "locale", "country", "region", "city", "source", "session_id");
+  static final Set<String> AGGREGATE_SAFE = Set.of("event_name", "event_type", "item_id", "category", "device_type", "os",
+      "browser", "locale", "country", "region", "city", "source");
 
   private EventField() {
   }
@@ -51,5 +51,19 @@ final class EventField {
   static boolean personal(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
     return !AGGREGATE_SAFE.contains(n) || PiiColumns.of("events", n, "String", "").isPresent();
+  }
+
+  /**
+   * Whether {@code name} is id-valued: its values are hashed for analysts (ids, free text, a
+   * custom property whose key is not a reviewed safe one), so a breakdown by it or a condition on
+   * it singles out persons. URL fields are not: they are cut to their paths.
+   */
+  static boolean idValued(String name) {
+    String n = name.trim().toLowerCase(Locale.ROOT);
+    if (n.startsWith("properties.")) {
+      String key = n.substring(11);
+      return !PiiColumns.DEFAULT.safeKeys().contains(key) && !PiiColumns.isUrlKey(key);
+    }
+    return PiiColumns.of("events", n, "String", "").filter(m -> m == PiiColumns.Mask.HASH).isPresent();
   }
 }

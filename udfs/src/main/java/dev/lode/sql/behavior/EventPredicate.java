@@ -12,8 +12,9 @@ import java.util.List;
  * @param label    the step as written
  * @param sql      the ClickHouse condition selecting its events
  * @param personal whether a condition names a field analysts see masked ({@link EventField#personal})
+ * @param fields   the fields its conditions name, as written
  */
-record EventPredicate(String label, String sql, boolean personal) {
+record EventPredicate(String label, String sql, boolean personal, List<String> fields) {
   static final int MAX_STEPS = 32;
 
   /** Parses one event specification; {@code argument} names the function argument in errors. */
@@ -50,14 +51,18 @@ record EventPredicate(String label, String sql, boolean personal) {
           : "event_name IN (" + String.join(", ", nameLiterals) + ")");
     }
     boolean personal = false;
+    List<String> fields = new ArrayList<>();
     if (conditions != null && !conditions.isEmpty()) {
       for (String c : conditions.split("&|(?i)\\s+and\\s+")) {
         parts.add(condition(argument, s, c.trim()));
         int eq = c.indexOf('=');
-        personal |= EventField.personal(c.substring(0, eq).replace("!", ""));
+        String field = c.substring(0, eq).replace("!", "").trim();
+        fields.add(field);
+        personal |= EventField.personal(field);
       }
     }
-    return new EventPredicate(s, parts.isEmpty() ? "1" : "(" + String.join(" AND ", parts) + ")", personal);
+    return new EventPredicate(s, parts.isEmpty() ? "1" : "(" + String.join(" AND ", parts) + ")", personal,
+        List.copyOf(fields));
   }
 
   private static String condition(String argument, String step, String c) {

@@ -17,6 +17,11 @@ public final class EventTrendsFunction extends BehaviorFunction {
     super(schema, convention);
   }
 
+  /** The function for viewers: rows counted over fewer than {@code minGroupSize} persons are left out. */
+  public EventTrendsFunction(JdbcSchema schema, JdbcConvention convention, int minGroupSize) {
+    super(schema, convention, minGroupSize);
+  }
+
   @Override
   public String name() {
     return "event_trends";
@@ -37,6 +42,8 @@ public final class EventTrendsFunction extends BehaviorFunction {
     String interval = a.choice("interval", null, List.of("hour", "day", "week", "month"));
     TimeRange range = a.range();
     String bdArg = a.string("breakdown", null);
+    checkViewerFields(a, "event", List.of(event));
+    checkViewerField(a, "breakdown", bdArg);
     String bd = bdArg == null ? "''" : EventField.expression(a.where("breakdown"), bdArg);
     String bucket = switch (interval) {
       case "hour" -> "toStartOfHour(event_time)";
@@ -58,6 +65,11 @@ public final class EventTrendsFunction extends BehaviorFunction {
     return "SELECT bucket, breakdown, toInt64(sum(n)) AS events, toInt64(uniqExact(person)) AS persons FROM ("
         + PersonKey.resolve(source, perId, "bucket, breakdown, n") + ")"
         + " GROUP BY bucket, breakdown ORDER BY bucket" + fill + ", breakdown";
+  }
+
+  @Override
+  protected String floored(String sql, int k) {
+    return "SELECT * FROM (" + sql + ") WHERE persons = 0 OR persons >= " + k + " ORDER BY bucket, breakdown";
   }
 
   @Override

@@ -23,6 +23,11 @@ public final class FunnelFunction extends BehaviorFunction {
     super(schema, convention);
   }
 
+  /** The function for viewers: rows counted over fewer than {@code minGroupSize} persons are left out. */
+  public FunnelFunction(JdbcSchema schema, JdbcConvention convention, int minGroupSize) {
+    super(schema, convention, minGroupSize);
+  }
+
   @Override
   public String name() {
     return "funnel";
@@ -44,6 +49,8 @@ public final class FunnelFunction extends BehaviorFunction {
     long window = a.integer("window_seconds", 0, 1, 366L * 86400);
     String mode = a.choice("mode", "ordered", MODES);
     String bd = a.string("breakdown", null);
+    checkViewerFields(a, "steps", steps);
+    checkViewerField(a, "breakdown", bd);
     String bdSql = bd == null ? null : EventField.expression(a.where("breakdown"), bd);
     if (source == null) {
       boolean personal = steps.stream().anyMatch(EventPredicate::personal) || bd != null && EventField.personal(bd);
@@ -86,6 +93,11 @@ public final class FunnelFunction extends BehaviorFunction {
     }
     return IntStream.rangeClosed(1, k)
         .mapToObj(l -> l == k ? "all " + k + " steps" : "any " + l + " of " + k + " steps").toList();
+  }
+
+  @Override
+  protected String floored(String sql, int k) {
+    return "SELECT * FROM (" + sql + ") WHERE persons = 0 OR persons >= " + k + " ORDER BY breakdown, step";
   }
 
   @Override

@@ -22,6 +22,11 @@ public final class PathsFunction extends BehaviorFunction {
     super(schema, convention);
   }
 
+  /** The function for viewers: rows counted over fewer than {@code minGroupSize} persons are left out. */
+  public PathsFunction(JdbcSchema schema, JdbcConvention convention, int minGroupSize) {
+    super(schema, convention, minGroupSize);
+  }
+
   @Override
   public String name() {
     return "paths";
@@ -87,6 +92,11 @@ public final class PathsFunction extends BehaviorFunction {
         + " ARRAY JOIN anchors AS a"
         + " ARRAY JOIN " + edges + " AS e"
         + " GROUP BY e ORDER BY step, persons DESC, from_event, to_event";
+  }
+
+  @Override
+  protected String floored(String sql, int k) {
+    return "SELECT * FROM (" + sql + ") WHERE persons >= " + k + " ORDER BY step, persons DESC, from_event, to_event";
   }
 
   @Override

@@ -20,6 +20,11 @@ public final class RetentionFunction extends BehaviorFunction {
     super(schema, convention);
   }
 
+  /** The function for viewers: rows counted over fewer than {@code minGroupSize} persons are left out. */
+  public RetentionFunction(JdbcSchema schema, JdbcConvention convention, int minGroupSize) {
+    super(schema, convention, minGroupSize);
+  }
+
   @Override
   public String name() {
     return "retention";
@@ -46,6 +51,9 @@ public final class RetentionFunction extends BehaviorFunction {
     String mode = a.choice("mode", "first_time", List.of("first_time", "recurring"));
     TimeRange range = a.range();
     String bdArg = a.string("breakdown", null);
+    checkViewerFields(a, "start_event", List.of(start));
+    checkViewerFields(a, "return_event", List.of(ret));
+    checkViewerField(a, "breakdown", bdArg);
     String bd = bdArg == null ? "''" : EventField.expression(a.where("breakdown"), bdArg);
     String num = switch (period) {
       case "day" -> "toRelativeDayNum";
@@ -85,6 +93,12 @@ public final class RetentionFunction extends BehaviorFunction {
         + " sumForEach(arrayMap(n -> toUInt64(has(ns, n)), range(0, " + (periods + 1) + "))) AS returned"
         + " FROM (" + perCohort + ") GROUP BY cohort, breakdown)"
         + " ARRAY JOIN range(0, " + (periods + 1) + ") AS n ORDER BY cohort_start, breakdown, period_number";
+  }
+
+  @Override
+  protected String floored(String sql, int k) {
+    return "SELECT * FROM (" + sql + ") WHERE cohort_persons >= " + k + " AND (returned_persons = 0 OR returned_persons >= "
+        + k + ") ORDER BY cohort_start, breakdown, period_number";
   }
 
   @Override
