@@ -1,5 +1,6 @@
 package dev.lode.cli;
 
+import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import dev.lode.tags.TagCatalog;
 import dev.lode.tags.TagDefinition;
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code bin/lode tags list | refresh [--incremental] [--as-of now|latest-event|T] [tag …] | explain <person> <tag> | quality}:
+ * {@code bin/lode tags list | refresh [--incremental] [--as-of auto|now|latest-event|T] [tag …] | explain <person> <tag> | quality}:
  * the tag catalog (with refused definitions and why), a refresh cycle with its timings,
  * one person's evidence for a tag, and per-tag quality.
  */
@@ -26,7 +27,7 @@ final class TagsCommand implements Command {
 
   @Override
   public String summary() {
-    return "tags list | refresh [--incremental] [--as-of now|latest-event|T] [tag ...] | explain <person> <tag> | quality";
+    return "tags list | refresh [--incremental] [--as-of auto|now|latest-event|T] [tag ...] | explain <person> <tag> | quality";
   }
 
   @Override
@@ -65,7 +66,7 @@ final class TagsCommand implements Command {
 
   private static int refresh(LodeConfig config, List<String> args) throws Exception {
     boolean incremental = false;
-    String asOf = config.get("lode.tags.as-of", "now");
+    String asOf = null; // the configured clock unless --as-of names one
     List<String> tags = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -86,7 +87,8 @@ final class TagsCommand implements Command {
       }
       TagService.Cycle c;
       try {
-        c = service.refresh(service.asOf(asOf), tags, incremental, false);
+        c = service.refresh(service.asOf(asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf)), tags,
+            incremental, false);
       } catch (IllegalArgumentException e) {
         throw new Lode.UsageException(e.getMessage());
       }
