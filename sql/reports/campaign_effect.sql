@@ -58,8 +58,8 @@ WITH
                countIf(NOT e.responded) AS non_responders,
                countIf(e.responded AND o.orders > 0) AS responder_buyers,
                countIf(NOT e.responded AND o.orders > 0) AS non_responder_buyers,
-               sumIf(toFloat64(o.revenue), e.responded) AS responder_revenue,
-               sumIf(toFloat64(o.revenue), NOT e.responded) AS non_responder_revenue
+               sumIf(o.revenue, e.responded) AS responder_revenue,
+               sumIf(o.revenue, NOT e.responded) AS non_responder_revenue
         FROM eligible AS e
         LEFT JOIN outcome AS o ON o.campaign_id = e.campaign_id AND o.person_id = e.person_id
         GROUP BY campaign_id

@@ -1,8 +1,10 @@
 package dev.lode.cli;
 
+import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import dev.lode.profiles.ProfileRefresher;
 import dev.lode.profiles.ProfileSettings;
+import dev.lode.tags.TagService;
 import dev.lode.warehouse.SqlLiteral;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
@@ -33,18 +35,30 @@ final class ProfilesCommand implements Callable<Integer> {
   /** {@code profiles refresh}: recomputes every profile, or only the changed persons'. */
   @Command(name = "refresh", mixinStandardHelpOptions = true, description = "Recompute profiles from the events,"
       + " orders and other silos.", footerHeading = "%nExamples:%n",
-      footer = {"  bin/lode profiles refresh", "  bin/lode profiles refresh --incremental"})
+      footer = {"  bin/lode profiles refresh", "  bin/lode profiles refresh --incremental",
+          "  bin/lode profiles refresh --as-of 2011-12-10T00:00:00Z"})
   static final class Refresh implements Callable<Integer> {
     @Option(names = "--incremental", description = "only the persons with input since the last refresh")
     boolean incremental;
+
+    @Option(names = "--as-of", paramLabel = "auto|now|latest-event|T", description = "the instant recency and windows"
+        + " are measured from (default: the model clock, lode.model.as-of, auto unless set)")
+    String asOf;
 
     @Override
     public Integer call() throws Exception {
       LodeConfig config = LodeConfig.load();
       try (Warehouse w = CliWarehouse.open(config)) {
+        Instant at;
+        try {
+          at = (asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf)).instantIn(w);
+        } catch (IllegalArgumentException e) {
+          throw new Lode.UsageException(e.getMessage());
+        }
         ProfileRefresher r = new ProfileRefresher(w, ProfileSettings.from(config));
-        ProfileRefresher.Result res = incremental ? r.refreshChanged(Instant.now()) : r.refreshAll(Instant.now());
-        System.out.printf("profiles %s: %,d persons in %,d ms%n", res.mode(), res.persons(), res.millis());
+        ProfileRefresher.Result res = incremental ? r.refreshChanged(at) : r.refreshAll(at);
+        System.out.printf("profiles %s as of %s: %,d persons in %,d ms%n", res.mode(), res.asOf(), res.persons(),
+            res.millis());
       }
       return 0;
     }

@@ -1,5 +1,6 @@
 package dev.lode.cli;
 
+import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import dev.lode.tags.TagCatalog;
 import dev.lode.tags.TagDefinition;
@@ -72,8 +73,9 @@ final class TagsCommand implements Callable<Integer> {
     @Option(names = "--incremental", description = "only the persons with input since the last cycle")
     boolean incremental;
 
-    @Option(names = "--as-of", paramLabel = "now|latest-event|T", description = "the instant tags are computed at:"
-        + " now, the newest event in the data, or an ISO instant (default lode.tags.as-of, else latest-event)")
+    @Option(names = "--as-of", paramLabel = "auto|now|latest-event|T", description = "the instant profiles and tags"
+        + " are computed at: auto (latest-event for data older than a day, else now), now, the newest record in the"
+        + " data, or an ISO instant (default: the model clock, lode.model.as-of, auto unless set)")
     String asOf;
 
     @Parameters(paramLabel = "TAG", arity = "0..*", description = "tag ids to refresh (default: all)")
@@ -82,8 +84,6 @@ final class TagsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       LodeConfig config = LodeConfig.load();
-      // historic data (the 2011 demo) has no recent behavior: by default the cycle runs as of its newest event
-      String at = asOf != null ? asOf : config.get("lode.tags.as-of", "latest-event");
       try (Warehouse w = CliWarehouse.open(config)) {
         TagService service = TagService.open(w, config);
         for (TagDefinitionException e : service.catalog().refused()) {
@@ -91,7 +91,9 @@ final class TagsCommand implements Callable<Integer> {
         }
         TagService.Cycle c;
         try {
-          c = service.refresh(service.asOf(at), tags, incremental, false);
+          // the model clock (auto: historic data such as the 2011 demo runs as of its newest record)
+          c = service.refresh(service.asOf(asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf)), tags,
+              incremental, false);
         } catch (IllegalArgumentException e) {
           throw new Lode.UsageException(e.getMessage());
         }

@@ -98,7 +98,7 @@ public final class ProfileRefresher {
                  countIf(event_name = 'purchase') AS purchases,
                  countIf(event_name = 'purchase' AND event_time > ${AS_OF} - toIntervalDay(30)) AS purchases_30d,
                  countIf(event_name = 'purchase' AND ${DISCOUNTED}) AS discounted_purchases,
-                 sumIf(toFloat64(coalesce(revenue, 0)), event_name = 'purchase') AS purchase_revenue,
+                 sumIf(ifNull(revenue, toDecimal64(0, 4)), event_name = 'purchase') AS purchase_revenue,
                  if(purchases = 0, NULL, toNullable(minIf(event_time, event_name = 'purchase'))) AS first_purchase_at,
                  if(purchases = 0, NULL, toNullable(maxIf(event_time, event_name = 'purchase'))) AS last_purchase_at
           FROM profile_events
@@ -141,7 +141,7 @@ public final class ProfileRefresher {
       ) AS it ON it.person_id = p.person_id
       LEFT ANY JOIN
       (
-          SELECT person_id, count() AS orders, sum(toFloat64(total)) AS revenue,
+          SELECT person_id, count() AS orders, sum(total) AS revenue,
                  countIf(order_time > ${AS_OF} - toIntervalDay(30)) AS orders_30d,
                  toNullable(min(order_time)) AS first_order_at, toNullable(max(order_time)) AS last_order_at
           FROM orders FINAL
@@ -201,37 +201,43 @@ public final class ProfileRefresher {
       ) AS ids ON ids.person_id = p.person_id
       """;
 
-  // RFM: quintile thresholds over every person with orders (this refresh's rows and the
-  // current rows of everyone else), each score 1 + the number of thresholds passed.
+  // RFM: exact quintiles by rank over every person with orders (this refresh's rows and the
+  // current rows of everyone else). A person's score is 1 + floor(5 * b / n), b = how many of
+  // the n persons have a strictly smaller value (rank() - 1): equal values share a score, the
+  // one of the first position their group takes (docs/tags.md, "RFM scores").
   private static final String PUBLISH = """
       INSERT INTO profiles_store
-      WITH
-          (
-              SELECT (quantiles(0.2, 0.4, 0.6, 0.8)(toFloat64(toUnixTimestamp64Milli(assumeNotNull(last_order_at)))),
-                      quantiles(0.2, 0.4, 0.6, 0.8)(toFloat64(orders)),
-                      quantiles(0.2, 0.4, 0.6, 0.8)(toFloat64(revenue)))
-              FROM
-              (
-                  SELECT last_order_at, orders, revenue FROM ${STAGE} WHERE orders > 0
-                  UNION ALL
-                  SELECT last_order_at, orders, revenue FROM profiles_store FINAL
-                  WHERE orders > 0 AND person_id NOT IN (SELECT person_id FROM ${STAGE})
-              )
-          ) AS q
       SELECT
-          person_id, ids, first_seen, last_seen, events, sessions, page_views, product_views, avg_dwell_ms,
-          top_categories, top_category_scores, top_category, interest_as_of, interest_half_life_days,
-          carts, abandoned_carts, orders, orders_30d, revenue, first_order_at, last_order_at,
-          toUInt8(if(orders = 0, 0, 1 + arrayCount(t -> toFloat64(toUnixTimestamp64Milli(assumeNotNull(last_order_at))) > t, q.1))) AS r_score,
-          toUInt8(if(orders = 0, 0, 1 + arrayCount(t -> toFloat64(orders) > t, q.2))) AS f_score,
-          toUInt8(if(orders = 0, 0, 1 + arrayCount(t -> toFloat64(revenue) > t, q.3))) AS m_score,
-          if(orders = 0, '', concat(toString(r_score), toString(f_score), toString(m_score))) AS rfm,
-          discount_view_share, discounted_purchase_share, price_sensitivity,
-          tickets, complaints, last_ticket_at, last_ticket_type, last_complaint_at, avg_ticket_sentiment,
-          campaigns_sent, campaign_opens, campaign_clicks, campaign_conversions, campaign_unsubscribes,
-          last_campaign_response_at, consent_profiling, consent_marketing, consent_personalization,
+          s.person_id, s.ids, s.first_seen, s.last_seen, s.events, s.sessions, s.page_views, s.product_views,
+          s.avg_dwell_ms, s.top_categories, s.top_category_scores, s.top_category, s.interest_as_of,
+          s.interest_half_life_days, s.carts, s.abandoned_carts, s.orders, s.orders_30d, s.revenue,
+          s.first_order_at, s.last_order_at,
+          toUInt8(if(s.orders = 0, 0, 1 + intDiv(5 * rk.r_below, greatest(rk.n, 1)))) AS r_score,
+          toUInt8(if(s.orders = 0, 0, 1 + intDiv(5 * rk.f_below, greatest(rk.n, 1)))) AS f_score,
+          toUInt8(if(s.orders = 0, 0, 1 + intDiv(5 * rk.m_below, greatest(rk.n, 1)))) AS m_score,
+          if(s.orders = 0, '', concat(toString(r_score), toString(f_score), toString(m_score))) AS rfm,
+          s.discount_view_share, s.discounted_purchase_share, s.price_sensitivity,
+          s.tickets, s.complaints, s.last_ticket_at, s.last_ticket_type, s.last_complaint_at, s.avg_ticket_sentiment,
+          s.campaigns_sent, s.campaign_opens, s.campaign_clicks, s.campaign_conversions, s.campaign_unsubscribes,
+          s.last_campaign_response_at, s.consent_profiling, s.consent_marketing, s.consent_personalization,
           ${COMPUTED_AT} AS computed_at
-      FROM ${STAGE}
+      FROM ${STAGE} AS s
+      LEFT ANY JOIN
+      (
+          SELECT rk_person,
+                 rank() OVER (ORDER BY last_order_at) - 1 AS r_below,
+                 rank() OVER (ORDER BY orders) - 1 AS f_below,
+                 rank() OVER (ORDER BY revenue) - 1 AS m_below,
+                 count() OVER () AS n
+          FROM
+          (
+              SELECT person_id AS rk_person, assumeNotNull(last_order_at) AS last_order_at, orders, revenue
+              FROM ${STAGE} WHERE orders > 0
+              UNION ALL
+              SELECT person_id, assumeNotNull(last_order_at), orders, revenue FROM profiles_store FINAL
+              WHERE orders > 0 AND person_id NOT IN (SELECT person_id FROM ${STAGE})
+          )
+      ) AS rk ON rk.rk_person = s.person_id
       """;
 
   // Persons touched since the watermark, by any source a profile reads.

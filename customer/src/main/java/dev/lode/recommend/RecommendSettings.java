@@ -11,7 +11,7 @@ import java.util.Map;
  * candidate source, the half-life of a person's behaviour, the event weights, the model's
  * neighbour count and refresh interval, the consent rule, the calendar file, and how often the
  * served lists are refreshed and how far behind they may be before calls compute live, and the
- * clock the recommender measures decay, seasons and trending windows from ({@code as-of}).
+ * clock the recommender measures decay, seasons and trending windows from ({@code lode.model.as-of}).
  */
 public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
                                 double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
@@ -72,13 +72,9 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
     return weights.getOrDefault(s, 0.0);
   }
 
+  // the model's one clock (lode.model.as-of); lode.recommend.as-of, its older name here, still wins when set
   private static AsOf asOf(LodeConfig config) {
-    String v = config.get("lode.recommend.as-of", "now");
-    try {
-      return AsOf.parse(v);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("configuration lode.recommend.as-of=" + v + ": " + e.getMessage());
-    }
+    return AsOf.configured(config, "lode.recommend.as-of");
   }
 
   private static double number(LodeConfig config, String key, double dflt) {

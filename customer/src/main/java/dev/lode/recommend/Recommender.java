@@ -28,7 +28,7 @@ public final class Recommender {
   private final Clock clock;
   private final ServingStore store;
 
-  /** A recommender whose "now" is {@code lode.recommend.as-of} of its settings (by default the engine's clock). */
+  /** A recommender whose "now" is the as-of clock of its settings ({@code lode.model.as-of}). */
   public Recommender(Warehouse warehouse, RecommendSettings settings) {
     this(warehouse, settings, null);
   }
@@ -70,11 +70,11 @@ public final class Recommender {
    */
   public List<Recommendation> recommend(Connection c, String person, int k, RecContext context,
                                         Consumer<String> computedLive) throws SQLException {
-    Optional<List<Recommendation>> s = served(c, person, k, context);
+    Instant asOf = asOf();
+    Optional<List<Recommendation>> s = asOf == null ? servedNow(c, person, k, context) : Optional.empty();
     if (s.isPresent()) {
       return s.get();
     }
-    Instant asOf = asOf();
     SqlBinder.Jdbc b = SqlBinder.jdbc();
     String sql = recommendSql(b, person, k, context, asOf);
     if (computedLive != null) {
@@ -86,10 +86,16 @@ public final class Recommender {
   /**
    * {@code recommend(person, k)} read from the served lists over {@code c} (a connection to the
    * warehouse database or a role's view of it), when the call can be served: no context, no
-   * fixed clock (neither a constructor's nor {@code lode.recommend.as-of}), k within the stored list, and a refresher that is ready and not lagging.
-   * Empty = compute it live.
+   * fixed clock (neither a constructor's nor {@code lode.model.as-of} resolving to a past instant),
+   * k within the stored list, and a refresher that is ready and not lagging. Empty = compute it live.
    */
   public Optional<List<Recommendation>> served(Connection c, String person, int k, RecContext context)
+      throws SQLException {
+    return asOf() != null ? Optional.empty() : servedNow(c, person, k, context);
+  }
+
+  // the served lists are computed as of the engine's now: only a call whose clock is now may read them
+  private Optional<List<Recommendation>> servedNow(Connection c, String person, int k, RecContext context)
       throws SQLException {
     if (!servable(person, k, context)) {
       return Optional.empty();
@@ -99,7 +105,7 @@ public final class Recommender {
 
   private boolean servable(String person, int k, RecContext context) {
     checkK("recommend", k);
-    return clock == null && settings.asOf().isNow() && person != null && !person.isBlank()
+    return clock == null && person != null && !person.isBlank()
         && (context == null || context.equals(RecContext.NONE)) && k <= ServingStore.LIST_SIZE;
   }
 
@@ -110,7 +116,7 @@ public final class Recommender {
 
   /**
    * The "now" recommendations are computed as of: the constructor's clock, else
-   * {@code lode.recommend.as-of} resolved in the warehouse; null = the engine's current time.
+   * {@code lode.model.as-of} resolved in the warehouse; null = the engine's current time.
    */
   public Instant asOf() throws SQLException {
     return clock != null ? clock.instant() : settings.asOf().resolve(warehouse).orElse(null);

@@ -1,5 +1,6 @@
 package dev.lode.tags;
 
+import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import dev.lode.schedule.JobScheduler;
 import dev.lode.schedule.ScheduledJob;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * profiles of persons with new data, then the tags whose own refresh interval has
  * passed; once every {@code lode.profiles.full-refresh-hours} (default 24) the profile
  * refresh is a full one, which also moves clock-relative columns (orders_30d, RFM). Tags
- * are computed as of {@code lode.tags.as-of} ({@code now}, or {@code latest-event} for
- * historic data like the demo dataset). A
+ * are computed as of {@code lode.model.as-of} ({@code auto}: {@code latest-event} for
+ * historic data like the demo dataset, else {@code now}). A
  * profile or tag is therefore at most one interval plus one cycle behind its inputs.
  */
 public final class TagScheduler implements AutoCloseable {
@@ -40,7 +41,7 @@ public final class TagScheduler implements AutoCloseable {
       return new TagScheduler(null);
     }
     TagService service = TagService.open(warehouse, config);
-    String asOf = config.get("lode.tags.as-of", "now");
+    AsOf asOf = TagService.configuredAsOf(config);
     Duration every = Duration.ofSeconds(interval);
     // the schedule keeps running after a failure; the failure is also in refresh_runs
     ScheduledJob job = jobs.everyDelay("tags", every, every, "profiles and tags stay as they were",
@@ -49,7 +50,7 @@ public final class TagScheduler implements AutoCloseable {
     return new TagScheduler(job);
   }
 
-  private static String cycle(Warehouse warehouse, TagService service, int fullHours, String asOf) throws Exception {
+  private static String cycle(Warehouse warehouse, TagService service, int fullHours, AsOf asOf) throws Exception {
     boolean incremental = lastFull(warehouse).plus(Duration.ofHours(fullHours)).isAfter(Instant.now());
     TagService.Cycle c = service.refresh(service.asOf(asOf), List.of(), incremental, true);
     long failed = c.tags().stream().filter(t -> !t.ok()).count();

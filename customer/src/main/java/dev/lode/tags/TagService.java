@@ -109,11 +109,21 @@ public final class TagService {
   }
 
   /**
-   * The time a refresh computes "as of": {@code now}, {@code latest-event} (just after the
-   * newest event, for historic data such as the demo dataset) or an ISO instant.
+   * The time a refresh computes "as of": {@code auto}, {@code now}, {@code latest-event} (just
+   * after the newest event or silo record, for historic data such as the demo dataset) or an ISO instant.
    */
   public Instant asOf(String spec) throws SQLException {
-    return AsOf.parse(spec).resolve(warehouse).orElseGet(Instant::now);
+    return asOf(AsOf.parse(spec));
+  }
+
+  /** {@link #asOf(String)} of a parsed clock. */
+  public Instant asOf(AsOf clock) throws SQLException {
+    return clock.instantIn(warehouse);
+  }
+
+  /** The configured clock of profiles and tags: {@code lode.model.as-of} ({@code lode.tags.as-of} when set). */
+  public static AsOf configuredAsOf(LodeConfig config) {
+    return AsOf.configured(config, "lode.tags.as-of");
   }
 
   private Map<String, Instant> lastRefreshed() throws SQLException {

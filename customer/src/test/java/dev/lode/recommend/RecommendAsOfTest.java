@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lode.clock.AsOf;
+import dev.lode.config.LodeConfig;
 import dev.lode.testing.BehaviorFixture;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.warehouse.Warehouse;
@@ -97,10 +98,20 @@ class RecommendAsOfTest {
   }
 
   @Test
+  void theModelClockSetsTheRecommendersAndItsOlderKeyStillWins() throws SQLException {
+    LodeConfig model = TestWarehouse.config().with(AsOf.KEY, "latest-event");
+    assertEquals(Instant.parse("2031-10-09T00:00:00.001Z"), new Recommender(warehouse, RecommendSettings.from(model)).asOf());
+    RecommendSettings both = RecommendSettings.from(model.with("lode.recommend.as-of", "2031-10-20T00:00:00Z"));
+    assertEquals(Instant.parse("2031-10-20T00:00:00Z"), new Recommender(warehouse, both).asOf());
+    // auto: the newest record lies after the current time here, so the data is live and now is now
+    assertEquals(null, new Recommender(warehouse, RecommendSettings.from(model.with(AsOf.KEY, "auto"))).asOf());
+  }
+
+  @Test
   void aBadAsOfNamesTheKeyAndTheForms() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RecommendSettings.from(TestWarehouse.config().with("lode.recommend.as-of", "yesterday")));
-    assertEquals("configuration lode.recommend.as-of=yesterday: as-of must be now, latest-event or an ISO instant"
+    assertEquals("configuration lode.recommend.as-of=yesterday: as-of must be auto, now, latest-event or an ISO instant"
         + " like 2026-11-01T00:00:00Z, got 'yesterday'", e.getMessage());
   }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * campaign sends and responses and CRM contacts for the same customers. Everything is
  * generated inside the engine ({@code INSERT … SELECT} over {@code numbers()}) from
  * {@code cityHash64(seed, …)}, so a seed gives the same rows every time; every row has
- * source {@code simulator} and events carry {@code properties['sim_persona']}.
+ * source {@code simulator} and events carry {@code properties['sim_persona']}. A run replaces
+ * what an earlier run of the same seed wrote, so running it again leaves the same rows.
  */
 public final class BehaviorSimulator {
   private static final Logger LOG = LoggerFactory.getLogger(BehaviorSimulator.class);
@@ -75,6 +76,7 @@ public final class BehaviorSimulator {
     long t0 = System.nanoTime();
     long seed = spec.seed();
     try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      removePrevious(st, seed);
       ensureCatalog(st, seed);
       long realCustomers = scalar(st, "SELECT uniqExact(customer_key) FROM order_lines WHERE customer_key != ''");
       String customers = realCustomers > 0
@@ -124,6 +126,22 @@ public final class BehaviorSimulator {
       LOG.debug(r.toText());
       return r;
     }
+  }
+
+  /**
+   * Deletes the rows an earlier run of {@code seed} wrote. The tables are ReplacingMergeTree, but
+   * only a merge (or FINAL) collapses a re-inserted row, and the background merges of a large table
+   * may take hours: until then plain counts, paths and funnels would see every row once per run.
+   * CRM contacts are keyed by customer, not seed, so the simulator's own are replaced whole.
+   */
+  private static void removePrevious(Statement st, long seed) throws SQLException {
+    String s = Long.toString(seed);
+    st.execute("DELETE FROM events WHERE source = 'simulator' AND properties['sim_seed'] = '" + s + "'");
+    st.execute("DELETE FROM tickets WHERE source = 'simulator' AND startsWith(ticket_id, 'sim-t-" + s + "-')");
+    for (String table : new String[] {"campaigns", "campaign_sends", "campaign_responses"}) {
+      st.execute("DELETE FROM " + table + " WHERE source = 'simulator' AND startsWith(campaign_id, 'sim-cmp-" + s + "-')");
+    }
+    st.execute("DELETE FROM crm_contacts WHERE source = 'simulator'");
   }
 
   /** Without a loaded catalog the simulator brings a small one of its own (source simulator). */

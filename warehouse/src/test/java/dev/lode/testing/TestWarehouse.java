@@ -58,6 +58,8 @@ public final class TestWarehouse {
     o.put("lode.tags.refresh-interval-seconds", "0");
     // no background recommendation-list refresher either: the tests of served lists run their own
     o.put("lode.recommend.serving.interval-ms", "0");
+    // the model's clock is the current time unless a test sets its own (the default, auto, follows the data)
+    o.put("lode.model.as-of", "now");
     LodeConfig base = LodeConfig.load();
     if (base.get("lode.warehouse.url").isPresent()) {
       o.put("lode.warehouse.database", base.get("lode.warehouse.database", "lode") + "_test");
