@@ -9,6 +9,7 @@ import java.util.Locale;
 public enum ReasonCode {
   // per-event reasons: the event goes to quarantine, the rest of the batch is kept
   SCHEMA_VIOLATION,
+  INVALID_EVENT_NAME,
   WRONG_TYPE,
   MISSING_ID,
   INVALID_ID,
