@@ -29,7 +29,9 @@ final class ClientConnectionLimit implements Connection.Listener {
     if (client == null) {
       return;
     }
-    counted.put(connection, client);
+    if (counted.putIfAbsent(connection, client) != null) {
+      return; // told twice (as the connector's listener and the connection's): counted once
+    }
     if (open.computeIfAbsent(client, k -> new AtomicInteger()).incrementAndGet() > max) {
       uncount(connection);
       connection.getEndPoint().close();
