@@ -53,7 +53,6 @@ public final class LodeServer implements AutoCloseable {
       connector.setPort(config.getInt("lode.http.port", 8765));
       // a connection that sends nothing for this long (mid-headers or mid-body) is closed, freeing its thread
       connector.setIdleTimeout(config.getInt("lode.http.idle-timeout-seconds", 30) * 1000L);
-      connector.addEventListener(new ClientConnectionLimit(config.getInt("lode.http.max-connections-per-client", 128)));
       jetty.addConnector(connector);
       ServletContextHandler handler = new ServletContextHandler();
       handler.setContextPath("/");
