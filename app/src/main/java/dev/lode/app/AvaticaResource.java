@@ -79,13 +79,14 @@ public class AvaticaResource {
   public Response handle(byte[] body, @Context ContainerRequestContext request) {
     // null without Basic credentials: the connection's own credentials then decide
     Credentials.User user = (Credentials.User) request.getProperty(SqlUserAuthFilter.USER);
+    String client = (String) request.getProperty(AnonymousBodyGate.CLIENT_ADDRESS);
     if (body == null || body.length == 0) {
       return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
           .entity("empty request: POST one Avatica message (protobuf or JSON), as the Avatica JDBC driver does\n")
           .build();
     }
     if (isJson(body)) {
-      Handler.HandlerResponse<String> r = LodeMeta.callAs(user, () -> {
+      Handler.HandlerResponse<String> r = LodeMeta.callAs(user, client, () -> {
         try {
           return stackless.json(json.apply(new String(body, StandardCharsets.UTF_8)));
         } catch (RuntimeException | Error e) {
@@ -98,7 +99,7 @@ public class AvaticaResource {
       return Response.status(r.getStatusCode()).type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
           .entity(r.getResponse()).build();
     }
-    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, () -> {
+    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, client, () -> {
       try {
         return stackless.protobuf(protobuf.apply(body));
       } catch (RuntimeException | Error e) {

@@ -2,11 +2,14 @@ package dev.lode.app;
 
 import dev.lode.collector.http.CollectorServlet;
 import dev.lode.config.LodeConfig;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Properties;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -48,10 +51,14 @@ public final class LodeServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(jetty);
       connector.setHost(config.get("lode.http.host", "127.0.0.1"));
       connector.setPort(config.getInt("lode.http.port", 8765));
+      // a connection that sends nothing for this long (mid-headers or mid-body) is closed, freeing its thread
+      connector.setIdleTimeout(config.getInt("lode.http.idle-timeout-seconds", 30) * 1000L);
       jetty.addConnector(connector);
       ServletContextHandler handler = new ServletContextHandler();
       handler.setContextPath("/");
-      handler.addFilter(TraceRefusal.class, "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+      handler.addFilter(TraceRefusal.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+      handler.addFilter(new FilterHolder(new AnonymousBodyGate(config.getInt("lode.http.anonymous-requests", 8))),
+          "/*", EnumSet.of(DispatcherType.REQUEST));
       LodeApplication application = new LodeApplication(runtime);
       handler.addServlet(new ServletHolder(new ServletContainer(application)), "/*");
       // the collector's hot POST paths skip Jersey (same Collector, same answers)

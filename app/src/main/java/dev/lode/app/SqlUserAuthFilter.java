@@ -1,6 +1,7 @@
 package dev.lode.app;
 
 import dev.lode.config.Credentials;
+import dev.lode.config.LoginBackoff;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * a reason. A POST to the Avatica endpoint without any credentials passes: its connection
  * authenticates with the {@code user}/{@code password} connection properties (as Druid allows),
  * checked by the Meta against the same credentials. The authenticated user is kept as the
- * request property {@code lode.user}.
+ * request property {@code lode.user}. Every check goes through the {@link LoginBackoff}: a user or
+ * client address that failed too often is answered 429 with {@code Retry-After} until its wait is over.
  */
 @Priority(Priorities.AUTHENTICATION)
 public class SqlUserAuthFilter implements ContainerRequestFilter {
@@ -45,13 +47,27 @@ public class SqlUserAuthFilter implements ContainerRequestFilter {
     if (authorization == null && "GET".equals(request.getMethod()) && StatusResource.isPath(path)) {
       return; // Metabase asks for the version without credentials; StatusResource then answers only that
     }
-    Optional<Credentials.User> user = basicUser(authorization)
-        .flatMap(up -> credentials.authenticate(up[0], up[1]));
-    if (user.isEmpty()) {
+    Optional<String[]> sent = basicUser(authorization);
+    if (sent.isEmpty()) {
       request.abortWith(challenge());
       return;
     }
-    request.setProperty(USER, user.get());
+    String[] up = sent.get();
+    LoginBackoff.Attempt<Credentials.User> attempt = credentials.backoff().attempt(up[0], up[1],
+        (String) request.getProperty(AnonymousBodyGate.CLIENT_ADDRESS), () -> credentials.authenticate(up[0], up[1]));
+    switch (attempt) {
+      case LoginBackoff.Attempt.Accepted<Credentials.User> ok -> request.setProperty(USER, ok.value());
+      case LoginBackoff.Attempt.Refused<Credentials.User> wait -> request.abortWith(backingOff(wait));
+      case LoginBackoff.Attempt.Rejected<Credentials.User> wrong -> request.abortWith(challenge());
+    }
+  }
+
+  /** The 429 answer to a login not checked because its user or address is backing off after failures. */
+  static Response backingOff(LoginBackoff.Attempt.Refused<?> wait) {
+    return Response.status(429).header(HttpHeaders.RETRY_AFTER, Long.toString(wait.seconds()))
+        .type(MediaType.TEXT_PLAIN_TYPE)
+        .entity("too many failed logins for " + wait.who() + ": retry in " + wait.seconds() + " s\n")
+        .build();
   }
 
   /** The 401 answer that asks for Basic credentials (the Avatica driver sends them only when asked). */

@@ -181,6 +181,10 @@ class CollectorCorpusTest {
     bad("timestamp not a date", track("\"timestamp\":\"yesterday\""), "invalid_timestamp");
     bad("NUL character in a property", track("\"properties\":{\"a\":\"x\\u0000y\"}"), "nul_byte");
     bad("lone surrogate", track("\"properties\":{\"a\":\"x\\ud800y\"}"), "invalid_utf8");
+    for (String separator : List.of("\\n", "\\r", "\\u0085", "\\u2028")) {
+      bad("event name with " + separator, "{\"type\":\"track\",\"event\":\"buy" + separator + "now\",\"anonymousId\":"
+          + "\"anon-x\"}", "invalid_event_name");
+    }
     bad("oversize property", track("\"properties\":{\"a\":\"" + "z".repeat(9000) + "\"}"), "oversize_property");
     // invalid UTF-8 bytes inside one event: only that event is quarantined
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
@@ -246,8 +250,8 @@ class CollectorCorpusTest {
     assertEquals(goodsExpected, server.awaitCount("SELECT count() FROM events WHERE event_name = 'corpus_ok'"
         + " AND (event_id LIKE '%-a' OR event_id LIKE '%-b')", goodsExpected, 30_000));
     List<String> reasons = server.column("SELECT DISTINCT reason_code FROM quarantine ORDER BY 1");
-    for (String r : List.of("event_too_large", "invalid_id", "invalid_timestamp", "invalid_utf8", "missing_id",
-        "nul_byte", "out_of_range", "oversize_property", "schema_violation", "timestamp_out_of_tolerance", "too_deep",
+    for (String r : List.of("event_too_large", "invalid_event_name", "invalid_id", "invalid_timestamp", "invalid_utf8",
+        "missing_id", "nul_byte", "out_of_range", "oversize_property", "schema_violation", "timestamp_out_of_tolerance", "too_deep",
         "wrong_type")) {
       assertTrue(reasons.contains(r), r + " not in quarantine: " + reasons);
     }

@@ -53,6 +53,10 @@ public final class Collector implements AutoCloseable {
 
   /** The answer to one request: status, JSON body, and the Retry-After seconds (0 = none). */
   public record Outcome(int status, String json, int retryAfterSeconds) {
+    /** Whether the request was refused for a write key that is not one of ours (a failed login). */
+    public boolean unknownKey() {
+      return status == 401 && json.contains("\"reason\":\"" + ReasonCode.UNKNOWN_WRITE_KEY.code() + "\"");
+    }
   }
 
   private final CollectorSettings settings;
@@ -271,6 +275,23 @@ public final class Collector implements AutoCloseable {
     } catch (IOException e) {
       return refuse(new CollectorException(400, ReasonCode.EMPTY_BODY, "cannot read the request body: " + e));
     }
+  }
+
+  /** The source a write key stands for, if it is one. */
+  public Optional<String> sourceFor(String writeKey) {
+    return credentials.sourceForWriteKey(writeKey);
+  }
+
+  /** The back-off of failed write-key checks, shared with the SQL endpoint's logins. */
+  public dev.lode.config.LoginBackoff loginBackoff() {
+    return credentials.backoff();
+  }
+
+  /** The answer to a request not checked because {@code who} is backing off after failed write keys. */
+  public Outcome backingOff(long seconds, String who) {
+    Outcome o = refuse(new CollectorException(429, ReasonCode.TOO_MANY_FAILED_LOGINS, "too many unknown write keys"
+        + " from " + who + "; retry in " + seconds + " s"));
+    return new Outcome(o.status(), o.json(), (int) Math.min(Integer.MAX_VALUE, seconds));
   }
 
   private static CollectorException unknownKey() {

@@ -9,6 +9,7 @@ import java.util.Locale;
 public enum ReasonCode {
   // per-event reasons: the event goes to quarantine, the rest of the batch is kept
   SCHEMA_VIOLATION,
+  INVALID_EVENT_NAME,
   WRONG_TYPE,
   MISSING_ID,
   INVALID_ID,
@@ -30,6 +31,7 @@ public enum ReasonCode {
   UNSUPPORTED_ENCODING,
   MISSING_WRITE_KEY,
   UNKNOWN_WRITE_KEY,
+  TOO_MANY_FAILED_LOGINS,
   OVERLOADED,
   SPOOL_UNAVAILABLE;
 

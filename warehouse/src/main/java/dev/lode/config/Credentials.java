@@ -34,6 +34,7 @@ public final class Credentials {
   private final Path file;
   private final Map<String, User> users;
   private final Map<String, String> writeKeys;
+  private final LoginBackoff backoff = new LoginBackoff();
 
   private Credentials(Path file, Map<String, User> users, Map<String, String> writeKeys) {
     this.file = file;
@@ -93,6 +94,11 @@ public final class Credentials {
     boolean ok = MessageDigest.isEqual(u.password().getBytes(StandardCharsets.UTF_8),
         password.getBytes(StandardCharsets.UTF_8));
     return ok ? Optional.of(u) : Optional.empty();
+  }
+
+  /** The back-off every check of these credentials over HTTP goes through (one per running Lode). */
+  public LoginBackoff backoff() {
+    return backoff;
   }
 
   /** The source name a collector write key stands for. */

@@ -1,12 +1,15 @@
 package dev.lode.webapp;
 
+import dev.lode.app.AnonymousBodyGate;
 import dev.lode.app.LodeContext;
 import dev.lode.app.LodeRuntime;
 import dev.lode.config.LodeConfig;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.util.Collections;
+import java.util.EnumSet;
 
 /**
  * Starts Lode's runtime (configuration, credentials, warehouse, and every service and
@@ -36,6 +39,10 @@ public class LodeWebListener implements ServletContextListener {
       }
     }
     runtime = LodeRuntime.start(LodeContext.open(config));
+    // the container's own connection limits and timeouts (Tomcat's maxConnections, connectionTimeout) apply
+    // before this; the gate keeps slow bodies without credentials from taking the container's threads
+    servlet.addFilter("lode-anonymous-body-gate", new AnonymousBodyGate(config.getInt("lode.http.anonymous-requests",
+        8))).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     servlet.log("Lode: running, data in " + config.dataDir().toAbsolutePath());
   }
 

@@ -11,17 +11,21 @@ import java.util.function.Supplier;
 final class CallerContext {
   private static final ThreadLocal<Credentials.User> CALLER = new ThreadLocal<>();
   private static final ThreadLocal<Boolean> CHALLENGE = ThreadLocal.withInitial(() -> false);
+  private static final ThreadLocal<String> CLIENT = new ThreadLocal<>();
 
   private CallerContext() {
   }
 
-  static <T> T callAs(Credentials.User user, Supplier<T> action) {
+  static <T> T callAs(Credentials.User user, String client, Supplier<T> action) {
     Credentials.User previous = CALLER.get();
+    String previousClient = CLIENT.get();
     CALLER.set(user);
+    CLIENT.set(client);
     CHALLENGE.set(false);
     try {
       return action.get();
     } finally {
+      CLIENT.set(previousClient);
       if (previous == null) {
         CALLER.remove();
       } else {
@@ -41,6 +45,11 @@ final class CallerContext {
   /** Whether the last request served on this thread asked for a challenge. */
   static boolean challenged() {
     return CHALLENGE.get();
+  }
+
+  /** The network address of the client being served, or null when the HTTP layer did not name it. */
+  static String client() {
+    return CLIENT.get();
   }
 
   /** The Basic-authenticated caller, or null when the request carried no credentials. */

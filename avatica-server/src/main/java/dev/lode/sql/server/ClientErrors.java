@@ -18,6 +18,8 @@ final class ClientErrors {
   static final String RESULT_TOO_LARGE = "54000";
   /** SQLSTATE of a statement stopped at {@code lode.sql.timeout-seconds} (query canceled). */
   static final String TIMEOUT = "57014";
+  /** SQLSTATE of a fetch from a result that was dropped unfetched (invalid cursor state). */
+  static final String RESULT_DROPPED = "24000";
   /** SQLSTATE of a refused statement or connection (insufficient privilege). */
   static final String REFUSED = "42501";
 
@@ -126,6 +128,7 @@ final class ClientErrors {
   }
 
   private static boolean isLimit(SQLException se) {
-    return TIMEOUT.equals(se.getSQLState()) || RESULT_TOO_LARGE.equals(se.getSQLState());
+    return TIMEOUT.equals(se.getSQLState()) || RESULT_TOO_LARGE.equals(se.getSQLState())
+        || ResultMemory.OVER_BUDGET.equals(se.getSQLState());
   }
 }

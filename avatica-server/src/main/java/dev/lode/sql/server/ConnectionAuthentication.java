@@ -1,6 +1,7 @@
 package dev.lode.sql.server;
 
 import dev.lode.config.Credentials;
+import dev.lode.config.LoginBackoff;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.calcite.avatica.AvaticaSeverity;
@@ -12,7 +13,8 @@ import org.apache.calcite.avatica.remote.Service.ErrorResponse;
  * one, else the {@code user}/{@code password} connection properties checked against the same
  * {@link Credentials} (as Druid accepts them, and as Metabase's Druid driver sends them);
  * a connection without valid credentials is refused with SQLSTATE 28000, never anonymous, and
- * one without any credentials is answered with a Basic challenge (HTTP 401).
+ * one without any credentials is answered with a Basic challenge (HTTP 401). The check goes
+ * through the {@link LoginBackoff} the HTTP layer uses too.
  */
 final class ConnectionAuthentication {
   /** SQLSTATE of missing or wrong credentials (invalid authorization specification). */
@@ -31,8 +33,18 @@ final class ConnectionAuthentication {
     }
     String user = info == null ? null : info.get("user");
     String password = info == null ? null : info.get("password");
-    Optional<Credentials.User> u = credentials == null || user == null ? Optional.empty()
-        : credentials.authenticate(user, password);
+    Optional<Credentials.User> u = Optional.empty();
+    if (credentials != null && user != null) {
+      LoginBackoff.Attempt<Credentials.User> a = credentials.backoff().attempt(user, password, CallerContext.client(),
+          () -> credentials.authenticate(user, password));
+      if (a instanceof LoginBackoff.Attempt.Refused<Credentials.User> wait) {
+        throw new AvaticaRuntimeException("too many failed logins for " + wait.who() + ": retry in " + wait.seconds()
+            + " s", ErrorResponse.UNKNOWN_ERROR_CODE, INVALID_AUTHORIZATION, AvaticaSeverity.ERROR);
+      }
+      if (a instanceof LoginBackoff.Attempt.Accepted<Credentials.User> ok) {
+        u = Optional.of(ok.value());
+      }
+    }
     if (u.isEmpty()) {
       if (user == null) {
         CallerContext.challenge();

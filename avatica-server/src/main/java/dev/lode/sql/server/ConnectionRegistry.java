@@ -117,6 +117,16 @@ final class ConnectionRegistry {
     }
   }
 
+  /** Drops the results nobody fetched for {@code idleSeconds} ({@link StatementRegistry#expireIfIdle}). */
+  void expireIdleResults(int idleSeconds) {
+    long idle = TimeUnit.SECONDS.toNanos(idleSeconds);
+    for (RemoteConnection c : connections.values()) {
+      for (RemoteStatement s : c.statements.values()) {
+        statements.expireIfIdle(s, idle, idleSeconds);
+      }
+    }
+  }
+
   int size() {
     return connections.size();
   }

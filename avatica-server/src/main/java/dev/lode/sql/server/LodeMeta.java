@@ -7,15 +7,21 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.MetaImpl;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.proto.Common;
 import org.apache.calcite.avatica.proto.Requests;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.apache.calcite.avatica.remote.ProtobufMeta;
+import org.apache.calcite.avatica.remote.Service.ErrorResponse;
 import org.apache.calcite.avatica.remote.TypedValue;
 
 /**
@@ -34,6 +40,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   private final StatementAccess access = new StatementAccess(ClientDialect.parserConfig());
   private final ClientErrors errors;
   private final ResultFrames frames;
+  private final ResultMemory memory;
+  private final ScheduledExecutorService expiry;
   private final ConnectionAuthentication authentication;
   private final String productVersion;
 
@@ -73,20 +81,43 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     this.productVersion = productVersion;
     this.limits = limits;
     this.audit = new StatementAudit(audit);
-    this.statements = new StatementRegistry(this.audit);
+    this.memory = new ResultMemory(limits.statementMemoryBytes(), limits.userMemoryBytes());
+    this.frames = new ResultFrames(limits, memory);
+    this.statements = new StatementRegistry(this.audit, frames);
     this.connections = new ConnectionRegistry(schemas, statements);
     this.errors = new ClientErrors(redactor);
-    this.frames = new ResultFrames(limits.maxRows());
+    int idle = limits.resultIdleSeconds();
+    this.expiry = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("lode-sql-expiry")
+        .factory());
+    // looks several times per idle period, so a result is dropped within a fifth of it after it expires
+    long every = Math.max(200, idle * 1000L / 5);
+    expiry.scheduleWithFixedDelay(() -> {
+      try {
+        connections.expireIdleResults(idle);
+      } catch (RuntimeException e) {
+        // the next round tries again; one broken statement must not stop the expiry
+      }
+    }, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** Runs {@code action} with {@code user} as the caller of every Meta method it reaches. */
   public static <T> T callAs(Credentials.User user, Supplier<T> action) {
-    return CallerContext.callAs(user, action);
+    return CallerContext.callAs(user, null, action);
+  }
+
+  /** As {@link #callAs(Credentials.User, Supplier)}, for the client at {@code client} (the login back-off's key). */
+  public static <T> T callAs(Credentials.User user, String client, Supplier<T> action) {
+    return CallerContext.callAs(user, client, action);
   }
 
   /** Whether the request {@link #callAs} last served on this thread opened a connection without any credentials. */
   public static boolean credentialsRequired() {
     return CallerContext.challenged();
+  }
+
+  /** The bytes the results held for {@code user} take now, as estimated for the memory budgets. */
+  public long heldResultBytes(String user) {
+    return memory.heldBy(user);
   }
 
   /** The number of open remote connections. */
@@ -96,6 +127,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
 
   /** Closes every connection; the HTTP application calls this on shutdown. */
   public void close() {
+    expiry.shutdownNow();
     connections.closeAll();
     audit.close();
   }
@@ -217,6 +249,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     statements.closeResult(s);
     audit.flushFor(c);
     audit.begin(s, h.connectionId + "/" + h.id, sql);
+    s.deadline = deadline();
     try {
       access.check(c.user, sql);
     } catch (SecurityException e) {
@@ -260,6 +293,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     statements.closeResult(s);
     audit.flushFor(s.owner);
     audit.begin(s, h.connectionId + "/" + h.id, s.sql);
+    s.deadline = deadline();
     try {
       bind(s, parameterValues);
       boolean hasResult = timed(() -> s.owner.inZone(s.prepared::execute));
@@ -363,10 +397,16 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   public Frame fetch(StatementHandle h, long offset, int fetchMaxRowCount)
       throws NoSuchStatementException, MissingResultsException {
     RemoteStatement s = stmt(h);
-    if (s.rows == null) {
-      throw new MissingResultsException(h);
+    synchronized (s) {
+      if (s.rows == null) {
+        if (s.dropped != null) {
+          throw new AvaticaRuntimeException(s.dropped, ErrorResponse.UNKNOWN_ERROR_CODE, ClientErrors.RESULT_DROPPED,
+              AvaticaSeverity.ERROR);
+        }
+        throw new MissingResultsException(h);
+      }
+      return frame(s, offset, fetchMaxRowCount <= 0 ? ResultFrames.FRAME_ROWS : fetchMaxRowCount);
     }
-    return frame(s, offset, fetchMaxRowCount <= 0 ? ResultFrames.FRAME_ROWS : fetchMaxRowCount);
   }
 
   @Override
@@ -399,11 +439,16 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   }
 
   private Frame frame(RemoteStatement s, long offset, int size) {
-    Frame f = ResultFrames.next(s, offset, size);
+    Frame f = frames.next(s, offset, size);
     if (f.done) {
       audit.end(s, "ok", s.rowsSent, "");
     }
     return f;
+  }
+
+  /** When a statement starting now must stop, for the rows Lode reads itself (never 0: that means none). */
+  private long deadline() {
+    return (System.nanoTime() + TimeUnit.SECONDS.toNanos(limits.timeoutSeconds())) | 1;
   }
 
   /** A JDBC action that may throw SQLException. */

@@ -19,6 +19,14 @@ final class RemoteStatement {
   /** The result, read in full when the statement ran; frames are served from it. */
   List<Object> rows;
   long rowsSent;
+  /** What the held result takes on the heap, as {@link ResultMemory} estimated it. */
+  long heldBytes;
+  /** When a frame of the held result was last served (or it was read), for the idle expiry. */
+  volatile long lastFetched;
+  /** Why the held result was dropped before the client fetched it all, or null. */
+  volatile String dropped;
+  /** When the statement running now must stop ({@link System#nanoTime}), for the rows Lode reads itself. */
+  long deadline;
   /** The statement being audited: set when it starts, cleared when its audit entry is written. */
   String auditSql;
   Instant auditStart;

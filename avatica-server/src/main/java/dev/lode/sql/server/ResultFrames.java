@@ -15,20 +15,32 @@ import org.apache.calcite.avatica.Meta.Frame;
 /**
  * Reads results into the rows Avatica's frames carry (dates as days, timestamps as epoch ms,
  * arrays as lists, maps and structs as text) and serves them frame by frame; a statement's
- * result is read in full (at most {@code lode.sql.max-rows} rows) before the first frame.
+ * result is read in full before the first frame — at most {@code lode.sql.max-rows} rows,
+ * within the {@link ResultMemory} budgets, and stopped at the statement's deadline.
  */
 final class ResultFrames {
   static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
   /** Rows per frame when the client does not ask for a size. */
   static final int FRAME_ROWS = 100;
 
-  private final long maxRows;
+  /** Rows read between two looks at the deadline. */
+  private static final int DEADLINE_EVERY = 256;
 
-  ResultFrames(long maxRows) {
-    this.maxRows = maxRows;
+  private final long maxRows;
+  private final int timeoutSeconds;
+  private final ResultMemory memory;
+
+  ResultFrames(SqlLimits limits, ResultMemory memory) {
+    this.maxRows = limits.maxRows();
+    this.timeoutSeconds = limits.timeoutSeconds();
+    this.memory = memory;
   }
 
-  /** Reads the statement's result into {@code s.rows} and closes it; over the limit it fails with SQLSTATE 54000. */
+  /**
+   * Reads the statement's result into {@code s.rows} and closes it: over the row limit it fails
+   * with SQLSTATE 54000, over a memory budget with 53200, past the statement's deadline with 57014
+   * (the rows Calcite computes in the JVM are out of ClickHouse's {@code max_execution_time}'s reach).
+   */
   void spool(RemoteStatement s) throws SQLException {
     try (ResultSet rs = s.resultSet) {
       s.resultSet = null;
@@ -36,27 +48,43 @@ final class ResultFrames {
       List<Object> rows = new ArrayList<>();
       while (rs.next()) {
         if (rows.size() >= maxRows) {
+          memory.release(s);
           throw new SQLException("result too large: more than lode.sql.max-rows=" + maxRows
               + " rows; add a LIMIT, a WHERE clause or aggregate", ClientErrors.RESULT_TOO_LARGE);
         }
-        rows.add(row(rs, types));
+        if (rows.size() % DEADLINE_EVERY == 0 && s.deadline != 0 && System.nanoTime() - s.deadline > 0) {
+          memory.release(s);
+          throw ClientErrors.timeout(null, timeoutSeconds);
+        }
+        Object[] row = row(rs, types);
+        memory.add(s, row);
+        rows.add(row);
       }
       s.rows = rows;
+      s.lastFetched = System.nanoTime();
     }
   }
 
   /** The next frame of at most {@code size} rows of the spooled result; {@code done} on the last. */
-  static Frame next(RemoteStatement s, long offset, int size) {
+  Frame next(RemoteStatement s, long offset, int size) {
     List<Object> all = s.rows;
     int from = (int) s.rowsSent;
     int to = (int) Math.min(all.size(), from + (long) size);
     List<Object> rows = new ArrayList<>(all.subList(from, to));
     s.rowsSent = to;
+    s.lastFetched = System.nanoTime();
     boolean done = to == all.size();
     if (done) {
       s.rows = null;
+      memory.release(s);
     }
     return new Frame(offset, done, rows);
+  }
+
+  /** Drops the held result of {@code s} and gives back its memory. */
+  void drop(RemoteStatement s) {
+    s.rows = null;
+    memory.release(s);
   }
 
   /** Every row of {@code rs}, without a limit (metadata results are small). */

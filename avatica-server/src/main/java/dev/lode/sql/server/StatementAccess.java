@@ -10,7 +10,7 @@ import org.apache.calcite.sql.parser.SqlParser;
 /**
  * Decides whether a user may run a statement: admins may run anything Calcite accepts;
  * analysts and viewers only queries (SELECT, WITH, VALUES, set operations, EXPLAIN,
- * DESCRIBE). The statement is parsed with the connection's own parser settings, so what is
+ * DESCRIBE), and no recursive query ({@link RecursiveQueries}). The statement is parsed with the connection's own parser settings, so what is
  * checked is what would run.
  */
 final class StatementAccess {
@@ -34,6 +34,7 @@ final class StatementAccess {
     SqlKind kind = node.getKind();
     if (kind.belongsTo(SqlKind.QUERY) || kind == SqlKind.EXPLAIN || kind == SqlKind.DESCRIBE_TABLE
         || kind == SqlKind.DESCRIBE_SCHEMA) {
+      RecursiveQueries.refuse(user, node);
       return;
     }
     throw new SecurityException("user '" + user.name() + "' (role " + user.role().name().toLowerCase(Locale.ROOT)

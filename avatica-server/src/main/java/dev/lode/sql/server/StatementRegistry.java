@@ -5,13 +5,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.Meta.StatementHandle;
 import org.apache.calcite.avatica.NoSuchStatementException;
 
-/** Numbers, finds and closes the statements of remote connections; closing one ends its audit entry. */
+/**
+ * Numbers, finds and closes the statements of remote connections; closing one ends its audit
+ * entry and gives back the memory its held result took.
+ */
 final class StatementRegistry {
   private final AtomicInteger ids = new AtomicInteger();
   private final StatementAudit audit;
+  private final ResultFrames frames;
 
-  StatementRegistry(StatementAudit audit) {
+  StatementRegistry(StatementAudit audit, ResultFrames frames) {
     this.audit = audit;
+    this.frames = frames;
   }
 
   /** A fresh statement id, unique across connections (metadata results use them too). */
@@ -49,7 +54,25 @@ final class StatementRegistry {
 
   void close(RemoteStatement s) {
     audit.end(s, "ok", s.rowsSent, "");
+    synchronized (s) {
+      frames.drop(s);
+    }
     s.closeJdbc();
+  }
+
+  /**
+   * Drops the held result of {@code s} if no frame of it was fetched for {@code idleNanos}: its
+   * audit entry ends as {@code expired} and a later fetch is told why.
+   */
+  void expireIfIdle(RemoteStatement s, long idleNanos, int idleSeconds) {
+    synchronized (s) {
+      if (s.rows != null && System.nanoTime() - s.lastFetched > idleNanos) {
+        frames.drop(s);
+        s.dropped = "the result was dropped after " + idleSeconds + " s without a fetch (lode.sql.result-idle-seconds="
+            + idleSeconds + "); run the statement again and fetch its rows";
+        audit.end(s, "expired", s.rowsSent, s.dropped);
+      }
+    }
   }
 
   /** Drops the statement's current result (ending its audit entry) before it runs again. */
@@ -63,7 +86,10 @@ final class StatementRegistry {
       }
       s.resultSet = null;
     }
-    s.rows = null;
+    synchronized (s) {
+      frames.drop(s);
+      s.dropped = null;
+    }
     s.rowsSent = 0;
   }
 }

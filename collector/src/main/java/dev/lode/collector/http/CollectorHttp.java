@@ -1,6 +1,7 @@
 package dev.lode.collector.http;
 
 import dev.lode.collector.Collector;
+import dev.lode.config.LoginBackoff;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -29,6 +30,9 @@ final class CollectorHttp {
     String rawQuery();
 
     InputStream body() throws IOException;
+
+    /** The client's network address, which failed write keys back off by. */
+    String clientAddress();
   }
 
   /** An answer: status, the headers to set (Content-Type included) and the JSON body. */
@@ -50,9 +54,32 @@ final class CollectorHttp {
     String contentType = r.header("Content-Type");
     String contentEncoding = r.header("Content-Encoding");
     long length = contentLength(r.header("Content-Length"));
-    Collector.Outcome o = path.equals("/sa")
-        ? collector.sensors(basicUser, queryParam(r.rawQuery(), "token"), contentType, contentEncoding, length, r.body())
-        : collector.segment(path.substring("/v1/".length()), basicUser, contentType, contentEncoding, length, r.body());
+    String token = path.equals("/sa") ? queryParam(r.rawQuery(), "token") : null;
+    String key = basicUser != null ? basicUser : token;
+    LoginBackoff backoff = collector.loginBackoff();
+    // the key is checked before the body is read; a client guessing keys waits before its next try is checked
+    Collector.Outcome o = null;
+    if (key != null && !key.isEmpty()) {
+      LoginBackoff.Attempt<String> a = backoff.attempt(null, key, r.clientAddress(),
+          () -> collector.sourceFor(key));
+      if (a instanceof LoginBackoff.Attempt.Refused<String> refused) {
+        o = collector.backingOff(refused.seconds(), refused.who());
+      }
+    } else {
+      long wait = backoff.waitSeconds(null, r.clientAddress());
+      if (wait > 0) {
+        o = collector.backingOff(wait, "address " + r.clientAddress());
+      }
+    }
+    if (o == null) {
+      o = path.equals("/sa")
+          ? collector.sensors(basicUser, token, contentType, contentEncoding, length, r.body())
+          : collector.segment(path.substring("/v1/".length()), basicUser, contentType, contentEncoding, length,
+              r.body());
+      if (o.unknownKey() && (key == null || key.isEmpty())) {
+        backoff.failed(null, r.clientAddress()); // a key sent in the body, checked by the collector
+      }
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Type", "application/json");
     if (o.retryAfterSeconds() > 0) {

@@ -1,6 +1,7 @@
 package dev.lode.collector.http;
 
 import dev.lode.collector.Collector;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -34,19 +35,21 @@ public class CollectorResource {
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public Response segment(@PathParam("type") String type, @Context HttpHeaders headers, @Context UriInfo uri,
-                          InputStream body) throws IOException {
-    return answer(http.post("/v1/" + type, request(headers, uri, body)));
+                          @Context HttpServletRequest servlet, InputStream body) throws IOException {
+    return answer(http.post("/v1/" + type, request(headers, uri, servlet, body)));
   }
 
   @POST
   @Path("sa")
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
-  public Response sensors(@Context HttpHeaders headers, @Context UriInfo uri, InputStream body) throws IOException {
-    return answer(http.post("/sa", request(headers, uri, body)));
+  public Response sensors(@Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServletRequest servlet,
+                          InputStream body) throws IOException {
+    return answer(http.post("/sa", request(headers, uri, servlet, body)));
   }
 
-  private static CollectorHttp.Request request(HttpHeaders headers, UriInfo uri, InputStream body) {
+  private static CollectorHttp.Request request(HttpHeaders headers, UriInfo uri, HttpServletRequest servlet,
+                                               InputStream body) {
     return new CollectorHttp.Request() {
       @Override
       public String header(String name) {
@@ -61,6 +64,11 @@ public class CollectorResource {
       @Override
       public InputStream body() {
         return body;
+      }
+
+      @Override
+      public String clientAddress() {
+        return servlet == null ? null : servlet.getRemoteAddr();
       }
     };
   }

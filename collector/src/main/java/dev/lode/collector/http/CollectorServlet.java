@@ -42,6 +42,11 @@ public final class CollectorServlet extends HttpServlet {
       public InputStream body() throws IOException {
         return req.getInputStream();
       }
+
+      @Override
+      public String clientAddress() {
+        return req.getRemoteAddr();
+      }
     });
     resp.setStatus(a.status());
     a.headers().forEach(resp::setHeader);

@@ -89,7 +89,8 @@ public final class GranularityPolicy {
     }
     List<Pattern> ps = new ArrayList<>();
     for (String m : CollectorSettings.list(match)) {
-      ps.add(Pattern.compile(globToRegex(m), Pattern.CASE_INSENSITIVE));
+      // DOTALL: "*" matches every character, line separators too, so the default rule matches every name
+      ps.add(Pattern.compile(globToRegex(m), Pattern.CASE_INSENSITIVE | Pattern.DOTALL));
     }
     return new Rule(name, match, action, rate, retentionDays, ps);
   }

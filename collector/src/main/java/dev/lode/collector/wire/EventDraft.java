@@ -49,9 +49,10 @@ final class EventDraft {
    * {@code $invalid_anonymous_id} for audit), then corrects the client clock:
    * {@code event_time = receivedAt − (sentAt − timestamp)}.
    *
-   * @throws RejectedEvent missing_id, invalid_id or timestamp_out_of_tolerance
+   * @throws RejectedEvent invalid_event_name, missing_id, invalid_id or timestamp_out_of_tolerance
    */
   CollectedEvent finish(long receivedAt, String source, CollectorSettings s) throws RejectedEvent {
+    EventNames.check(eventName);
     if (!userId.isEmpty() && !IdentifierHygiene.isUsable(userId)) {
       properties.put("$invalid_user_id", userId);
       userId = "";
