@@ -20,9 +20,6 @@ class ReadmeSessionTest {
   Path home;
 
   @Test
-  @org.junit.jupiter.api.Disabled("until issue 17's as-of clock lands: tags refresh --as-of latest-event still trains"
-      + " purchase_propensity on the 14 days before now, which the 2011 demo leaves with 0 positives (the steps"
-      + " before it — SQL, funnel, retention, load — passed)")
   void theFirstSessionWorksAsWritten() throws Exception {
     LodeCli cli = new LodeCli(home, List.of("-Dlode.demo.enabled=true", "-Dlode.demo.size=20000"));
     try (LodeCli.Server server = cli.serve()) {
