@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Takes the Java stack traces out of the Avatica error responses clients receive (avatica-core
  * puts the server's whole stack trace into every error): they name the server's classes and
  * can quote values of a failed plan. The traces are logged here instead; the message,
- * SQLSTATE, error code and severity reach the client unchanged.
+ * SQLSTATE, error code and severity reach the client unchanged, and the message stands in for
+ * the trace, since that is where a client shows the reason of a failed prepare.
  */
 final class StacklessErrors {
   private static final Logger LOG = LoggerFactory.getLogger(StacklessErrors.class);
@@ -75,7 +76,10 @@ final class StacklessErrors {
     if (reason != null && !message.contains(reason)) {
       message = message + (message.isEmpty() ? "" : ": ") + redactor.apply(reason);
     }
-    return new Service.ErrorResponse(List.of(), message, e.errorCode, e.sqlState, e.severity, e.rpcMetadata);
+    // the "trace" clients keep is the reason alone, without a frame: avatica-core's client drops the
+    // error message of a failed prepare ("while preparing SQL: …") and keeps only the traces
+    return new Service.ErrorResponse(message.isEmpty() ? List.of() : List.of(message), message, e.errorCode,
+        e.sqlState, e.severity, e.rpcMetadata);
   }
 
   /** The message of the deepest {@code Caused by:} of the traces, or null. */
