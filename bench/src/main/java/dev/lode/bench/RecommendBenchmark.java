@@ -77,7 +77,10 @@ public final class RecommendBenchmark implements Benchmark {
         // the evaluation would see a varying share of simulated events; the periodic identity and tag
         // runs are left out so they do not compete with the timed calls
         .with("lode.demo.enabled", "false")
-        .with("lode.identity.interval-seconds", "0").with("lode.tags.refresh-interval-seconds", "0");
+        .with("lode.identity.interval-seconds", "0").with("lode.tags.refresh-interval-seconds", "0")
+        // the timed calls are a live shop's: served lists are used only when the model clock is now (under
+        // auto the 2011 file would mean latest-event, and every call would be computed live)
+        .with("lode.model.as-of", "now");
     try (LodeServer server = LodeServer.start(config)) {
       Warehouse w = server.context().warehouse();
       RecommendSettings settings = RecommendSettings.from(config);
