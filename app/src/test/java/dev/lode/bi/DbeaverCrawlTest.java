@@ -168,10 +168,11 @@ class DbeaverCrawlTest {
       assertEquals("aggregate/clickhouse", kinds.get("countIf"));
       assertEquals("scalar/clickhouse", kinds.get("toStartOfMonth"));
       assertEquals("scalar/druid/phoenix", kinds.get("TIME_FLOOR"));
-      // every listed table function answers a call with its listed parameters' count of arguments
+      // a listed table function answers a call with its two required arguments: one row per step
       try (java.sql.Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM TABLE(funnel('compat_view,compat_buy', 86400))")) {
         assertTrue(rs.next());
+        assertEquals(2, rs.getLong(1));
       }
     }
   }

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.Test;
  * Every number is compared with the same question asked of ClickHouse.
  */
 class MetabaseDruidJdbcTest {
-  private static final String T = "\"lode\".\"events\".\"event_time\"";
-  private static final String WHERE = " FROM \"lode\".\"events\" WHERE \"lode\".\"events\".\"event_name\" IN"
+  static final String T = "\"lode\".\"events\".\"event_time\"";
+  static final String WHERE = " FROM \"lode\".\"events\" WHERE \"lode\".\"events\".\"event_name\" IN"
       + " ('compat_view', 'compat_cart', 'compat_buy')";
-  private static final String NATIVE_WHERE = " FROM events WHERE " + CompatEvents.ONLY;
+  static final String NATIVE_WHERE = " FROM events WHERE " + CompatEvents.ONLY;
 
   @BeforeAll
   static void data() throws SQLException {

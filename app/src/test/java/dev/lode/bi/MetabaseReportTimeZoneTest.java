@@ -25,10 +25,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * are read as they are sent; {@link #metabaseDecodingInItsZone} connects exactly as Metabase does.
  */
 class MetabaseReportTimeZoneTest {
-  private static final String T = "\"lode\".\"events\".\"event_time\"";
-  private static final String WHERE = " FROM \"lode\".\"events\" WHERE \"lode\".\"events\".\"event_name\" IN"
-      + " ('compat_view', 'compat_cart', 'compat_buy')";
-  private static final String NATIVE_WHERE = " FROM events WHERE " + CompatEvents.ONLY;
+  // the same events and filters as the UTC questions
+  private static final String T = MetabaseDruidJdbcTest.T;
+  private static final String WHERE = MetabaseDruidJdbcTest.WHERE;
+  private static final String NATIVE_WHERE = MetabaseDruidJdbcTest.NATIVE_WHERE;
 
   @BeforeAll
   static void data() throws SQLException {
