@@ -26,23 +26,7 @@ public final class TimeParseFunction extends PushedFunction {
   @Override
   public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
     writer.print("toDateTime64(");
-    if (call.operandCount() == 1) {
-      writer.print("parseDateTime64BestEffortOrNull(");
-      call.operand(0).unparse(writer, 0, 0);
-      writer.print(", 3, 'UTC')");
-    } else {
-      writer.print("parseDateTime64InJodaSyntaxOrNull(");
-      call.operand(0).unparse(writer, 0, 0);
-      writer.print(", ");
-      call.operand(1).unparse(writer, 0, 0);
-      writer.print(", ");
-      if (call.operandCount() == 3) {
-        call.operand(2).unparse(writer, 0, 0);
-      } else {
-        writer.print("'UTC'");
-      }
-      writer.print(")");
-    }
+    TextTimestampSql.unparse(writer, call, true, 2);
     writer.print(", 3, 'UTC')");
     writer.setNeedWhitespace(true);
   }

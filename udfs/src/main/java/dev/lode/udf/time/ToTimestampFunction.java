@@ -24,17 +24,7 @@ public final class ToTimestampFunction extends PushedFunction {
 
   @Override
   public void unparse(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec) {
-    if (call.operandCount() == 1) {
-      writer.print("parseDateTime64BestEffort(");
-      call.operand(0).unparse(writer, 0, 0);
-      writer.print(", 3, 'UTC')");
-    } else {
-      writer.print("parseDateTime64InJodaSyntax(");
-      call.operand(0).unparse(writer, 0, 0);
-      writer.print(", ");
-      call.operand(1).unparse(writer, 0, 0);
-      writer.print(", 'UTC')");
-    }
+    TextTimestampSql.unparse(writer, call, false, -1);
     writer.setNeedWhitespace(true);
   }
 }
