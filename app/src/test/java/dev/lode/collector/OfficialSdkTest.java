@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,19 +67,12 @@ class OfficialSdkTest {
     }
   }
 
-  @Test
-  void segmentSdkDeliversEveryEventOnce() throws Exception {
-    String prefix = "seg-" + System.nanoTime();
-    run(List.of("node", "send.js", "segment", server.url(), ServerProcess.WRITE_KEY, Integer.toString(EVENTS), prefix),
-        SDKS, 120);
-    assertEachOnce(prefix, sent(prefix, EVENTS));
-    assertMessageIdsAreEventIds(prefix);
-  }
-
-  @Test
-  void rudderStackSdkDeliversEveryEventOnce() throws Exception {
-    String prefix = "rud-" + System.nanoTime();
-    run(List.of("node", "send.js", "rudder", server.url(), ServerProcess.WRITE_KEY, Integer.toString(EVENTS), prefix),
+  /** Segment's {@code @segment/analytics-node} and RudderStack's {@code @rudderstack/rudder-sdk-node}, as send.js drives them. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"segment", "rudder"})
+  void officialNodeSdkDeliversEveryEventOnce(String sdk) throws Exception {
+    String prefix = sdk.substring(0, 3) + "-" + System.nanoTime();
+    run(List.of("node", "send.js", sdk, server.url(), ServerProcess.WRITE_KEY, Integer.toString(EVENTS), prefix),
         SDKS, 120);
     assertEachOnce(prefix, sent(prefix, EVENTS));
     assertMessageIdsAreEventIds(prefix);
