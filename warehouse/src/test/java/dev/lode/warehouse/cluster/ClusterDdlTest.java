@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lode.config.LodeConfig;
+import dev.lode.config.SecretFile;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.warehouse.SchemaMigrator;
 import dev.lode.warehouse.SqlLiteral;
@@ -183,6 +185,26 @@ class ClusterDdlTest {
         () -> LAYOUT.render("CREATE TABLE IF NOT EXISTS novel (a String) ENGINE = MergeTree ORDER BY a"));
     assertTrue(unknown.getMessage().contains("novel has no cluster placement"), unknown.getMessage());
     assertThrows(IllegalStateException.class, () -> LAYOUT.render("DROP TABLE events"));
+  }
+
+  /**
+   * A cluster name the server does not define stops the migration at once with the reason, asked
+   * of the engine's own system.clusters (here the embedded engine reached as an external server).
+   */
+  @Test
+  void anUndefinedClusterStopsTheMigrationWithTheReason() {
+    Warehouse local = TestWarehouse.get();
+    assumeTrue(local.embedded(), "needs the embedded engine's credentials");
+    String password = SecretFile.readOrCreate(TestWarehouse.config().dataDir().resolve("engine.password"), 24);
+    LodeConfig config = LodeConfig.of(Map.of("lode.warehouse.url", local.jdbcUrl() + "?compress=0",
+        "lode.warehouse.user", "lode", "lode.warehouse.password", password,
+        "lode.warehouse.cluster", "no_such_cluster", "lode.warehouse.database", "lode_cluster_probe"));
+    try (Warehouse w = Warehouse.connectOnly(config)) {
+      assertEquals("/clickhouse/tables/lode/lode_cluster_probe", w.cluster().orElseThrow().keeperRoot());
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> new SchemaMigrator(w).migrate());
+      assertTrue(e.getMessage().contains("lode.warehouse.cluster=no_such_cluster but the server defines no such"
+          + " cluster"), e.getMessage());
+    }
   }
 
   @Test
