@@ -2,6 +2,9 @@ package dev.lode.privacy;
 
 import dev.lode.warehouse.SqlLiteral;
 import dev.lode.warehouse.Warehouse;
+import dev.lode.warehouse.cluster.ClusterLayout;
+import dev.lode.warehouse.cluster.ClusterTables;
+import dev.lode.warehouse.cluster.Placement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -73,7 +76,7 @@ public final class RoleDatabases {
       Map<String, String> viewer = new LinkedHashMap<>();
       for (Map.Entry<String, List<Column>> r : relations.entrySet()) {
         String name = r.getKey();
-        if (ADMIN_ONLY.contains(name) || name.startsWith(".") || TRANSIENT.matcher(name).matches()) {
+        if (ADMIN_ONLY.contains(name) || name.startsWith(".") || TRANSIENT.matcher(name).matches() || shardPart(name)) {
           continue;
         }
         String select = maskedSelect(name, r.getValue());
@@ -82,12 +85,13 @@ public final class RoleDatabases {
           viewer.put(name, select);
         }
       }
-      out.put(analystDatabase(), replace(st, analystDatabase(), analyst));
-      out.put(viewerDatabase(), replace(st, viewerDatabase(), viewer));
+      String onCluster = warehouse.cluster().map(l -> " ON CLUSTER " + quote(l.name())).orElse("");
+      out.put(analystDatabase(), replace(st, analystDatabase(), analyst, onCluster));
+      out.put(viewerDatabase(), replace(st, viewerDatabase(), viewer, onCluster));
       Map<String, String> audit = new LinkedHashMap<>();
       audit.put("queries", "SELECT * FROM " + quote(warehouse.database()) + ".audit_queries");
       audit.put("erasures", "SELECT * FROM " + quote(warehouse.database()) + ".erasures");
-      out.put(auditDatabase(), replace(st, auditDatabase(), audit));
+      out.put(auditDatabase(), replace(st, auditDatabase(), audit, onCluster));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot build the analyst and viewer databases: " + e.getMessage(), e);
     }
@@ -105,9 +109,24 @@ public final class RoleDatabases {
     return "SELECT " + String.join(", ", exprs) + " FROM " + quote(warehouse.database()) + "." + quote(relation);
   }
 
-  /** Makes {@code db} hold exactly {@code views}; a view that cannot be created is left out (and logged). */
-  private static Set<String> replace(Statement st, String db, Map<String, String> views) throws SQLException {
-    st.execute("CREATE DATABASE IF NOT EXISTS " + quote(db));
+  /**
+   * Whether {@code name} is the per-node part of a sharded table on a cluster ({@code events_local}
+   * under {@code events}): it holds one shard's rows, so analysts and viewers read the Distributed
+   * table under the plain name only.
+   */
+  private boolean shardPart(String name) {
+    return warehouse.cluster().isPresent() && name.endsWith(ClusterLayout.LOCAL)
+        && ClusterTables.of(name.substring(0, name.length() - ClusterLayout.LOCAL.length()))
+            .map(Placement::isSharded).orElse(false);
+  }
+
+  /**
+   * Makes {@code db} hold exactly {@code views}; a view that cannot be created is left out (and
+   * logged). {@code onCluster} is empty on one server, else the clause that makes every node hold them.
+   */
+  private static Set<String> replace(Statement st, String db, Map<String, String> views, String onCluster)
+      throws SQLException {
+    st.execute("CREATE DATABASE IF NOT EXISTS " + quote(db) + onCluster);
     Set<String> existing = new LinkedHashSet<>();
     try (ResultSet rs = st.executeQuery("SELECT name FROM system.tables WHERE database = '" + db + "'")) {
       while (rs.next()) {
@@ -117,7 +136,7 @@ public final class RoleDatabases {
     Set<String> made = new LinkedHashSet<>();
     for (Map.Entry<String, String> v : views.entrySet()) {
       try {
-        st.execute("CREATE OR REPLACE VIEW " + quote(db) + "." + quote(v.getKey()) + " AS " + v.getValue());
+        st.execute("CREATE OR REPLACE VIEW " + quote(db) + "." + quote(v.getKey()) + onCluster + " AS " + v.getValue());
         made.add(v.getKey());
       } catch (SQLException e) {
         // e.g. a parameterized view, which cannot be selected from without its parameters
@@ -126,7 +145,7 @@ public final class RoleDatabases {
     }
     for (String stale : existing) {
       if (!made.contains(stale)) {
-        st.execute("DROP TABLE IF EXISTS " + quote(db) + "." + quote(stale));
+        st.execute("DROP TABLE IF EXISTS " + quote(db) + "." + quote(stale) + onCluster);
       }
     }
     return made;

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.lode.warehouse.cluster.ClusterLayout;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -50,10 +52,19 @@ public final class SchemaMigrator {
   /** Applies pending migrations; returns how many ran. */
   public int migrate() {
     String db = warehouse.database();
+    Optional<ClusterLayout> cluster = warehouse.cluster();
     try (Connection c = warehouse.connect("default"); Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE IF NOT EXISTS `" + db + "`");
-      st.execute("CREATE TABLE IF NOT EXISTS `" + db + "`.schema_migrations (version UInt32, name String,"
-          + " checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ReplacingMergeTree ORDER BY version");
+      if (cluster.isPresent()) {
+        checkClusterDefined(st, cluster.get());
+      }
+      st.execute(cluster.map(ClusterLayout::createDatabase).orElse("CREATE DATABASE IF NOT EXISTS `" + db + "`"));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create database " + db + ": " + e.getMessage(), e);
+    }
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      for (String sql : render(cluster, MIGRATIONS_TABLE)) {
+        st.execute(sql);
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot prepare the migrations table: " + e.getMessage(), e);
     }
@@ -78,8 +89,10 @@ public final class SchemaMigrator {
         }
         LOG.info("applying migration V{}__{}", m.version(), m.name());
         try (Statement st = c.createStatement()) {
-          for (String sql : SqlScript.statements(m.sql())) {
-            st.execute(sql);
+          for (String statement : SqlScript.statements(m.sql())) {
+            for (String sql : render(cluster, statement)) {
+              st.execute(sql);
+            }
           }
         } catch (SQLException e) {
           throw new IllegalStateException("migration V" + m.version() + "__" + m.name() + " failed: " + e.getMessage(), e);
@@ -93,11 +106,47 @@ public final class SchemaMigrator {
         }
         ran++;
       }
-      ViewJoinSemantics.pin(c);
+      ViewJoinSemantics.pin(c, cluster.map(ClusterLayout::name).orElse(null));
     } catch (SQLException e) {
       throw new IllegalStateException("schema migration failed: " + e.getMessage(), e);
     }
     return ran;
+  }
+
+  /** The table that records applied migrations (created before any migration runs). */
+  static final String MIGRATIONS_TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String,"
+      + " checksum String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3)) ENGINE = ReplacingMergeTree ORDER BY version";
+
+  /** The statements one migration statement runs as: itself on one server, its cluster form on a cluster. */
+  static List<String> render(Optional<ClusterLayout> cluster, String statement) {
+    return cluster.map(l -> l.render(statement)).orElse(List.of(statement));
+  }
+
+  /**
+   * Every statement the migrations run on {@code cluster} (the migrations table first), in order:
+   * what tests check with the engine's parser, and what an operator can read before pointing Lode
+   * at a cluster.
+   */
+  public static List<String> clusterStatements(ClusterLayout cluster) {
+    List<String> out = new ArrayList<>(List.of(cluster.createDatabase()));
+    out.addAll(cluster.render(MIGRATIONS_TABLE));
+    for (Migration m : load()) {
+      for (String statement : SqlScript.statements(m.sql())) {
+        out.addAll(cluster.render(statement));
+      }
+    }
+    return out;
+  }
+
+  /** Stops early, with the reason, when the servers do not define the cluster (ON CLUSTER would wait and fail). */
+  private static void checkClusterDefined(Statement st, ClusterLayout cluster) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT count() FROM system.clusters WHERE cluster = "
+        + SqlLiteral.string(cluster.name()))) {
+      if (rs.next() && rs.getLong(1) == 0) {
+        throw new IllegalStateException("lode.warehouse.cluster=" + cluster.name() + " but the server defines no such"
+            + " cluster (system.clusters; <remote_servers> in its configuration)");
+      }
+    }
   }
 
   /** The migrations on the classpath under {@code lode/sql/schema}, ordered by version. */

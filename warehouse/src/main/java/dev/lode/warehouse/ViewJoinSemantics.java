@@ -25,6 +25,11 @@ public final class ViewJoinSemantics {
 
   /** Recreates each view of the connection's current database that joins and does not fix the setting; returns how many. */
   public static int pin(Connection c) throws SQLException {
+    return pin(c, null);
+  }
+
+  /** As {@link #pin(Connection)}, with the views recreated on every node of {@code cluster} when it is not null. */
+  public static int pin(Connection c, String cluster) throws SQLException {
     Map<String, String> views = new LinkedHashMap<>();
     try (Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT name, as_select FROM system.tables WHERE database = currentDatabase()"
@@ -39,7 +44,8 @@ public final class ViewJoinSemantics {
         // a query with SETTINGS of its own takes this one beside them
         String query = v.getValue().strip();
         String settings = query.matches("(?is).*\\bSETTINGS\\b[^)]*") ? ", " + SETTING : "\nSETTINGS " + SETTING;
-        st.execute("CREATE OR REPLACE VIEW " + SqlLiteral.identifier(v.getKey()) + " AS\n" + query + settings);
+        st.execute("CREATE OR REPLACE VIEW " + SqlLiteral.identifier(v.getKey())
+            + (cluster == null ? "" : " ON CLUSTER " + SqlLiteral.identifier(cluster)) + " AS\n" + query + settings);
       }
     }
     if (!views.isEmpty()) {

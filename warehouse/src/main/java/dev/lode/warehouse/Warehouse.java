@@ -5,6 +5,7 @@ import dev.lode.config.LodeConfig;
 import dev.lode.engine.ClickHouseHttpEndpoint;
 import dev.lode.engine.EmbeddedEngine;
 import dev.lode.engine.EngineConfig;
+import dev.lode.warehouse.cluster.ClusterLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -31,15 +32,17 @@ public final class Warehouse implements AutoCloseable {
   private final EmbeddedEngine engine;
   private final ClickHouseHttpEndpoint endpoint;
   private final boolean ownsEngine;
+  private final ClusterLayout cluster;
 
   private Warehouse(String jdbcUrl, String database, Properties credentials, EmbeddedEngine engine,
-                    ClickHouseHttpEndpoint endpoint) {
-    this(jdbcUrl, database, credentials, engine, endpoint, true);
+                    ClickHouseHttpEndpoint endpoint, ClusterLayout cluster) {
+    this(jdbcUrl, database, credentials, engine, endpoint, true, cluster);
   }
 
   private Warehouse(String jdbcUrl, String database, Properties credentials, EmbeddedEngine engine,
-                    ClickHouseHttpEndpoint endpoint, boolean ownsEngine) {
+                    ClickHouseHttpEndpoint endpoint, boolean ownsEngine, ClusterLayout cluster) {
     this.ownsEngine = ownsEngine;
+    this.cluster = cluster;
     this.jdbcUrl = jdbcUrl;
     this.database = database;
     this.credentials = credentials;
@@ -66,11 +69,18 @@ public final class Warehouse implements AutoCloseable {
       throw new IllegalArgumentException("lode.warehouse.database must be a plain identifier, got '" + database + "'");
     }
     Optional<String> url = config.get("lode.warehouse.url");
+    Optional<String> clusterName = config.get("lode.warehouse.cluster");
     Properties creds = new Properties();
     if (url.isPresent()) {
       creds.setProperty("user", config.get("lode.warehouse.user", "default"));
       creds.setProperty("password", config.get("lode.warehouse.password", ""));
-      return new Warehouse(url.get(), database, creds, null, null);
+      ClusterLayout cluster = clusterName.map(n -> new ClusterLayout(n, database,
+          config.get("lode.warehouse.cluster.keeper-path", ClusterLayout.DEFAULT_KEEPER_ROOT))).orElse(null);
+      return new Warehouse(url.get(), database, creds, null, null, cluster);
+    }
+    if (clusterName.isPresent()) {
+      throw new IllegalArgumentException("lode.warehouse.cluster=" + clusterName.get() + " needs lode.warehouse.url"
+          + " (a server of that cluster): the embedded engine is one node");
     }
     Path dataDir = config.dataDir();
     String password = embeddedPassword(dataDir);
@@ -94,7 +104,7 @@ public final class Warehouse implements AutoCloseable {
     creds.setProperty("password", password);
     String jdbcUrl = "jdbc:clickhouse:" + endpoint.url();
     LOG.info("embedded ClickHouse {} serving {} for clickhouse-jdbc", engine.version(), endpoint.url());
-    return new Warehouse(jdbcUrl, database, creds, engine, endpoint);
+    return new Warehouse(jdbcUrl, database, creds, engine, endpoint, null);
   }
 
   /** The embedded engine's password: generated once per data directory, kept in a file only its owner can read. */
@@ -111,7 +121,8 @@ public final class Warehouse implements AutoCloseable {
     if (!otherDatabase.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("not a database name: " + otherDatabase);
     }
-    Warehouse w = new Warehouse(jdbcUrl, otherDatabase, credentials, engine, endpoint, false);
+    Warehouse w = new Warehouse(jdbcUrl, otherDatabase, credentials, engine, endpoint, false,
+        cluster == null ? null : cluster.inDatabase(otherDatabase));
     new SchemaMigrator(w).migrate();
     return w;
   }
@@ -143,6 +154,13 @@ public final class Warehouse implements AutoCloseable {
     if (endpoint != null) {
       p.setProperty("compress", "false"); // loopback: no ClickHouse-framed LZ4
     }
+    if (cluster != null) {
+      // an insert through a Distributed table returns once every shard has its rows (read-your-writes for the
+      // loaders and refreshes that read what they just wrote); a join or IN over a second sharded table is
+      // computed once and sent to the shards (GLOBAL) instead of being refused
+      p.putIfAbsent("clickhouse_setting_distributed_foreground_insert", "1");
+      p.putIfAbsent("clickhouse_setting_distributed_product_mode", "global");
+    }
     // the driver directly, not DriverManager: in a servlet container the driver sits in the
     // web application's class loader, which DriverManager's registry does not see
     Connection c = DRIVER.connect(jdbcUrl, p);
@@ -159,6 +177,11 @@ public final class Warehouse implements AutoCloseable {
 
   public String database() {
     return database;
+  }
+
+  /** The cluster Lode's tables are spread over ({@code lode.warehouse.cluster}); empty on one server. */
+  public Optional<ClusterLayout> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   public boolean embedded() {

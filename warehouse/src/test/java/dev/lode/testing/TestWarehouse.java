@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * The warehouse integration tests run against: the embedded engine over a fresh data
  * directory under {@code target/}, or — with {@code lode.warehouse.url} (env
- * {@code LODE_WAREHOUSE_URL}) set — a ClickHouse server, in a database of its own.
+ * {@code LODE_WAREHOUSE_URL}) set — a ClickHouse server, in a database of its own; with
+ * {@code lode.warehouse.cluster} (env {@code LODE_WAREHOUSE_CLUSTER}) too, a cluster, migrated
+ * with the cluster DDL (docs/scale-out.md). Both come from the same layered configuration as Lode's.
  * One per test JVM, because chDB allows one data directory per process.
  */
 public final class TestWarehouse {

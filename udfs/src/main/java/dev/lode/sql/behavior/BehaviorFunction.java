@@ -53,6 +53,8 @@ public abstract class BehaviorFunction implements TableMacro, LodeFunction {
   private final JdbcSchema schema;
   private final JdbcConvention convention;
   private final int minGroupSize;
+  /** The relations every call reads instead of {@link #aggregateSource}'s choice; tests set it. */
+  private EventSource sourceOverride;
 
   protected BehaviorFunction(JdbcSchema schema, JdbcConvention convention) {
     this(schema, convention, 0);
@@ -132,11 +134,20 @@ public abstract class BehaviorFunction implements TableMacro, LodeFunction {
    * @param personal whether an argument names a field analysts see masked
    */
   protected EventSource aggregateSource(boolean personal) {
+    if (sourceOverride != null) {
+      return sourceOverride;
+    }
     if (!personal && schema.getDataSource() instanceof WarehouseDataSource ds
         && !ds.database().equals(ds.warehouse().database())) {
       return EventSource.in(ds.warehouse().database());
     }
     return EventSource.DEFAULT;
+  }
+
+  /** Reads {@code source} from now on, whatever the call names (tests: events split into shards by hand). */
+  BehaviorFunction readingFrom(EventSource source) {
+    this.sourceOverride = source;
+    return this;
   }
 
   @Override

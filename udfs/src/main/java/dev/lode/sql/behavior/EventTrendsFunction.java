@@ -59,9 +59,10 @@ public final class EventTrendsFunction extends BehaviorFunction {
           + " STEP INTERVAL 1 " + unit;
     }
     EventSource source = aggregateSource(event.personal() || bdArg != null && EventField.personal(bdArg));
-    String perId = "SELECT toDateTime64(" + bucket + ", 3, 'UTC') AS bucket, " + bd + " AS breakdown, "
-        + PersonKey.ID_COLUMNS + ", count() AS n FROM " + source.events() + " WHERE " + event.sql() + " AND "
-        + range.condition("event_time") + " GROUP BY bucket, breakdown, id";
+    // grouped by id among others: shard-local on a cluster, like every per-id stage
+    String perId = source.perId(ev -> "SELECT toDateTime64(" + bucket + ", 3, 'UTC') AS bucket, " + bd + " AS breakdown, "
+        + PersonKey.ID_COLUMNS + ", count() AS n FROM " + ev + " WHERE " + event.sql() + " AND "
+        + range.condition("event_time") + " GROUP BY bucket, breakdown, id");
     return "SELECT bucket, breakdown, toInt64(sum(n)) AS events, toInt64(uniqExact(person)) AS persons FROM ("
         + PersonKey.resolve(source, perId, "bucket, breakdown, n") + ")"
         + " GROUP BY bucket, breakdown ORDER BY bucket" + fill + ", breakdown";

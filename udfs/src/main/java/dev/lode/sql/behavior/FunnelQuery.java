@@ -112,9 +112,10 @@ final class FunnelQuery {
     // (only with a breakdown: a min() over strings is not free)
     String entry = breakdown == null ? "tuple(0, '')"
         : unordered ? "min((key, b))" : "min((if(" + matches("key", 0) + ", key, " + maxKey() + "), b))";
-    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArray(key) AS ks, " + entry + " AS e"
-        + " FROM (SELECT distinct_id, user_id, person_id, " + key() + " AS key, " + b + " AS b FROM " + source.events()
-        + " WHERE " + where + ") GROUP BY id";
+    // the event's key and breakdown as WITH expressions, so that the stage reads the events relation directly
+    // (on a cluster: grouped on the shards)
+    String perId = PersonKey.perId(source, "(" + key() + ") AS key, (" + b + ") AS b",
+        "groupArray(key) AS ks, " + entry + " AS e", where);
     String persons = "SELECT person, arraySort(groupArrayArray(ks)) AS ks, min(e) AS e FROM ("
         + PersonKey.resolve(source, perId, "ks, e") + ") GROUP BY person";
     if (mode.equals("window_funnel")) {

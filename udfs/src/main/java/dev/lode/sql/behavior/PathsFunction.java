@@ -56,11 +56,10 @@ public final class PathsFunction extends BehaviorFunction {
     // time into one Int64 per event, so each person's events are numbers sorted by (time, event id)
     String dict = "(SELECT arraySort(groupUniqArray(toString(event_name))) FROM " + source.events() + " WHERE "
         + range.condition("event_time") + ")";
-    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArray(bitShiftLeft(toInt64(toUnixTimestamp64Milli("
-        + "event_time)), 16) + indexOf(names, event_name)) AS ks, groupArray(event_id) AS ids FROM " + source.events()
-        + " WHERE " + range.condition("event_time")
-        + " AND NOT throwIf(length(names) > 65535, 'paths: more than 65535 distinct event names in the range')"
-        + " GROUP BY id";
+    String perId = PersonKey.perId(source, "", "groupArray(bitShiftLeft(toInt64(toUnixTimestamp64Milli("
+        + "event_time)), 16) + indexOf(names, event_name)) AS ks, groupArray(event_id) AS ids",
+        range.condition("event_time")
+        + " AND NOT throwIf(length(names) > 65535, 'paths: more than 65535 distinct event names in the range')");
     String persons = "SELECT person, arraySort((k, i) -> (bitShiftRight(k, 16), i), groupArrayArray(ks),"
         + " groupArrayArray(ids)) AS ks FROM (" + PersonKey.resolve(source, perId, "ks, ids") + ") GROUP BY person";
     // per person: codes, session numbers (a new one after a gap), whether each event is the anchor, and the

@@ -26,10 +26,18 @@ final class PersonKey {
    * {@code tuple} (whose first two elements are the time in ms and the event id), sorted by those two.
    */
   static String events(EventSource source, String tuple, TimeRange range) {
-    String perId = "SELECT " + ID_COLUMNS + ", groupArray(" + tuple + ") AS ev FROM " + source.events() + " WHERE "
-        + range.condition("event_time") + " GROUP BY id";
+    String perId = perId(source, "", "groupArray(" + tuple + ") AS ev", range.condition("event_time"));
     return "SELECT person, arraySort(x -> (x.1, x.2), groupArrayArray(ev)) AS ev FROM (" + resolve(source, perId, "ev")
         + ") GROUP BY person";
+  }
+
+  /**
+   * The first stage of a behavior function: {@code [WITH with] SELECT id, u, ip, aggregates FROM
+   * events WHERE where GROUP BY id}, shard-local on a cluster (see {@link EventSource#perId}).
+   */
+  static String perId(EventSource source, String with, String aggregates, String where) {
+    return source.perId(ev -> (with.isEmpty() ? "" : "WITH " + with + " ") + "SELECT " + ID_COLUMNS + ", " + aggregates
+        + " FROM " + ev + " WHERE " + where + " GROUP BY id");
   }
 
   /**

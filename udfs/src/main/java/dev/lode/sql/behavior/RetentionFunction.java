@@ -71,10 +71,9 @@ public final class RetentionFunction extends BehaviorFunction {
     boolean grouped = bdArg != null;
     String startValue = grouped ? "(event_time, " + bd + ")" : "event_time";
     String time = grouped ? "x.1" : "x";
-    String perId = "SELECT " + PersonKey.ID_COLUMNS + ", groupArrayIf(" + startValue + ", " + isStart + ") AS starts,"
-        + " groupArrayIf(event_time, " + ret.sql() + ") AS rts"
-        + " FROM " + source.events() + " WHERE " + range.lower("event_time") + " AND (" + isStart + " OR " + ret.sql() + ")"
-        + " GROUP BY id";
+    String perId = PersonKey.perId(source, "", "groupArrayIf(" + startValue + ", " + isStart + ") AS starts,"
+        + " groupArrayIf(event_time, " + ret.sql() + ") AS rts",
+        range.lower("event_time") + " AND (" + isStart + " OR " + ret.sql() + ")");
     String base = "SELECT person, groupArrayArray(starts) AS starts, groupArrayArray(rts) AS rts FROM ("
         + PersonKey.resolve(source, perId, "starts, rts") + ") GROUP BY person HAVING length(starts) > 0";
     // the cohort's first start: the smallest (time, breakdown value)
