@@ -1,7 +1,7 @@
 -- tag: purchase_propensity
 -- version: 1
 -- name: Purchase propensity
--- description: Probability of a purchase in the next 14 days from the last 30 days of behavior (views, dwell, carts, sessions, recency, past purchases); logistic regression refitted at each refresh on the window that ended 14 days ago, held-out AUC stored in tag_definitions.metrics. Value high (p >= 0.5), medium (p >= 0.2) or low.
+-- description: Probability of a purchase in the next 14 days from the last 30 days of behavior (views, dwell, carts, sessions, recency, past purchases); logistic regression refitted at each refresh on the window that ended 14 days ago (or the 14 days before the newest purchase record when none lies in that window), held-out AUC stored in tag_definitions.metrics. Value high (p >= 0.5), medium (p >= 0.2) or low.
 -- owner: data-science
 -- category: propensity
 -- sensitivity: none

@@ -34,7 +34,9 @@ final class RoleSchemas {
     dbs.refresh();
     int timeout = limits.timeoutSeconds();
     long gap = limits.sessionGapSeconds();
-    LodeOperatorTable ops = new LodeOperatorTable();
+    // the server's own configuration, not LodeConfig.load(): settings made in code (a bench, a test) or by
+    // the WAR's context parameters must reach recommend() as they reach the refreshers
+    LodeOperatorTable ops = new LodeOperatorTable(context.config());
     LodeSchemaFactory admin = new LodeSchemaFactory(w, ops, timeout, gap);
     LodeSchemaFactory audit = new LodeSchemaFactory(w, ops, "audit", dbs.auditDatabase(), dbs.auditDatabase(), timeout,
         gap, f -> false);

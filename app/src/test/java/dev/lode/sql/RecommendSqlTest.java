@@ -61,6 +61,41 @@ class RecommendSqlTest {
   }
 
   @Test
+  void sqlRecommendRunsWithTheServersConfiguration() throws SQLException {
+    // the server was started with lode.recommend.weight.basket set in code (SqlClient): recommend() over
+    // SQL must score with it, not with the settings LodeConfig.load() would find in files and the environment
+    var config = SqlClient.server().context().config();
+    assertEquals(SqlClient.BASKET_WEIGHT, config.get(SqlClient.BASKET_WEIGHT_KEY, null));
+    var w = SqlClient.server().context().warehouse();
+    RecommendSettings server = RecommendSettings.from(config);
+    RecommendSettings loaded = RecommendSettings.from(dev.lode.config.LodeConfig.load());
+    assertEquals(1.75, server.weight(dev.lode.recommend.Source.BASKET), 1e-12);
+    assertEquals(1.0, loaded.weight(dev.lode.recommend.Source.BASKET), 1e-12);
+    List<List<Object>> sql = SqlClient.rows("SELECT item_id, score, source FROM TABLE(recommend('sq-p', 5))"
+        + " ORDER BY item_rank");
+    List<List<Object>> withServers = nativeRows(w, new Recommender(w, server).recommendSql("sq-p", 5, RecContext.NONE));
+    List<List<Object>> withLoaded = nativeRows(w, new Recommender(w, loaded).recommendSql("sq-p", 5, RecContext.NONE));
+    assertEquals(scores(withServers), scores(sql), "SQL recommend() does not score with the server's settings");
+    assertFalse(scores(withLoaded).equals(scores(sql)), "the basket weight changes no score: the test proves nothing");
+    assertEquals(List.of("sq-b", "basket"), List.of(sql.get(0).get(0), sql.get(0).get(2)));
+  }
+
+  private static List<List<Object>> nativeRows(dev.lode.warehouse.Warehouse w, String query) throws SQLException {
+    List<List<Object>> out = new java.util.ArrayList<>();
+    try (Connection c = w.connect(); Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(query)) {
+      while (rs.next()) {
+        out.add(List.of(rs.getString("item_id"), rs.getDouble("score"), rs.getString("source")));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> scores(List<List<Object>> rows) {
+    return rows.stream().map(r -> r.get(0) + " " + String.format("%.9f", ((Number) r.get(1)).doubleValue()) + " "
+        + r.get(2)).toList();
+  }
+
+  @Test
   void recEvalWithoutTestPersonsIsAnErrorNamingWhy() {
     // nothing was bought in 1990: an evaluation there scores nobody, which must not come back as NaN
     SQLException e = assertThrows(SQLException.class,

@@ -24,6 +24,9 @@ public final class SqlClient {
   static final int TIMEOUT_SECONDS = 10;
   static final long MAX_ROWS = 5000;
   private static LodeServer server;
+  /** The recommender weight the test server is configured with in code (the default is 1.0). */
+  static final String BASKET_WEIGHT_KEY = "lode.recommend.weight.basket";
+  static final String BASKET_WEIGHT = "1.75";
 
   private SqlClient() {
   }
@@ -33,7 +36,10 @@ public final class SqlClient {
       LodeConfig config = TestWarehouse.config().with("lode.http.port", "0")
           .with("lode.sql.timeout-seconds", Integer.toString(TIMEOUT_SECONDS))
           .with("lode.sql.max-rows", Long.toString(MAX_ROWS))
-          .with("lode.reports.output-dir", TestWarehouse.freshDir("reports-out").toString());
+          .with("lode.reports.output-dir", TestWarehouse.freshDir("reports-out").toString())
+          // a setting made in code only, not in any file LodeConfig.load() reads: RecommendSqlTest checks
+          // that SQL recommend() runs with the server's configuration
+          .with(BASKET_WEIGHT_KEY, BASKET_WEIGHT);
       server = LodeServer.start(config, TestWarehouse.get());
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds a recommendation model inside ClickHouse with INSERT … SELECT statements: item
  * neighbours by co-occurrence in baskets, sessions and customers, popularity by
- * segment × season × region, and trending items, all from data before a cutoff. Each build
+ * segment × season × region, and trending items (both counting buyers as identity resolution knows
+ * them, see {@link Buyers}), all from data before a cutoff. Each build
  * is a new generation; the previous ones are dropped once the new one is recorded. A build
  * whose input fingerprint equals the last one's is skipped.
  */
@@ -125,16 +126,7 @@ public final class ModelBuilder {
   private String popularity(String with) {
     return "INSERT INTO rec_item_popularity (model, generation, segment, season, region, item_id, buyers, score)\n"
         + with + """
-        purchases AS (
-          SELECT l.person_id AS person_id, l.order_id AS order_id, l.item_id AS item_id, l.order_time AS t,
-                 o.country AS region
-          FROM order_lines l
-          LEFT JOIN (SELECT order_id, any(country) AS country FROM orders WHERE order_time < b_cutoff GROUP BY order_id) o
-            ON o.order_id = l.order_id
-          WHERE l.item_id != '' AND l.status = 'completed' AND l.quantity > 0 AND l.order_time < b_cutoff
-          UNION ALL
-          SELECT person_id, event_id, item_id, event_time, toString(country) FROM events
-          WHERE item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff),
+        purchases AS (${PURCHASES}),
         day_seasons AS (
           SELECT d.day AS day, d.region AS region, groupUniqArray(c.name) AS names
           FROM (SELECT DISTINCT toDate(t) AS day, region FROM purchases) d CROSS JOIN rec_calendar c
@@ -145,7 +137,7 @@ public final class ModelBuilder {
           SELECT person_id, argMax(traits['segment'], updated_at) AS segment FROM persons GROUP BY person_id),
         counted AS (
           SELECT seg AS segment, sea AS season, reg AS region, p.item_id AS item_id,
-                 uniqExact(if(p.person_id != '', p.person_id, p.order_id)) AS buyers
+                 uniqExact(p.buyer) AS buyers
           FROM purchases p
           LEFT JOIN day_seasons ds ON ds.day = toDate(p.t) AND ds.region = p.region
           LEFT JOIN segments s ON s.person_id = p.person_id
@@ -157,20 +149,14 @@ public final class ModelBuilder {
                buyers / max(buyers) OVER (PARTITION BY segment, season, region) AS score
         FROM counted
         ORDER BY segment, season, region, buyers DESC, item_id
-        LIMIT %d BY segment, season, region""".formatted(POPULAR_PER_GROUP);
+        LIMIT %d BY segment, season, region""".formatted(POPULAR_PER_GROUP)
+        .replace("${PURCHASES}", Buyers.purchases(null));
   }
 
   private static String trending(String with) {
     return "INSERT INTO rec_item_trending (model, generation, item_id, recent, prior, score)\n"
         + with + """
-        buys AS (
-          SELECT if(person_id != '', person_id, order_id) AS buyer, item_id, order_time AS t FROM order_lines
-          WHERE item_id != '' AND status = 'completed' AND quantity > 0
-            AND order_time >= b_cutoff - toIntervalDay(%1$d + %2$d) AND order_time < b_cutoff
-          UNION ALL
-          SELECT person_id, item_id, event_time FROM events
-          WHERE item_id != '' AND event_name = 'purchase'
-            AND event_time >= b_cutoff - toIntervalDay(%1$d + %2$d) AND event_time < b_cutoff),
+        buys AS (${PURCHASES}),
         counted AS (
           SELECT item_id, uniqExactIf(buyer, t >= b_cutoff - toIntervalDay(%1$d)) AS recent,
                  uniqExactIf(buyer, t < b_cutoff - toIntervalDay(%1$d)) AS prior
@@ -178,7 +164,9 @@ public final class ModelBuilder {
         SELECT b_model, b_gen, item_id, recent, prior,
                recent * log((recent + 1) / (prior * %1$d / %2$d + 1)) AS s
         FROM counted WHERE recent >= 3 AND s > 0
-        ORDER BY s DESC LIMIT 500""".formatted(TREND_RECENT_DAYS, TREND_PRIOR_DAYS);
+        ORDER BY s DESC LIMIT 500""".formatted(TREND_RECENT_DAYS, TREND_PRIOR_DAYS)
+        .replace("${PURCHASES}", Buyers.purchases("b_cutoff - toIntervalDay(" + (TREND_RECENT_DAYS + TREND_PRIOR_DAYS)
+            + ")"));
   }
 
   private static void dropOlder(Statement st, String m, long keep) throws SQLException {

@@ -70,11 +70,11 @@ public final class Recommender {
    */
   public List<Recommendation> recommend(Connection c, String person, int k, RecContext context,
                                         Consumer<String> computedLive) throws SQLException {
-    Instant asOf = asOf();
-    Optional<List<Recommendation>> s = asOf == null ? servedNow(c, person, k, context) : Optional.empty();
+    Optional<List<Recommendation>> s = served(c, person, k, context);
     if (s.isPresent()) {
       return s.get();
     }
+    Instant asOf = asOf();
     SqlBinder.Jdbc b = SqlBinder.jdbc();
     String sql = recommendSql(b, person, k, context, asOf);
     if (computedLive != null) {
@@ -85,17 +85,12 @@ public final class Recommender {
 
   /**
    * {@code recommend(person, k)} read from the served lists over {@code c} (a connection to the
-   * warehouse database or a role's view of it), when the call can be served: no context, no
-   * fixed clock (neither a constructor's nor {@code lode.model.as-of} resolving to a past instant),
-   * k within the stored list, and a refresher that is ready and not lagging. Empty = compute it live.
+   * warehouse database or a role's view of it), when the call can be served: no context, no clock
+   * of the constructor's, k within the stored list, and a refresher that is ready, not lagging and
+   * computing as of this recommender's clock setting ({@code lode.model.as-of}, whatever it resolves
+   * to: the lists are computed as of it). Empty = compute it live.
    */
   public Optional<List<Recommendation>> served(Connection c, String person, int k, RecContext context)
-      throws SQLException {
-    return asOf() != null ? Optional.empty() : servedNow(c, person, k, context);
-  }
-
-  // the served lists are computed as of the engine's now: only a call whose clock is now may read them
-  private Optional<List<Recommendation>> servedNow(Connection c, String person, int k, RecContext context)
       throws SQLException {
     if (!servable(person, k, context)) {
       return Optional.empty();

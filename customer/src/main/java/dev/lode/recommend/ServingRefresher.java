@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * serving stale lists. When the live model's generation or the day changes, everyone with data
  * is recomputed by a second thread, customers first, in chunks (a list of an older model is
  * not served meanwhile: those calls compute live until the person is redone); the heartbeat
- * says {@code complete} once that pass is done.
+ * says {@code complete} once that pass is done. Lists are computed as of the model clock
+ * ({@code lode.model.as-of}, resolved at each cycle), whose day is the day that changes.
  */
 public final class ServingRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingRefresher.class);
@@ -44,6 +46,8 @@ public final class ServingRefresher implements AutoCloseable {
   private Instant watermark;
   private long generation = -1;
   private LocalDate day;
+  /** The model clock the current pass computes as of (null = the engine's now), set by each cycle. */
+  private volatile Instant clock;
   private volatile boolean passRunning;
   private volatile boolean closed;
   private Boolean personalizationOff;
@@ -100,12 +104,22 @@ public final class ServingRefresher implements AutoCloseable {
         rs.next();
         gen = rs.getLong(1);
       }
-      LocalDate today = LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+      // the lists are computed as of the model clock (lode.model.as-of): the engine's now for live data,
+      // just after the newest record for a history loaded from files; arrival is still watched in engine time
+      Instant asOf = store.settings().asOf().resolve(store.warehouse()).orElse(null);
+      LocalDate today = LocalDate.ofInstant(asOf == null ? now : asOf, java.time.ZoneOffset.UTC);
       Set<String> changed = watermark == null ? Set.of() : changedSince(st, watermark.minusMillis(OVERLAP_MILLIS));
       List<String> first = new ArrayList<>(changed);
+      clock = asOf;
       if (gen != generation || !today.equals(day)) {
+        List<String> all = everyone(st);
+        if (day != null && Math.abs(ChronoUnit.DAYS.between(day, today)) > 1) {
+          // the clock jumped (e.g. live events arrived on a history, so auto is now the current time):
+          // lists as of the old clock are not served, their calls compute live until the pass redoes them
+          store.invalidate(st, all, now);
+        }
         backlog.clear();
-        backlog.addAll(everyone(st));
+        backlog.addAll(all);
         generation = gen;
         day = today;
         // the context-only list depends on the model and the day only (stock is checked at call time)
@@ -120,11 +134,11 @@ public final class ServingRefresher implements AutoCloseable {
         later.reversed().forEach(backlog::addFirst);
         first = first.contains(ServingStore.UNKNOWN) ? List.of(ServingStore.UNKNOWN) : List.of();
       }
-      store.write(st, first, now);
+      store.write(st, first, now, asOf);
       warnWhenNobodyIsPersonalized();
       watermark = now;
       boolean complete = backlog.isEmpty() && !passRunning;
-      heartbeat(st, now, gen, today, true, complete);
+      heartbeat(st, now, gen, today, true, complete, store.settings().asOf().toString(), asOf);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       LOG.debug("recommendation lists: {} changed, {} recomputed, {} in the backlog, {} ms", changed.size(),
           first.size(), backlog.size(), ms);
@@ -148,7 +162,7 @@ public final class ServingRefresher implements AutoCloseable {
           chunk.add(p);
         }
         try {
-          store.write(st, chunk, engineNow(st));
+          store.write(st, chunk, engineNow(st), clock);
         } catch (SQLException | RuntimeException e) {
           backlog.addAll(chunk);
           throw e;
@@ -225,12 +239,13 @@ public final class ServingRefresher implements AutoCloseable {
     return out;
   }
 
-  private static void heartbeat(Statement st, Instant at, long gen, LocalDate day, boolean ready, boolean complete)
-      throws SQLException {
+  private static void heartbeat(Statement st, Instant at, long gen, LocalDate day, boolean ready, boolean complete,
+                                String clockSetting, Instant clockTime) throws SQLException {
     SqlBinder lit = SqlBinder.literals();
-    st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready, complete) VALUES (0, "
-        + lit.time(at) + ", " + lit.time(at) + ", " + gen + ", " + lit.string(day.toString()) + ", "
-        + (ready ? 1 : 0) + ", " + (complete ? 1 : 0) + ")");
+    st.execute("INSERT INTO rec_serving_state (id, heartbeat, watermark, generation, day, ready, complete, clock,"
+        + " clock_time) VALUES (0, " + lit.time(at) + ", " + lit.time(at) + ", " + gen + ", "
+        + lit.string(day.toString()) + ", " + (ready ? 1 : 0) + ", " + (complete ? 1 : 0) + ", "
+        + lit.string(clockSetting) + ", " + (clockTime == null ? "NULL" : lit.time(clockTime)) + ")");
   }
 
   /** Stops refreshing and marks the store not ready, so calls compute live from now on. */

@@ -47,13 +47,14 @@ public final class ServingStore {
   }
 
   /**
-   * Recomputes the lists of {@code persons} with the newest live model, as of the engine's now,
-   * and writes them stamped {@code computedAt} (a time no later than the start of the computation,
-   * so a change received after it is picked up by the next refresh). {@link #UNKNOWN} among them
-   * gets the context-only list. Persons without any candidate get an empty list, which still
-   * records that they were computed.
+   * Recomputes the lists of {@code persons} with the newest live model, as of {@code asOf} (the
+   * model clock resolved by the refresher; null = the engine's now), and writes them stamped
+   * {@code computedAt} (engine time no later than the start of the computation, so a change
+   * received after it is picked up by the next refresh). {@link #UNKNOWN} among them gets the
+   * context-only list. Persons without any candidate get an empty list, which still records that
+   * they were computed.
    */
-  void write(Statement st, List<String> persons, Instant computedAt) throws SQLException {
+  void write(Statement st, List<String> persons, Instant computedAt, Instant asOf) throws SQLException {
     if (persons.isEmpty()) {
       return;
     }
@@ -62,14 +63,14 @@ public final class ServingStore {
       // a few persons (the usual case of a refresh cycle): the single-person form plans and runs
       // in a fraction of the batch form's time
       for (String p : known) {
-        st.execute(insertOneSql(settings, p, computedAt));
+        st.execute(insertOneSql(settings, p, computedAt, asOf));
       }
     } else {
-      st.execute(insertSql(settings, known, computedAt, settings.consentRequired()
+      st.execute(insertSql(settings, known, computedAt, asOf, settings.consentRequired()
           ? RecommendQuery.Personal.IF_CONSENTED : RecommendQuery.Personal.ALWAYS));
     }
     if (known.size() < persons.size()) {
-      st.execute(insertSql(settings, List.of(UNKNOWN), computedAt, RecommendQuery.Personal.NEVER));
+      st.execute(insertSql(settings, List.of(UNKNOWN), computedAt, asOf, RecommendQuery.Personal.NEVER));
     }
   }
 
@@ -90,9 +91,9 @@ public final class ServingStore {
   }
 
   /** The INSERT … SELECT writing one person's list with the single-person form of the blend. */
-  static String insertOneSql(RecommendSettings settings, String person, Instant computedAt) {
+  static String insertOneSql(RecommendSettings settings, String person, Instant computedAt, Instant asOf) {
     SqlBinder lit = SqlBinder.literals();
-    String blend = RecommendQuery.person(lit, settings, person, Recommender.LIVE, null, RecContext.NONE, LIST_SIZE,
+    String blend = RecommendQuery.person(lit, settings, person, Recommender.LIVE, asOf, RecContext.NONE, LIST_SIZE,
         settings.consentRequired());
     String personal = settings.consentRequired()
         ? "toUInt8(ifNull((SELECT argMax(granted, recorded_at) = 1 FROM consents WHERE person_id = " + lit.string(person)
@@ -109,7 +110,7 @@ public final class ServingStore {
   }
 
   /** The INSERT … SELECT writing the lists of {@code persons}. */
-  static String insertSql(RecommendSettings settings, List<String> persons, Instant computedAt,
+  static String insertSql(RecommendSettings settings, List<String> persons, Instant computedAt, Instant asOf,
                           RecommendQuery.Personal personal) {
     SqlBinder lit = SqlBinder.literals();
     StringBuilder ids = new StringBuilder();
@@ -117,7 +118,7 @@ public final class ServingStore {
       ids.append(ids.isEmpty() ? "" : ", ").append(lit.string(p));
     }
     String targets = "SELECT arrayJoin([" + ids + "]) AS person_id";
-    String blend = RecommendQuery.sql(lit, settings, new RecommendQuery.Persons(targets), Recommender.LIVE, null,
+    String blend = RecommendQuery.sql(lit, settings, new RecommendQuery.Persons(targets), Recommender.LIVE, asOf,
         RecContext.NONE, LIST_SIZE, personal);
     String consented = switch (personal) {
       case ALWAYS -> "SELECT person_id, 1 AS granted FROM targets";
@@ -156,10 +157,10 @@ public final class ServingStore {
 
   /**
    * What every call reads alike, read at most every {@link #SNAPSHOT_MILLIS}: the refresher's
-   * state and lag, the live model generation, and the items now out of stock.
+   * state, lag and clock setting, the live model generation, and the items now out of stock.
    */
   private record Snapshot(long readNanos, boolean ready, boolean complete, long lagMillisAtRead, long generation,
-                          Set<String> outOfStock) {
+                          String clock, Set<String> outOfStock) {
     long lagMillis(long now) {
       return lagMillisAtRead + (now - readNanos) / 1_000_000;
     }
@@ -186,7 +187,7 @@ public final class ServingStore {
       try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SNAPSHOT_SQL)) {
         rs.next();
         s = new Snapshot(read, rs.getInt("ready") == 1, rs.getInt("complete") == 1, rs.getLong("lag_ms"),
-            rs.getLong("generation"), new HashSet<>(strings(rs.getArray("out_of_stock"))));
+            rs.getLong("generation"), rs.getString("clock"), new HashSet<>(strings(rs.getArray("out_of_stock"))));
       }
       snapshot = s;
       return s;
@@ -195,16 +196,16 @@ public final class ServingStore {
 
   /** The query of {@link Snapshot}: one row. */
   static final String SNAPSHOT_SQL = """
-      WITH (SELECT argMax((ready, heartbeat, complete), heartbeat) FROM rec_serving_state) AS s
-      SELECT s.1 AS ready, s.3 AS complete, dateDiff('millisecond', s.2, now64(3, 'UTC')) AS lag_ms,
+      WITH (SELECT argMax((ready, heartbeat, complete, clock), heartbeat) FROM rec_serving_state) AS s
+      SELECT s.1 AS ready, s.3 AS complete, dateDiff('millisecond', s.2, now64(3, 'UTC')) AS lag_ms, s.4 AS clock,
         (SELECT max(generation) FROM rec_models WHERE model = %s) AS generation,
         (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0) AS out_of_stock"""
       .formatted(SqlLiteral.string(Recommender.LIVE));
 
   /**
    * {@code recommend(person, k)} from the store over {@code c}: the person's list when the
-   * refresher is ready and has folded in every change up to {@code maxLagMillis} ago, the
-   * person's latest consent is a grant (when required) and the list was computed with it;
+   * refresher is ready, runs on this store's clock setting ({@code lode.model.as-of}) and has
+   * folded in every change up to {@code maxLagMillis} ago, the person's latest consent is a grant (when required) and the list was computed with it;
    * otherwise, for a person without a list or without consent, the context-only list. The
    * person's complaint and return tickets are left out at call time (one query with the list
    * and the consent); items out of stock and the refresher's state are read at most every
@@ -218,7 +219,9 @@ public final class ServingStore {
       return Optional.empty();
     }
     Snapshot snap = snapshot(c);
-    if (!snap.ready() || snap.lagMillis(System.nanoTime()) > maxLagMillis) {
+    // the lists are as of the refresher's clock setting: a call configured with another clock computes live
+    if (!snap.ready() || snap.lagMillis(System.nanoTime()) > maxLagMillis
+        || !settings.asOf().toString().equals(snap.clock())) {
       return Optional.empty();
     }
     StoredList own = null;

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +17,8 @@ import java.util.Map;
 /**
  * Refreshes a model tag: its SELECT yields one row of behavior features ({@code f_*})
  * and a {@code label} per person as of a given time. The model is fitted on features as
- * of {@code as_of - horizon} against purchases in the horizon after it, one person in
+ * of {@code as_of - horizon} (or the horizon before the newest purchase record, when sales
+ * stopped before {@code as_of}: {@link LabelWindow}) against purchases in the horizon after it, one person in
  * five (by hash of the id) held out for the AUC; the held-out AUC and the coefficients
  * are stored with the tag version, and the fitted model scores everyone's features as of
  * {@code as_of} inside the engine. Persons who withheld consent are neither trained on nor scored.
@@ -44,7 +44,8 @@ public final class ModelTag {
     if (d.kind() != TagKind.MODEL) {
       throw new IllegalArgumentException("tag " + d.id() + " is not a model tag");
     }
-    Instant trainAsOf = asOf.minus(Duration.ofDays(d.horizonDays()));
+    // the horizon before the newest purchase record when sales stopped before the clock (LabelWindow)
+    Instant trainAsOf = LabelWindow.trainAsOf(warehouse, asOf, d.horizonDays());
     String withheld = "SELECT person_id FROM person_consents WHERE purpose = " + SqlLiteral.string(d.consentPurpose())
         + " AND granted = 0";
     List<String> features = new ArrayList<>();

@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -84,10 +85,16 @@ class LoadedSilosJoinPersonTest {
       536019,R7,BLUE VASE,1,2011-02-10 10:00:00,9.99,,United Kingdom
       """;
 
-  // a clickstream export: the shop's login id, the customer number as a trait, a viewed item
+  // a clickstream export: the shop's login id, the customer number as a trait (when the visitor is a
+  // customer), viewed and bought items: Ann buys napkins on the web again, two web-only shoppers too
   private static final String EVENTS = """
       {"user": "web-ann", "customer_no": "12345", "event": "product_view", "sku": "R7", "at": "2011-12-20 18:00:00"}
       {"user": "web-ann", "customer_no": "12345", "event": "product_view", "sku": "R7", "at": "2011-12-21 18:05:00"}
+      {"user": "web-ann", "customer_no": "12345", "event": "purchase", "sku": "Z9", "at": "2011-12-22 09:00:00"}
+      {"user": "web-ann", "customer_no": "12345", "event": "purchase", "sku": "Z9", "at": "2011-12-23 09:00:00"}
+      {"user": "web-bob", "event": "purchase", "sku": "Z9", "at": "2011-12-23 10:00:00"}
+      {"user": "web-cid", "event": "purchase", "sku": "Z9", "at": "2011-12-24 10:00:00"}
+      {"user": "web-cid", "event": "purchase", "sku": "Y1", "at": "2011-10-24 10:00:00"}
       """;
 
   private static final String EVENTS_MAPPING = """
@@ -266,7 +273,10 @@ class LoadedSilosJoinPersonTest {
           assertEquals(tickets, rs.getLong(5), "tickets of " + e.getKey());
         }
       }
-      assertEquals(Integer.toString(expected.size()), one(st, "SELECT count() FROM profiles WHERE orders > 0"));
+      // and the web-only shoppers, whose orders are their purchase events (no order system knows them)
+      long webOnly = EVENTS.lines().filter(l -> l.contains("\"purchase\"") && !l.contains("customer_no"))
+          .map(l -> l.substring(0, l.indexOf(','))).distinct().count();
+      assertEquals(Long.toString(expected.size() + webOnly), one(st, "SELECT count() FROM profiles WHERE orders > 0"));
     }
   }
 
@@ -333,6 +343,86 @@ class LoadedSilosJoinPersonTest {
       assertEquals("basket", recommender.recommend(ann, 3, RecContext.NONE).get(0).source(), "Ann consented");
       assertTrue(recommender.recommend(personOf(st, "customer_no", "12346"), 3, RecContext.NONE).stream()
           .noneMatch(r -> r.source().equals("basket")), "Pierre did not: context-only");
+    }
+  }
+
+  @Test
+  void popularityAndTrendingCountEachResolvedBuyerOnce() throws Exception {
+    Instant cutoff = Instant.parse("2011-12-31T00:00:00Z");
+    RecommendSettings settings = RecommendSettings.from(LodeConfig.of(Map.of()));
+    ModelBuilder.Build b = new ModelBuilder(w, settings).build("popcheck", cutoff, true);
+    // the reference: a buyer is a customer number (a web login carrying one is that customer), a web
+    // login without one, or a guest's invoice; completed lines with a positive quantity, before the cutoff
+    Map<String, Set<String>> buyers = new TreeMap<>();
+    Map<String, Set<String>> recent = new TreeMap<>();
+    Map<String, Set<String>> prior = new TreeMap<>();
+    for (String line : ORDERS.lines().skip(1).toList()) {
+      String[] f = line.split(",", -1);
+      if (f[0].startsWith("C") || Integer.parseInt(f[3]) <= 0) {
+        continue;
+      }
+      String buyer = f[6].isEmpty() ? "invoice " + f[0] : "customer " + f[6].replace(".0", "");
+      buyers.computeIfAbsent(f[1], k -> new TreeSet<>()).add(buyer);
+      window(LocalDateTime.parse(f[4], ISO), cutoff, f[1], buyer, recent, prior);
+    }
+    java.util.regex.Pattern field = java.util.regex.Pattern.compile("\"(\\w+)\": \"([^\"]*)\"");
+    for (String line : EVENTS.lines().toList()) {
+      Map<String, String> e = new HashMap<>();
+      java.util.regex.Matcher m = field.matcher(line);
+      while (m.find()) {
+        e.put(m.group(1), m.group(2));
+      }
+      if (!e.get("event").equals("purchase")) {
+        continue;
+      }
+      String buyer = e.containsKey("customer_no") ? "customer " + e.get("customer_no") : "login " + e.get("user");
+      buyers.computeIfAbsent(e.get("sku"), k -> new TreeSet<>()).add(buyer);
+      window(LocalDateTime.parse(e.get("at"), ISO), cutoff, e.get("sku"), buyer, recent, prior);
+    }
+    Map<String, Long> expectedBuyers = new TreeMap<>();
+    buyers.forEach((item, who) -> expectedBuyers.put(item, (long) who.size()));
+    Map<String, String> expectedTrending = new TreeMap<>();
+    recent.forEach((item, who) -> {
+      long r = who.size();
+      long p = prior.getOrDefault(item, Set.of()).size();
+      double score = r * Math.log((r + 1.0) / (p * 14.0 / 56.0 + 1));
+      if (r >= 3 && score > 0) {
+        expectedTrending.put(item, r + " " + p + " " + String.format(Locale.ROOT, "%.5f", score));
+      }
+    });
+    assertEquals(4L, expectedBuyers.get("Z9"), "the reference: Ann (shop and web), 20007, bob, cid");
+    try (Connection c = w.connect(); Statement st = c.createStatement()) {
+      Map<String, Long> got = new TreeMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT item_id, buyers FROM rec_item_popularity WHERE model = 'popcheck'"
+          + " AND generation = " + b.generation() + " AND segment = '*' AND season = '*' AND region = '*'")) {
+        while (rs.next()) {
+          got.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      assertEquals(expectedBuyers, got, "buyers per item");
+      Map<String, String> trending = new TreeMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT item_id, recent, prior, score FROM rec_item_trending"
+          + " WHERE model = 'popcheck' AND generation = " + b.generation())) {
+        while (rs.next()) {
+          trending.put(rs.getString(1), rs.getLong(2) + " " + rs.getLong(3) + " "
+              + String.format(Locale.ROOT, "%.5f", rs.getDouble(4))); // stored as Float32
+        }
+      }
+      assertEquals(expectedTrending, trending, "trending items");
+      assertFalse(trending.isEmpty(), "the web buyers of napkins make them trend: the test proves nothing");
+    } finally {
+      new ModelBuilder(w, settings).drop("popcheck");
+    }
+  }
+
+  /** Files a buyer of {@code item} at {@code t} under the trending windows before {@code cutoff}: 14 days, 56 before. */
+  private static void window(LocalDateTime t, Instant cutoff, String item, String buyer,
+                             Map<String, Set<String>> recent, Map<String, Set<String>> prior) {
+    LocalDateTime end = LocalDateTime.ofInstant(cutoff, ZoneOffset.UTC);
+    if (!t.isBefore(end.minusDays(14)) && t.isBefore(end)) {
+      recent.computeIfAbsent(item, k -> new TreeSet<>()).add(buyer);
+    } else if (!t.isBefore(end.minusDays(70)) && t.isBefore(end)) {
+      prior.computeIfAbsent(item, k -> new TreeSet<>()).add(buyer);
     }
   }
 

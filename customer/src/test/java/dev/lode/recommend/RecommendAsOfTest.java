@@ -73,7 +73,7 @@ class RecommendAsOfTest {
     assertTrue(r.recommendSql("ao-p", 5, RecContext.NONE).contains("fromUnixTimestamp64Milli(toInt64(" + AS_OF.toEpochMilli() + "), 'UTC') AS p_asof"),
         "the as-of instant is the query's now");
     try (Connection c = warehouse.connect()) {
-      assertEquals(Optional.empty(), r.served(c, "ao-p", 5, RecContext.NONE), "a fixed clock is never served from the lists");
+      assertEquals(Optional.empty(), r.served(c, "ao-p", 5, RecContext.NONE), "no refresher runs here: nothing is served");
     }
   }
 

@@ -48,14 +48,17 @@ public final class LodeOperatorTable implements FunctionTable {
 
   private final LodeConfig config;
 
-  /** The functions as configured by {@code LodeConfig.load()}. */
+  /** The functions as configured by {@code LodeConfig.load()} (tests of the functions alone). */
   public LodeOperatorTable() {
-    this(null);
+    this(LodeConfig.load());
   }
 
-  /** The functions as configured by {@code config} (e.g. a test's {@code lode.recommend.as-of}); null = load it. */
+  /**
+   * The functions as configured by {@code config}: the server hands in its own, so settings made in
+   * code or by a container's context parameters (e.g. a bench's {@code lode.model.as-of}) reach SQL.
+   */
   public LodeOperatorTable(LodeConfig config) {
-    this.config = config;
+    this.config = java.util.Objects.requireNonNull(config, "config");
   }
 
   @Override
@@ -65,7 +68,7 @@ public final class LodeOperatorTable implements FunctionTable {
     dev.lode.udf.clickhouse.ClickHouseNatives.all().forEach(f -> pushed.put(f.getName(), f));
     dev.lode.sql.schema.NativeCalls.install(pushed);
     Warehouse warehouse = scope.warehouse();
-    RecommendSettings recommendSettings = RecommendSettings.from(config == null ? LodeConfig.load() : config);
+    RecommendSettings recommendSettings = RecommendSettings.from(config);
     Recommender recommender = new Recommender(warehouse, recommendSettings);
     List<LodeFunction> all = new ArrayList<>(List.of(
         new FunnelFunction(scope.tables(), scope.convention(), scope.minGroupSize()),
