@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a recommendation model inside ClickHouse with INSERT … SELECT statements: item
- * neighbours by co-occurrence in baskets, sessions and customers, popularity by
+ * neighbours by co-occurrence in baskets, sessions and customers, the trained EASE weights
+ * ({@link EaseTrainer}, in the JVM over the purchase matrix, written back beside them), popularity by
  * segment × season × region, and trending items, all from data before a cutoff. Each build
  * is a new generation; the previous ones are dropped once the new one is recorded. A build
  * whose input fingerprint equals the last one's is skipped.
@@ -40,7 +41,7 @@ public final class ModelBuilder {
 
   /** What one build did. */
   public record Build(String model, long generation, boolean skipped, long neighbors, long popularity, long trending,
-                      long millis) {
+                      long millis, ModelTraining training) {
   }
 
   /** Builds {@code model} from the data before {@code cutoff}; {@code force} builds even if nothing changed. */
@@ -60,7 +61,7 @@ public final class ModelBuilder {
       String last = scalar(st, "SELECT argMax(watermark, generation) FROM rec_models WHERE model = " + lit.string(m));
       long lastGen = Long.parseLong(scalar(st, "SELECT max(generation) FROM rec_models WHERE model = " + lit.string(m)));
       if (!force && watermark.equals(last)) {
-        return new Build(m, lastGen, true, 0, 0, 0, 0);
+        return new Build(m, lastGen, true, 0, 0, 0, 0, ModelTraining.NONE);
       }
       SeasonCalendar.load(settings.calendarFile()).writeTo(c);
       long gen = Math.max(System.currentTimeMillis(), lastGen + 1);
@@ -86,6 +87,9 @@ public final class ModelBuilder {
               WHERE item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff)
             GROUP BY person_id, item_id ORDER BY person_id, n DESC)
           GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS)));
+      // the learned source: trained in the JVM on the purchase matrix, its weights written as neighbours of kind ease
+      ModelTraining training = settings.weight(Source.EASE) > 0
+          ? new EaseTrainer(settings.ease()).train(c, "order_lines", m, gen, cutoff) : ModelTraining.NONE;
       st.execute(popularity(with));
       st.execute(trending(with));
       long nb = count(st, "rec_item_neighbors", m, gen);
@@ -93,11 +97,15 @@ public final class ModelBuilder {
       long tr = count(st, "rec_item_trending", m, gen);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       st.execute("INSERT INTO rec_models (model, generation, cutoff, built_at, watermark, neighbors, popularity, trending,"
-          + " build_ms) SELECT " + lit.string(m) + ", " + gen + ", " + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms);
+          + " build_ms, trainer, train_ms, train_heap_mb, train_items) SELECT " + lit.string(m) + ", " + gen + ", "
+          + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms
+          + ", " + lit.string(training.trainer()) + ", " + training.millis() + ", " + training.heapPeakMb() + ", "
+          + training.items());
       dropOlder(st, m, gen);
-      LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms",
-          m, gen, nb, pop, tr, ms);
-      return new Build(m, gen, false, nb, pop, tr, ms);
+      LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms;"
+          + " trained {} on {} persons x {} items in {} ms, heap peak {} MB", m, gen, nb, pop, tr, ms,
+          training.trainer(), training.persons(), training.items(), training.millis(), training.heapPeakMb());
+      return new Build(m, gen, false, nb, pop, tr, ms, training);
     }
   }
 
