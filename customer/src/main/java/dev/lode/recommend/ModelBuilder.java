@@ -33,10 +33,17 @@ public final class ModelBuilder {
 
   private final Warehouse warehouse;
   private final RecommendSettings settings;
+  private final TrainingData data;
 
   public ModelBuilder(Warehouse warehouse, RecommendSettings settings) {
+    this(warehouse, settings, TrainingData.WAREHOUSE);
+  }
+
+  /** A builder reading {@code data}'s purchases (an evaluation's training lines) instead of the warehouse's. */
+  ModelBuilder(Warehouse warehouse, RecommendSettings settings, TrainingData data) {
     this.warehouse = warehouse;
     this.settings = settings;
+    this.data = data;
   }
 
   /** What one build did. */
@@ -67,16 +74,16 @@ public final class ModelBuilder {
       long gen = Math.max(System.currentTimeMillis(), lastGen + 1);
       String with = "WITH " + lit.string(m) + " AS b_model, toUInt64(" + gen + ") AS b_gen, " + lit.time(cutoff)
           + " AS b_cutoff,\n";
-      st.execute(neighbors(with, "basket", """
+      st.execute(data.rewrite(neighbors(with, "basket", """
           SELECT order_id AS g, groupUniqArray(item_id) AS items FROM order_lines
           WHERE item_id != '' AND status = 'completed' AND quantity > 0 AND order_time < b_cutoff
-          GROUP BY order_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS)));
-      st.execute(neighbors(with, "session", """
+          GROUP BY order_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS))));
+      st.execute(data.rewrite(neighbors(with, "session", """
           SELECT session_id AS g, groupUniqArray(item_id) AS items FROM events
           WHERE session_id != '' AND item_id != '' AND event_time < b_cutoff
             AND event_name IN ('product_view', 'add_to_cart', 'purchase')
-          GROUP BY session_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS)));
-      st.execute(neighbors(with, "customer", """
+          GROUP BY session_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS))));
+      st.execute(data.rewrite(neighbors(with, "customer", """
           SELECT person_id AS g, groupArray(%d)(item_id) AS items FROM (
             SELECT person_id, item_id, count() AS n FROM (
               SELECT person_id, item_id FROM order_lines
@@ -86,12 +93,12 @@ public final class ModelBuilder {
               SELECT person_id, item_id FROM profile_events_all
               WHERE item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff)
             GROUP BY person_id, item_id ORDER BY person_id, n DESC)
-          GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS)));
+          GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS))));
       // the learned source: trained in the JVM on the purchase matrix, its weights written as neighbours of kind ease
       ModelTraining training = settings.weight(Source.EASE) > 0
-          ? new EaseTrainer(settings.ease()).train(c, "order_lines", m, gen, cutoff) : ModelTraining.NONE;
-      st.execute(popularity(with));
-      st.execute(trending(with));
+          ? new EaseTrainer(settings.ease()).train(c, data.lines(), m, gen, cutoff) : ModelTraining.NONE;
+      st.execute(data.rewrite(popularity(with)));
+      st.execute(data.rewrite(trending(with)));
       long nb = count(st, "rec_item_neighbors", m, gen);
       long pop = count(st, "rec_item_popularity", m, gen);
       long tr = count(st, "rec_item_trending", m, gen);
