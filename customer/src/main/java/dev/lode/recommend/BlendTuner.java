@@ -1,5 +1,6 @@
 package dev.lode.recommend;
 
+import dev.lode.hash.Sha256;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,6 +29,11 @@ public final class BlendTuner {
   /** Each source's list length read for blending in the JVM. */
   static final int CANDIDATES = 100;
   static final int ROUNDS = 3;
+  /**
+   * At most this many validation persons are scored (a fixed hash sample): each source's lists are one
+   * batch query over them, and the tuning's cost grows with their number, its precision hardly past this.
+   */
+  static final int MAX_PERSONS = 800;
 
   private final Warehouse warehouse;
   private final RecommendSettings settings;
@@ -55,7 +61,7 @@ public final class BlendTuner {
     noEase.put(Source.EASE, 0.0);
     try (RecEvaluator.Split split = eval.split(EvalProtocol.TEMPORAL, RecEvaluator.DEFAULT_SEED, cutoff, end,
         settings.withWeights(noEase))) {
-      Map<String, Set<String>> truth = eval.truth(split);
+      Map<String, Set<String>> truth = sample(split, eval.truth(split));
       PurchaseMatrix m;
       try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
         m = PurchaseMatrix.read(st, cutoff, settings.ease().maxItems());
@@ -122,6 +128,29 @@ public final class BlendTuner {
       return new Tuned(tuned, best, grid, Map.copyOf(w), before, after, untuned, truth.size(),
           (System.nanoTime() - t0) / 1_000_000);
     }
+  }
+
+  /** Keeps {@link #MAX_PERSONS} of the split's test persons (by a hash of their id), in the split's table too. */
+  private Map<String, Set<String>> sample(RecEvaluator.Split split, Map<String, Set<String>> truth)
+      throws SQLException {
+    if (truth.size() <= MAX_PERSONS) {
+      return truth;
+    }
+    List<String> ids = truth.keySet().stream()
+        // a hash order, so the sample does not follow the ids' order
+        .sorted(Comparator.comparing((String id) -> Sha256.hex(id)).thenComparing(id -> id))
+        .limit(MAX_PERSONS).toList();
+    StringBuilder in = new StringBuilder();
+    for (String id : ids) {
+      in.append(in.isEmpty() ? "" : ", ").append(SqlBinder.quote(id));
+    }
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + split.model + "_truth DELETE WHERE person_id NOT IN (" + in
+          + ") SETTINGS mutations_sync = 2");
+    }
+    Map<String, Set<String>> kept = new HashMap<>();
+    ids.forEach(id -> kept.put(id, truth.get(id)));
+    return kept;
   }
 
   private static double objective(Point p) {
