@@ -3,6 +3,8 @@ package dev.lode.bench;
 import dev.lode.app.LodeServer;
 import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
+import dev.lode.recommend.BlendTuner;
+import dev.lode.recommend.EvalProtocol;
 import dev.lode.recommend.ModelBuilder;
 import dev.lode.recommend.RecContext;
 import dev.lode.recommend.RecEvaluator;
@@ -38,6 +40,13 @@ public final class RecommendBenchmark implements Benchmark {
   static final Instant CUTOFF = Instant.parse("2011-10-01T00:00:00Z");
   static final Instant END = Instant.parse("2011-12-31T00:00:00Z");
   static final int K = 20;
+  /** The validation slice the blend and the trained model are tuned on: inside the training period. */
+  static final Instant VALIDATION_CUTOFF = Instant.parse("2011-07-01T00:00:00Z");
+  /** The EASE penalties tried on the validation slice. */
+  static final double[] LAMBDAS = {50, 150, 400, 1000};
+  static final List<String> HEADLINE = List.of("blend", "ease", "item_knn", "popularity");
+  static final List<String> TEMPORAL_METHODS = List.of("blend", "ease", "item_knn", "popularity", "basket", "customer",
+      "seasonal", "trending");
 
   @Override
   public String name() {
@@ -51,8 +60,13 @@ public final class RecommendBenchmark implements Benchmark {
 
   @Override
   public void run(List<String> args) throws Exception {
-    int calls = args.isEmpty() ? 300 : Integer.parseInt(args.get(0));
+    int calls = args.isEmpty() || args.get(0).startsWith("--") ? 300 : Integer.parseInt(args.get(0));
     boolean evaluate = !args.contains("--latency-only");
+    List<EvalProtocol> protocols = new ArrayList<>();
+    int pi = args.indexOf("--protocols");
+    for (String p : (pi >= 0 && pi + 1 < args.size() ? args.get(pi + 1) : "temporal,random,leave_last_out").split(",")) {
+      protocols.add(EvalProtocol.parse(p));
+    }
     LodeConfig base = LodeConfig.load();
     Path csv = base.getPath("lode.demo.online-retail", "../shared/data/online-retail/online-retail.csv.gz");
     if (!Files.isRegularFile(csv)) {
@@ -94,29 +108,52 @@ public final class RecommendBenchmark implements Benchmark {
         System.out.printf("  loaded %,d lines, %,d orders, %,d items, %,d customers in %,d ms (prepared-statement batches)%n",
             l.lines(), l.orders(), l.items(), l.persons(), l.millis());
       }
-      System.out.printf("  split: train < %s <= test < %s; test persons = bought before the cutoff and bought an item"
-          + " new to them after it; k = %d%n", CUTOFF, END, K);
-      List<RecEvaluator.Result> results = evaluate
-          ? new RecEvaluator(w, settings).evaluate(CUTOFF, END, K, RecEvaluator.allMethods()) : List.of();
-      System.out.printf("  %-12s %8s %12s %10s %12s %10s %8s%n", "method", "persons", "recall@20", "ndcg@20",
-          "precision@20", "coverage", "ms");
-      double blend = 0;
-      double pop = 0;
-      double knn = 0;
-      for (RecEvaluator.Result r : results) {
-        System.out.printf("  %-12s %8d %12.4f %10.4f %12.4f %10.4f %8d%n", r.method(), r.persons(), r.recall(), r.ndcg(),
-            r.precision(), r.coverage(), r.millis());
-        switch (r.method()) {
-          case "blend" -> blend = r.recall();
-          case "popularity" -> pop = r.recall();
-          case "item_knn" -> knn = r.recall();
-          default -> { }
-        }
-      }
+      RecommendSettings tunedSettings = settings;
       if (evaluate) {
-        System.out.printf("  recall@20: blend / item_knn = %.2f (target >= 1), blend / popularity = %.2f (target >= 2)%n",
-            blend / knn, blend / pop);
+        // 1. tune on a validation slice of the training data: train < VALIDATION_CUTOFF <= validation < CUTOFF
+        System.out.printf("  tuning on the validation slice: train < %s <= validation < %s (never the test period)%n",
+            VALIDATION_CUTOFF, CUTOFF);
+        BlendTuner.Tuned t = new BlendTuner(w, settings).tune(VALIDATION_CUTOFF, CUTOFF, K, LAMBDAS);
+        for (BlendTuner.Point p : t.lambdas()) {
+          System.out.printf("    %-22s recall@20 %.4f  ndcg@20 %.4f%n", p.what(), p.recall(), p.ndcg());
+        }
+        System.out.printf("    chosen: ease lambda %s; weights %s (untuned, no candidates on the slice: %s)%n",
+            t.lambda(), new java.util.TreeMap<>(t.weights()), t.untuned());
+        System.out.printf("    validation blend: configured weights recall@20 %.4f ndcg@20 %.4f -> tuned %.4f / %.4f;"
+            + " %d validation persons; tuning took %,d ms%n", t.before().recall(), t.before().ndcg(),
+            t.after().recall(), t.after().ndcg(), t.persons(), t.millis());
+        tunedSettings = t.settings();
       }
+      for (EvalProtocol protocol : evaluate ? protocols : List.<EvalProtocol>of()) {
+        Instant cutoff = protocol == EvalProtocol.TEMPORAL ? CUTOFF : END;
+        System.out.printf("  protocol %s: %s; k = %d%n", protocol.sqlName(), switch (protocol) {
+          case TEMPORAL -> "train < " + CUTOFF + " <= test < " + END + "; test persons = bought before the cutoff"
+              + " and bought an item new to them after it";
+          case RANDOM -> "purchases before " + END + ", per person max(1, n/5) of n >= 2 distinct items held out"
+              + " (seed " + RecEvaluator.DEFAULT_SEED + ")";
+          case LEAVE_LAST_OUT -> "purchases before " + END + ", each person's last order held out (2+ orders)";
+        }, K);
+        long t0 = System.nanoTime();
+        List<RecEvaluator.Result> results = new RecEvaluator(w, tunedSettings).evaluate(protocol,
+            RecEvaluator.DEFAULT_SEED, cutoff, END, K, protocol == EvalProtocol.TEMPORAL ? TEMPORAL_METHODS : HEADLINE);
+        System.out.printf("  %-12s %8s %10s %10s %12s %9s %10s %8s%n", "method", "persons", "recall@20", "ndcg@20",
+            "precision@20", "hit@20", "coverage", "ms");
+        Map<String, RecEvaluator.Result> by = new LinkedHashMap<>();
+        for (RecEvaluator.Result r : results) {
+          by.put(r.method(), r);
+          System.out.printf("  %-12s %8d %10.4f %10.4f %12.4f %9.4f %10.4f %8d%n", r.method(), r.persons(), r.recall(),
+              r.ndcg(), r.precision(), r.hitRate(), r.coverage(), r.millis());
+        }
+        RecEvaluator.Result blend = by.get("blend");
+        RecEvaluator.Result knn = by.get("item_knn");
+        System.out.printf("  %s: blend / item_knn recall@20 = %.2f, NDCG@20 = %.2f (target >= 1.2 both);"
+            + " ease / item_knn recall@20 = %.2f, NDCG@20 = %.2f; blend / popularity recall@20 = %.2f;"
+            + " %,d ms (model build and EASE training included)%n", protocol.sqlName(), blend.recall() / knn.recall(),
+            blend.ndcg() / knn.ndcg(), by.get("ease").recall() / knn.recall(), by.get("ease").ndcg() / knn.ndcg(),
+            blend.recall() / by.get("popularity").recall(), (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("  load average: %s%n", loadAverage());
+      }
+      settings = tunedSettings;
       latency(server, settings, calls);
     } finally {
       if (dir != null && kept == null) {
@@ -137,6 +174,9 @@ public final class RecommendBenchmark implements Benchmark {
     ModelBuilder.Build b = new ModelBuilder(w, settings).build(Recommender.LIVE, Instant.now(), true);
     System.out.printf("  live model built in %,d ms (%,d neighbour, %,d popularity, %,d trending rows)%n", b.millis(),
         b.neighbors(), b.popularity(), b.trending());
+    System.out.printf("  trained %s on %,d persons x %,d items (%,d pairs) in %,d ms, JVM heap peak %,d MB, %,d weight rows;"
+        + " load average %s%n", b.training().trainer(), b.training().persons(), b.training().items(),
+        b.training().pairs(), b.training().millis(), b.training().heapPeakMb(), b.training().rows(), loadAverage());
     List<String> persons = new ArrayList<>();
     try (Connection c = w.connect(); Statement st = c.createStatement()) {
       // Online Retail has no consent records; the bench records a granted 'personalization' consent for every

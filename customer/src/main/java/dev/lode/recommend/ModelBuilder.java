@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a recommendation model inside ClickHouse with INSERT … SELECT statements: item
- * neighbours by co-occurrence in baskets, sessions and customers, popularity by
+ * neighbours by co-occurrence in baskets, sessions and customers, the trained EASE weights
+ * ({@link EaseTrainer}, in the JVM over the purchase matrix, written back beside them), popularity by
  * segment × season × region, and trending items (both counting buyers as identity resolution knows
  * them, see {@link Buyers}), all from data before a cutoff. Each build
  * is a new generation; the previous ones are dropped once the new one is recorded. A build
@@ -33,15 +34,22 @@ public final class ModelBuilder {
 
   private final Warehouse warehouse;
   private final RecommendSettings settings;
+  private final TrainingData data;
 
   public ModelBuilder(Warehouse warehouse, RecommendSettings settings) {
+    this(warehouse, settings, TrainingData.WAREHOUSE);
+  }
+
+  /** A builder reading {@code data}'s purchases (an evaluation's training lines) instead of the warehouse's. */
+  ModelBuilder(Warehouse warehouse, RecommendSettings settings, TrainingData data) {
     this.warehouse = warehouse;
     this.settings = settings;
+    this.data = data;
   }
 
   /** What one build did. */
   public record Build(String model, long generation, boolean skipped, long neighbors, long popularity, long trending,
-                      long millis) {
+                      long millis, ModelTraining training) {
   }
 
   /** Builds {@code model} from the data before {@code cutoff}; {@code force} builds even if nothing changed. */
@@ -61,22 +69,22 @@ public final class ModelBuilder {
       String last = scalar(st, "SELECT argMax(watermark, generation) FROM rec_models WHERE model = " + lit.string(m));
       long lastGen = Long.parseLong(scalar(st, "SELECT max(generation) FROM rec_models WHERE model = " + lit.string(m)));
       if (!force && watermark.equals(last)) {
-        return new Build(m, lastGen, true, 0, 0, 0, 0);
+        return new Build(m, lastGen, true, 0, 0, 0, 0, ModelTraining.NONE);
       }
       SeasonCalendar.load(settings.calendarFile()).writeTo(c);
       long gen = Math.max(System.currentTimeMillis(), lastGen + 1);
       String with = "WITH " + lit.string(m) + " AS b_model, toUInt64(" + gen + ") AS b_gen, " + lit.time(cutoff)
           + " AS b_cutoff,\n";
-      st.execute(neighbors(with, "basket", """
+      st.execute(data.rewrite(neighbors(with, "basket", """
           SELECT order_id AS g, groupUniqArray(item_id) AS items FROM order_lines
           WHERE item_id != '' AND status = 'completed' AND quantity > 0 AND order_time < b_cutoff
-          GROUP BY order_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS)));
-      st.execute(neighbors(with, "session", """
+          GROUP BY order_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS))));
+      st.execute(data.rewrite(neighbors(with, "session", """
           SELECT session_id AS g, groupUniqArray(item_id) AS items FROM events
           WHERE session_id != '' AND item_id != '' AND event_time < b_cutoff
             AND event_name IN ('product_view', 'add_to_cart', 'purchase')
-          GROUP BY session_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS)));
-      st.execute(neighbors(with, "customer", """
+          GROUP BY session_id HAVING length(items) BETWEEN 2 AND %d""".formatted(MAX_GROUP_ITEMS))));
+      st.execute(data.rewrite(neighbors(with, "customer", """
           SELECT person_id AS g, groupArray(%d)(item_id) AS items FROM (
             SELECT person_id, item_id, count() AS n FROM (
               SELECT person_id, item_id FROM order_lines
@@ -86,19 +94,26 @@ public final class ModelBuilder {
               SELECT person_id, item_id FROM profile_events_all
               WHERE item_id != '' AND event_name = 'purchase' AND event_time < b_cutoff)
             GROUP BY person_id, item_id ORDER BY person_id, n DESC)
-          GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS)));
-      st.execute(popularity(with));
-      st.execute(trending(with));
+          GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS))));
+      // the learned source: trained in the JVM on the purchase matrix, its weights written as neighbours of kind ease
+      ModelTraining training = settings.weight(Source.EASE) > 0
+          ? new EaseTrainer(settings.ease()).train(c, data.lines(), m, gen, cutoff) : ModelTraining.NONE;
+      st.execute(data.rewrite(popularity(with)));
+      st.execute(data.rewrite(trending(with)));
       long nb = count(st, "rec_item_neighbors", m, gen);
       long pop = count(st, "rec_item_popularity", m, gen);
       long tr = count(st, "rec_item_trending", m, gen);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       st.execute("INSERT INTO rec_models (model, generation, cutoff, built_at, watermark, neighbors, popularity, trending,"
-          + " build_ms) SELECT " + lit.string(m) + ", " + gen + ", " + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms);
+          + " build_ms, trainer, train_ms, train_heap_mb, train_items) SELECT " + lit.string(m) + ", " + gen + ", "
+          + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms
+          + ", " + lit.string(training.trainer()) + ", " + training.millis() + ", " + training.heapPeakMb() + ", "
+          + training.items());
       dropOlder(st, m, gen);
-      LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms",
-          m, gen, nb, pop, tr, ms);
-      return new Build(m, gen, false, nb, pop, tr, ms);
+      LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms;"
+          + " trained {} on {} persons x {} items in {} ms, heap peak {} MB", m, gen, nb, pop, tr, ms,
+          training.trainer(), training.persons(), training.items(), training.millis(), training.heapPeakMb());
+      return new Build(m, gen, false, nb, pop, tr, ms, training);
     }
   }
 

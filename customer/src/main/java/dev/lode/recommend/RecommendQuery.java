@@ -257,7 +257,7 @@ final class RecommendQuery {
           WHERE p.model = p_model AND p.generation = p_gen AND p.segment = '*' AND p.season = '*' AND p.region = '*'
           UNION ALL
           SELECT neighbor_id, 'similar', max(similarity), p_item FROM rec_item_neighbors
-          WHERE p_item != '' AND model = p_model AND generation = p_gen AND item_id = p_item
+          WHERE p_item != '' AND model = p_model AND generation = p_gen AND item_id = p_item AND kind != 'ease'
           GROUP BY neighbor_id
           UNION ALL
           SELECT item_id, 'seasonal',
@@ -297,7 +297,7 @@ final class RecommendQuery {
 
   /** The batch form's candidate sub-queries, each with the sources it feeds. */
   private static final List<Map.Entry<List<Source>, String>> BATCH_CANDIDATES = List.of(
-      Map.entry(List.of(Source.BASKET, Source.SESSION, Source.CUSTOMER), """
+      Map.entry(List.of(Source.BASKET, Source.SESSION, Source.CUSTOMER, Source.EASE), """
           SELECT h.person_id AS person_id, n.neighbor_id AS item_id, toString(n.kind) AS source,
                  sum(h.weight * n.similarity) AS raw, argMax(h.item_id, h.weight * n.similarity) AS via
           FROM neighbors n INNER JOIN history h ON h.item_id = n.item_id
@@ -319,7 +319,7 @@ final class RecommendQuery {
       Map.entry(List.of(Source.SIMILAR), """
           SELECT t.person_id, n.neighbor_id, 'similar', max(n.similarity), p_item
           FROM targets t CROSS JOIN neighbors n
-          WHERE p_item != '' AND n.item_id = p_item
+          WHERE p_item != '' AND n.item_id = p_item AND n.kind != 'ease'
           GROUP BY t.person_id, n.neighbor_id
           """),
       Map.entry(List.of(Source.SEASONAL), """
@@ -396,6 +396,7 @@ final class RecommendQuery {
                source = 'basket', concat('bought together with ', via),
                source = 'session', concat('viewed in the same sessions as ', via),
                source = 'customer', concat('customers who bought ', via, ' also bought it'),
+               source = 'ease', concat('learned from customers whose purchases are like yours (', via, ')'),
                source = 'recent', 'you looked at it recently',
                source = 'category', concat('your recent interest in category ', via),
                source = 'similar', concat('similar to ', via),

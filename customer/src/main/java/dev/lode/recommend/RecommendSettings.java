@@ -11,18 +11,44 @@ import java.util.Map;
  * candidate source, the half-life of a person's behaviour, the event weights, the model's
  * neighbour count and refresh interval, the consent rule, the calendar file, and how often the
  * served lists are refreshed and how far behind they may be before calls compute live, and the
- * clock the recommender measures decay, seasons and trending windows from ({@code lode.model.as-of}).
+ * clock the recommender measures decay, seasons and trending windows from ({@code lode.model.as-of}), and the
+ * trained source's hyper-parameters ({@code lode.recommend.ease.*}).
  */
 public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
                                 double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
                                 boolean consentRequired, Path calendarFile, long servingIntervalMillis,
-                                long servingMaxLagMillis, AsOf asOf) {
+                                long servingMaxLagMillis, AsOf asOf, Ease ease) {
+
+  /**
+   * The trained source's hyper-parameters ({@code lode.recommend.ease.*}): the L2 penalty, the most
+   * items it is trained on (the most-bought; memory grows with the square), and the weights kept per item.
+   */
+  public record Ease(double lambda, int maxItems, int neighbors) {
+    /** Picked by the validation grid on Online Retail (docs/recommend.md, "Trained model"). */
+    public static final Ease DEFAULT = new Ease(200, 6000, 100);
+
+    public Ease {
+      if (!(lambda > 0)) {
+        throw new IllegalArgumentException("lode.recommend.ease.lambda must be > 0, got " + lambda);
+      }
+      if (maxItems < 2 || neighbors < 1) {
+        throw new IllegalArgumentException("lode.recommend.ease.max-items must be >= 2 and .neighbors >= 1, got "
+            + maxItems + " and " + neighbors);
+      }
+    }
+
+    /** The same with another penalty (the validation grid tries several). */
+    public Ease withLambda(double l) {
+      return new Ease(l, maxItems, neighbors);
+    }
+  }
 
   /** Defaults chosen on the Online Retail split documented in docs/recommend.md. */
   public static final Map<Source, Double> DEFAULT_WEIGHTS = Map.of(
       Source.BASKET, 1.0,
       Source.SESSION, 0.8,
       Source.CUSTOMER, 0.8,
+      Source.EASE, 1.0,
       Source.RECENT, 0.6,
       Source.CATEGORY, 0.15,
       Source.SIMILAR, 1.0,
@@ -32,6 +58,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
   public RecommendSettings {
     weights = Map.copyOf(weights);
     asOf = asOf == null ? AsOf.NOW : asOf;
+    ease = ease == null ? Ease.DEFAULT : ease;
   }
 
   /** Reads {@code lode.recommend.*}; a bad value fails naming its key. */
@@ -53,19 +80,28 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
         calendar,
         (long) number(config, "lode.recommend.serving.interval-ms", 1000),
         (long) number(config, "lode.recommend.serving.max-lag-ms", 4000),
-        asOf(config));
+        asOf(config),
+        new Ease(number(config, "lode.recommend.ease.lambda", Ease.DEFAULT.lambda()),
+            config.getInt("lode.recommend.ease.max-items", Ease.DEFAULT.maxItems()),
+            config.getInt("lode.recommend.ease.neighbors", Ease.DEFAULT.neighbors())));
   }
 
   /** The settings with other weights, e.g. one source alone for evaluation. */
   public RecommendSettings withWeights(Map<Source, Double> w) {
     return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
-        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf);
+        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease);
   }
 
   /** The settings with another clock, e.g. a fixed day to recommend as of. */
   public RecommendSettings withAsOf(AsOf clock) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock, ease);
+  }
+
+  /** The settings with other trained-source hyper-parameters. */
+  public RecommendSettings withEase(Ease e) {
+    return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, e);
   }
 
   public double weight(Source s) {

@@ -156,7 +156,7 @@ public final class Recommender {
                  argMax(toString(kind), similarity * multiIf(kind = 'basket', w_basket, kind = 'session', w_session, w_customer)) AS source,
                  argMax(together, similarity * multiIf(kind = 'basket', w_basket, kind = 'session', w_session, w_customer)) AS together
           FROM rec_item_neighbors
-          WHERE model = p_model AND generation = p_gen AND item_id = p_item
+          WHERE model = p_model AND generation = p_gen AND item_id = p_item AND kind != 'ease'
           GROUP BY candidate)
         SELECT p_item AS person_id, candidate AS item_id, score,
                toUInt32(row_number() OVER (ORDER BY score DESC, candidate)) AS item_rank, source,

@@ -10,6 +10,8 @@ public enum Source {
   SESSION(true),
   /** Bought by the same customers as one of the person's items (item-kNN). */
   CUSTOMER(true),
+  /** Learned: the EASE item-item weights of the person's items (a model trained on everyone's purchases). */
+  EASE(true),
   /** An item the person recently viewed or carted and has not bought. */
   RECENT(true),
   /** Popular in a category the person recently showed interest in. */

@@ -84,7 +84,7 @@ class RecommendAsOfTest {
     assertTrue(r.recommendSql("ao-p", 5, RecContext.NONE).contains("now64(3, 'UTC') AS p_asof"));
     List<Recommendation> recs = r.recommend("ao-p", 5, RecContext.NONE);
     assertFalse(recs.isEmpty(), "popularity still recommends");
-    Set<String> personal = Set.of("basket", "session", "customer", "recent", "category");
+    Set<String> personal = Set.of("basket", "session", "customer", "ease", "recent", "category");
     for (Recommendation x : recs) {
       assertFalse(personal.contains(x.source()), "a view after now counted: " + x);
     }

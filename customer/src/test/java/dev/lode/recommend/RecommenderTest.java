@@ -130,7 +130,7 @@ class RecommenderTest {
   void withoutConsentOnlyContextSources() throws SQLException {
     List<Recommendation> recs = recommender.recommend("rt-nc", 10, RecContext.NONE);
     assertFalse(recs.isEmpty(), "context-only results are still results");
-    Set<String> personal = Set.of("basket", "session", "customer", "recent", "category");
+    Set<String> personal = Set.of("basket", "session", "customer", "ease", "recent", "category");
     for (Recommendation r : recs) {
       assertFalse(personal.contains(r.source()), "personal source without consent: " + r);
     }

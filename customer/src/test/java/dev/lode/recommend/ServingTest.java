@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * not ready.
  */
 class ServingTest {
-  private static final Set<String> PERSONAL = Set.of("basket", "session", "customer", "recent", "category");
+  private static final Set<String> PERSONAL = Set.of("basket", "session", "customer", "ease", "recent", "category");
   private static Warehouse warehouse;
   private static RecommendSettings settings;
   private static Recommender recommender;

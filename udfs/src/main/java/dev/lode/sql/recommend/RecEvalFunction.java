@@ -1,5 +1,6 @@
 package dev.lode.sql.recommend;
 
+import dev.lode.recommend.EvalProtocol;
 import dev.lode.recommend.RecEvaluator;
 import dev.lode.recommend.SqlBinder;
 import dev.lode.sql.behavior.BehaviorFunction;
@@ -21,8 +22,8 @@ import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
- * {@code rec_eval(cutoff [, test_end [, k [, methods]]])}: offline evaluation on a temporal
- * split. Planning the call runs the evaluation inside ClickHouse (a model built from the data
+ * {@code rec_eval(cutoff [, test_end [, k [, methods [, protocol]]]])}: offline evaluation on a
+ * temporal split, or a seeded per-person random holdout or leave-last-out of the purchases before the cutoff. Planning the call runs the evaluation inside ClickHouse (a model built from the data
  * before the cutoff, scored against the purchases after it); the function's relation is the
  * resulting figures, one row per method.
  */
@@ -45,7 +46,8 @@ public final class RecEvalFunction extends BehaviorFunction {
     return List.of(new Param("cutoff", SqlTypeName.VARCHAR, false),
         new Param("test_end", SqlTypeName.VARCHAR, true),
         new Param("k", SqlTypeName.BIGINT, true),
-        new Param("methods", SqlTypeName.VARCHAR, true));
+        new Param("methods", SqlTypeName.VARCHAR, true),
+        new Param("protocol", SqlTypeName.VARCHAR, true));
   }
 
   @Override
@@ -68,13 +70,27 @@ public final class RecEvalFunction extends BehaviorFunction {
         methods.add(name);
       }
     }
-    List<RecEvaluator.Result> results = evaluate(cutoff, end, k, methods);
+    String protocolText = a.string("protocol", "temporal");
+    String[] ps = protocolText.split(":", 2);
+    EvalProtocol protocol;
+    long seed = RecEvaluator.DEFAULT_SEED;
+    try {
+      protocol = EvalProtocol.parse(ps[0]);
+      if (ps.length == 2) {
+        seed = Long.parseLong(ps[1].trim());
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(a.where("protocol") + " must be temporal, random, random:SEED or"
+          + " leave_last_out, got '" + protocolText + "'");
+    }
+    List<RecEvaluator.Result> results = evaluate(protocol, seed, cutoff, end, k, methods);
     StringBuilder sql = new StringBuilder();
     for (RecEvaluator.Result r : results) {
       sql.append(sql.isEmpty() ? "" : " UNION ALL ").append("SELECT ").append(SqlBinder.quote(r.method()))
           .append(" AS method_name, toInt64(").append(r.persons()).append(") AS persons, toInt32(").append(k)
           .append(") AS k, toFloat64(").append(r.precision()).append(") AS precision_at_k, toFloat64(")
           .append(r.recall()).append(") AS recall_at_k, toFloat64(").append(r.ndcg()).append(") AS ndcg_at_k, toFloat64(")
+          .append(r.hitRate()).append(") AS hit_rate_at_k, toFloat64(")
           .append(r.coverage()).append(") AS coverage");
     }
     return sql.toString();
@@ -92,8 +108,9 @@ public final class RecEvalFunction extends BehaviorFunction {
    * Calcite expands a table macro more than once while planning one statement; the figures of
    * a call are kept for a minute so one statement runs one evaluation.
    */
-  private List<RecEvaluator.Result> evaluate(Instant cutoff, Instant end, int k, List<String> methods) {
-    String key = cutoff + "|" + end + "|" + k + "|" + methods;
+  private List<RecEvaluator.Result> evaluate(EvalProtocol protocol, long seed, Instant cutoff, Instant end, int k,
+                                            List<String> methods) {
+    String key = protocol + "|" + seed + "|" + cutoff + "|" + end + "|" + k + "|" + methods;
     long now = System.nanoTime();
     synchronized (recent) {
       recent.values().removeIf(e -> now - e.at() > TimeUnit.MINUTES.toNanos(1));
@@ -103,7 +120,7 @@ public final class RecEvalFunction extends BehaviorFunction {
       }
     }
     try {
-      List<RecEvaluator.Result> results = evaluator.evaluate(cutoff, end, k, methods);
+      List<RecEvaluator.Result> results = evaluator.evaluate(protocol, seed, cutoff, end, k, methods);
       synchronized (recent) {
         recent.put(key, new Figures(now, results));
       }
@@ -129,6 +146,7 @@ public final class RecEvalFunction extends BehaviorFunction {
   protected RelDataType rowType(RelDataTypeFactory types, Args a) {
     return row(types).add("method_name", SqlTypeName.VARCHAR).add("persons", SqlTypeName.BIGINT)
         .add("k", SqlTypeName.INTEGER).add("precision_at_k", SqlTypeName.DOUBLE).add("recall_at_k", SqlTypeName.DOUBLE)
-        .add("ndcg_at_k", SqlTypeName.DOUBLE).add("coverage", SqlTypeName.DOUBLE).build();
+        .add("ndcg_at_k", SqlTypeName.DOUBLE).add("hit_rate_at_k", SqlTypeName.DOUBLE)
+        .add("coverage", SqlTypeName.DOUBLE).build();
   }
 }

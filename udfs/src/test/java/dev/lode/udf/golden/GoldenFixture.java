@@ -89,7 +89,9 @@ final class GoldenFixture {
    * ({@code lode.recommend.as-of}) at {@link #NOW}, when the fixture's history is days old, not years ahead.
    */
   static LodeConfig config() {
-    return LodeConfig.load().with("lode.recommend.as-of", NOW.toString());
+    // the trained ease source is off here: the scripts' references recompute the co-occurrence blend by
+    // hand in SQL, which EASE's matrix inverse is not (EaseModelTest checks it against a closed form)
+    return LodeConfig.load().with("lode.recommend.as-of", NOW.toString()).with("lode.recommend.weight.ease", "0");
   }
 
   private static String line(String order, int no, String person, String time, String item) {

@@ -1,0 +1,245 @@
+package dev.lode.recommend;
+
+import dev.lode.hash.Sha256;
+import dev.lode.warehouse.Warehouse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tunes the blend on a validation slice of the training data (a temporal split inside it, never the
+ * test period): first the trained source's L2 penalty by a grid (EASE fitted and scored in the JVM
+ * per value), then the source weights by coordinate ascent over a grid, on each source's own top
+ * lists for the validation persons; the objective is recall@k + NDCG@k. Sources with no candidate
+ * on the slice keep their configured weight (nothing to tune them on).
+ */
+public final class BlendTuner {
+  /** The weights tried for each source (the trained source's weight is fixed at 1: only ratios matter). */
+  static final double[] WEIGHT_GRID = {0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3};
+  /** Each source's list length read for blending in the JVM. */
+  static final int CANDIDATES = 100;
+  static final int ROUNDS = 3;
+  /**
+   * At most this many validation persons are scored (a fixed hash sample): each source's lists are one
+   * batch query over them, and the tuning's cost grows with their number, its precision hardly past this.
+   */
+  static final int MAX_PERSONS = 800;
+
+  private final Warehouse warehouse;
+  private final RecommendSettings settings;
+
+  public BlendTuner(Warehouse warehouse, RecommendSettings settings) {
+    this.warehouse = warehouse;
+    this.settings = settings;
+  }
+
+  /** One grid point's figures on the validation slice. */
+  public record Point(String what, double recall, double ndcg) {
+  }
+
+  /** What tuning chose, and the figures it chose by. */
+  public record Tuned(RecommendSettings settings, double lambda, List<Point> lambdas, Map<Source, Double> weights,
+                      Point before, Point after, List<Source> untuned, long persons, long millis) {
+  }
+
+  /** Tunes on train < {@code cutoff} ≤ validation < {@code end} with the penalties {@code lambdas}. */
+  public Tuned tune(Instant cutoff, Instant end, int k, double[] lambdas) throws SQLException {
+    long t0 = System.nanoTime();
+    RecEvaluator eval = new RecEvaluator(warehouse, settings);
+    // the split's model without the trained source: it is trained below, once its penalty is chosen
+    Map<Source, Double> noEase = new EnumMap<>(settings.weights());
+    noEase.put(Source.EASE, 0.0);
+    try (RecEvaluator.Split split = eval.split(EvalProtocol.TEMPORAL, RecEvaluator.DEFAULT_SEED, cutoff, end,
+        settings.withWeights(noEase))) {
+      Map<String, Set<String>> truth = sample(split, eval.truth(split));
+      PurchaseMatrix m;
+      try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+        m = PurchaseMatrix.read(st, cutoff, settings.ease().maxItems());
+      }
+      List<Point> grid = new ArrayList<>();
+      double best = Double.NaN;
+      double bestScore = -1;
+      for (double lambda : lambdas) {
+        Point p = easeOnSlice(m, lambda, truth, k);
+        grid.add(p);
+        if (p.recall() + p.ndcg() > bestScore) {
+          bestScore = p.recall() + p.ndcg();
+          best = lambda;
+        }
+      }
+      RecommendSettings.Ease ease = settings.ease().withLambda(best);
+      try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = "
+               + SqlBinder.quote(split.model))) {
+        rs.next();
+        new EaseTrainer(ease).train(c, "order_lines", split.model, rs.getLong(1), cutoff);
+      }
+      Map<Source, Map<String, Map<String, Double>>> lists = new EnumMap<>(Source.class);
+      List<Source> untuned = new ArrayList<>();
+      for (Source s : Source.values()) {
+        if (s == Source.SIMILAR) {
+          continue; // needs a context item; evaluation has none
+        }
+        Map<String, Map<String, Double>> l = scores(eval, split, s);
+        if (l.isEmpty()) {
+          untuned.add(s);
+        } else {
+          lists.put(s, l);
+        }
+      }
+      Map<Source, Double> w = new EnumMap<>(settings.weights());
+      Point before = blendOnSlice(lists, w, truth, k);
+      w.put(Source.EASE, 1.0);
+      double score = objective(blendOnSlice(lists, w, truth, k));
+      for (int round = 0; round < ROUNDS; round++) {
+        boolean moved = false;
+        for (Source s : lists.keySet()) {
+          if (s == Source.EASE) {
+            continue;
+          }
+          double keep = w.get(s);
+          for (double g : WEIGHT_GRID) {
+            w.put(s, g);
+            double o = objective(blendOnSlice(lists, w, truth, k));
+            if (o > score + 1e-12) {
+              score = o;
+              keep = g;
+              moved = true;
+            }
+          }
+          w.put(s, keep);
+        }
+        if (!moved) {
+          break;
+        }
+      }
+      Point after = blendOnSlice(lists, w, truth, k);
+      RecommendSettings tuned = settings.withWeights(w).withEase(ease);
+      return new Tuned(tuned, best, grid, Map.copyOf(w), before, after, untuned, truth.size(),
+          (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  /** Keeps {@link #MAX_PERSONS} of the split's test persons (by a hash of their id), in the split's table too. */
+  private Map<String, Set<String>> sample(RecEvaluator.Split split, Map<String, Set<String>> truth)
+      throws SQLException {
+    if (truth.size() <= MAX_PERSONS) {
+      return truth;
+    }
+    List<String> ids = truth.keySet().stream()
+        // a hash order, so the sample does not follow the ids' order
+        .sorted(Comparator.comparing((String id) -> Sha256.hex(id)).thenComparing(id -> id))
+        .limit(MAX_PERSONS).toList();
+    StringBuilder in = new StringBuilder();
+    for (String id : ids) {
+      in.append(in.isEmpty() ? "" : ", ").append(SqlBinder.quote(id));
+    }
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      st.execute("ALTER TABLE " + split.model + "_truth DELETE WHERE person_id NOT IN (" + in
+          + ") SETTINGS mutations_sync = 2");
+    }
+    Map<String, Set<String>> kept = new HashMap<>();
+    ids.forEach(id -> kept.put(id, truth.get(id)));
+    return kept;
+  }
+
+  private static double objective(Point p) {
+    return p.recall() + p.ndcg();
+  }
+
+  /** EASE alone on the slice, scored in the JVM: binary history, the full weight matrix, bought items excluded. */
+  static Point easeOnSlice(PurchaseMatrix m, double lambda, Map<String, Set<String>> truth, int k) {
+    EaseModel model = m.fitEase(lambda);
+    Map<Integer, List<Integer>> bought = new HashMap<>();
+    for (int x = 0; x < m.pairs(); x++) {
+      bought.computeIfAbsent(m.person()[x], p -> new ArrayList<>()).add(m.item()[x]);
+    }
+    Map<String, Integer> personIndex = new HashMap<>();
+    for (int p = 0; p < m.persons().size(); p++) {
+      personIndex.put(m.persons().get(p), p);
+    }
+    double recall = 0;
+    double ndcg = 0;
+    double[] scores = new double[model.items()];
+    for (Map.Entry<String, Set<String>> t : truth.entrySet()) {
+      Integer p = personIndex.get(t.getKey());
+      List<String> ranked = new ArrayList<>();
+      if (p != null) {
+        java.util.Arrays.fill(scores, 0);
+        List<Integer> mine = bought.get(p);
+        for (int i : mine) {
+          model.addRow(i, scores);
+        }
+        for (int i : mine) {
+          scores[i] = Double.NEGATIVE_INFINITY;
+        }
+        ranked = top(scores, m.items(), k);
+      }
+      RankingMetrics r = RankingMetrics.of(ranked, t.getValue(), k);
+      recall += r.recall();
+      ndcg += r.ndcg();
+    }
+    return new Point("ease lambda=" + lambda, recall / truth.size(), ndcg / truth.size());
+  }
+
+  private static List<String> top(double[] scores, List<String> items, int k) {
+    Integer[] idx = new Integer[scores.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparing(items::get));
+    List<String> out = new ArrayList<>();
+    for (int r = 0; r < Math.min(k, idx.length) && scores[idx[r]] > Double.NEGATIVE_INFINITY; r++) {
+      out.add(items.get(idx[r]));
+    }
+    return out;
+  }
+
+  /** The blend of the sources' lists with weights {@code w}, as the blend query sums normalised scores. */
+  static Point blendOnSlice(Map<Source, Map<String, Map<String, Double>>> lists, Map<Source, Double> w,
+                            Map<String, Set<String>> truth, int k) {
+    double recall = 0;
+    double ndcg = 0;
+    for (Map.Entry<String, Set<String>> t : truth.entrySet()) {
+      Map<String, Double> blended = new HashMap<>();
+      for (Map.Entry<Source, Map<String, Map<String, Double>>> s : lists.entrySet()) {
+        double weight = w.getOrDefault(s.getKey(), 0.0);
+        Map<String, Double> l = s.getValue().get(t.getKey());
+        if (weight > 0 && l != null) {
+          l.forEach((item, score) -> blended.merge(item, weight * score, Double::sum));
+        }
+      }
+      List<String> ranked = blended.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(k).map(Map.Entry::getKey).toList();
+      RankingMetrics r = RankingMetrics.of(ranked, t.getValue(), k);
+      recall += r.recall();
+      ndcg += r.ndcg();
+    }
+    return new Point("blend " + new LinkedHashMap<>(w), recall / truth.size(), ndcg / truth.size());
+  }
+
+  /** Source {@code s} alone: each validation person's top {@link #CANDIDATES} with the source's normalised score. */
+  private Map<String, Map<String, Double>> scores(RecEvaluator eval, RecEvaluator.Split split, Source s)
+      throws SQLException {
+    Map<String, Map<String, Double>> out = new HashMap<>();
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT person_id, item_id, score FROM (" + eval.recsSql(split, s.sqlName(),
+             CANDIDATES, settings) + ")")) {
+      while (rs.next()) {
+        out.computeIfAbsent(rs.getString(1), x -> new HashMap<>()).put(rs.getString(2), rs.getDouble(3));
+      }
+    }
+    return out;
+  }
+}
