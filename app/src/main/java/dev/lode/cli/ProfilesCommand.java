@@ -56,7 +56,11 @@ final class ProfilesCommand implements Callable<Integer> {
           throw new Lode.UsageException(e.getMessage());
         }
         ProfileRefresher r = new ProfileRefresher(w, ProfileSettings.from(config));
-        ProfileRefresher.Result res = incremental ? r.refreshChanged(at) : r.refreshAll(at);
+        ProfileRefresher.Result res;
+        try (Progress bar = Progress.steps("profiles refresh")) {
+          res = incremental ? r.refreshChanged(at, bar.steps()) : r.refreshAll(at, bar.steps());
+          bar.done();
+        }
         System.out.printf("profiles %s as of %s: %,d persons in %,d ms%n", res.mode(), res.asOf(), res.persons(),
             res.millis());
       }

@@ -92,8 +92,11 @@ final class TagsCommand implements Callable<Integer> {
         TagService.Cycle c;
         try {
           // the model clock (auto: historic data such as the 2011 demo runs as of its newest record)
-          c = service.refresh(service.asOf(asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf)), tags,
-              incremental, false);
+          java.time.Instant at = service.asOf(asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf));
+          try (Progress bar = Progress.steps("tags refresh")) {
+            c = service.refresh(at, tags, incremental, false, bar.steps());
+            bar.done();
+          }
         } catch (IllegalArgumentException e) {
           throw new Lode.UsageException(e.getMessage());
         }
