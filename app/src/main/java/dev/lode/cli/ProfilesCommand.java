@@ -23,13 +23,10 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode profiles refresh", "  bin/lode profiles refresh --incremental",
         "  bin/lode profiles show p-12345"})
-final class ProfilesCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
+final class ProfilesCommand extends CommandGroup {
   @Override
-  public Integer call() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expects refresh or show <person>");
+  String expects() {
+    return "refresh or show <person>";
   }
 
   /** {@code profiles refresh}: recomputes every profile, or only the changed persons'. */

@@ -15,11 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/lode tags list | refresh | explain <person> <tag> | quality}: the tag catalog (with
@@ -34,13 +31,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode tags refresh && bin/lode tags list", "  bin/lode tags refresh --incremental high_value",
         "  bin/lode tags explain p-12345 high_value", "  bin/lode tags quality"})
-final class TagsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+final class TagsCommand extends CommandGroup {
   @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(), "expects list, refresh, explain <person> <tag> or quality");
+  String expects() {
+    return "list, refresh, explain <person> <tag> or quality";
   }
 
   /** {@code tags list}: the catalog; exits 1 when a definition was refused. */
