@@ -57,13 +57,33 @@ public final class DemoDataset {
     if (!Files.isRegularFile(p)) {
       return Optional.empty();
     }
+    return loadingField(p, 1);
+  }
+
+  /** The step the demo load in progress is at ("step 2 of 3: 1,000,000 simulated events"), if one is. */
+  public static Optional<String> loadingStep(LodeConfig config) {
+    return loadingField(loadingMarker(config), 2);
+  }
+
+  /** Field {@code i} of the loading marker (pid, start, step) when its process is alive. */
+  private static Optional<String> loadingField(Path p, int i) {
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
     try {
-      String[] f = Files.readString(p).strip().split(" ", 2);
+      String[] f = Files.readString(p).strip().split(" ", 3);
       boolean alive = ProcessHandle.of(Long.parseLong(f[0])).map(ProcessHandle::isAlive).orElse(false);
-      return alive && f.length == 2 ? Optional.of(f[1]) : Optional.empty();
+      return alive && f.length > i ? Optional.of(f[i]) : Optional.empty();
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /** Records the step the load is at in its marker, for status and the warning on queries meanwhile. */
+  private static void step(LodeConfig config, String step) throws IOException {
+    Path p = loadingMarker(config);
+    String[] f = Files.readString(p).strip().split(" ", 3);
+    Files.writeString(p, f[0] + " " + f[1] + " " + step + "\n");
   }
 
   /** The demo's state on this data directory: loading, ready, or off (never loaded here). */
@@ -146,6 +166,7 @@ public final class DemoDataset {
           + " not found; loading the bundled synthetic sample in the Online Retail layout");
     }
     LoadSummary s;
+    step(config, "step 1 of 3: the purchases from " + file.getFileName());
     try {
       s = new BatchLoader(warehouse).load(file, LoadKind.ORDERS, MappingSpec.resolve("online-retail"),
           new BatchLoader.Options(null, false, watch.orders(file)));
@@ -155,6 +176,7 @@ public final class DemoDataset {
     log.accept("demo: " + s.toText().strip().replace("\n", "\ndemo: "));
     long seed = Long.parseLong(config.get("lode.demo.seed", "42"));
     BehaviorSimulator.Result r;
+    step(config, String.format("step 2 of 3: %,d simulated events", size));
     try {
       r = new BehaviorSimulator(warehouse).simulate(new BehaviorSimulator.Spec(seed, size, null, null),
           watch.simulation(size));
@@ -163,6 +185,7 @@ public final class DemoDataset {
     }
     log.accept("demo: " + r.toText());
     IdentityResolver.RunSummary resolved;
+    step(config, "step 3 of 3: identity resolution");
     try {
       resolved = new IdentityResolver(warehouse, config).resolve(watch.resolution());
     } finally {
