@@ -6,8 +6,10 @@ import dev.lode.config.LodeConfig;
 import dev.lode.identity.IdentityResolver;
 import dev.lode.load.BatchLoader;
 import dev.lode.load.LoadKind;
+import dev.lode.load.LoadProgress;
 import dev.lode.load.LoadSummary;
 import dev.lode.load.MappingSpec;
+import dev.lode.warehouse.StepProgress;
 import dev.lode.warehouse.Warehouse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The demo dataset a first start loads: the Online Retail purchases from
@@ -54,13 +57,33 @@ public final class DemoDataset {
     if (!Files.isRegularFile(p)) {
       return Optional.empty();
     }
+    return loadingField(p, 1);
+  }
+
+  /** The step the demo load in progress is at ("step 2 of 3: 1,000,000 simulated events"), if one is. */
+  public static Optional<String> loadingStep(LodeConfig config) {
+    return loadingField(loadingMarker(config), 2);
+  }
+
+  /** Field {@code i} of the loading marker (pid, start, step) when its process is alive. */
+  private static Optional<String> loadingField(Path p, int i) {
+    if (!Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
     try {
-      String[] f = Files.readString(p).strip().split(" ", 2);
+      String[] f = Files.readString(p).strip().split(" ", 3);
       boolean alive = ProcessHandle.of(Long.parseLong(f[0])).map(ProcessHandle::isAlive).orElse(false);
-      return alive && f.length == 2 ? Optional.of(f[1]) : Optional.empty();
+      return alive && f.length > i ? Optional.of(f[i]) : Optional.empty();
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
+  }
+
+  /** Records the step the load is at in its marker, for status and the warning on queries meanwhile. */
+  private static void step(LodeConfig config, String step) throws IOException {
+    Path p = loadingMarker(config);
+    String[] f = Files.readString(p).strip().split(" ", 3);
+    Files.writeString(p, f[0] + " " + f[1] + " " + step + "\n");
   }
 
   /** The demo's state on this data directory: loading, ready, or off (never loaded here). */
@@ -74,20 +97,56 @@ public final class DemoDataset {
     return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
   }
 
+  /**
+   * Hears the demo load's three phases, each as it begins (it returns that phase's progress
+   * listener) and as it ends, for a command line's progress bars; a server passes {@link #NONE}.
+   */
+  public interface Watcher {
+    /** Hears nothing. */
+    Watcher NONE = new Watcher() {
+    };
+
+    /** The purchases in {@code file} begin to load. */
+    default LoadProgress orders(Path file) {
+      return LoadProgress.NONE;
+    }
+
+    /** {@code events} simulated events begin to be written; the listener hears the count so far. */
+    default LongConsumer simulation(long events) {
+      return n -> { };
+    }
+
+    /** Identity resolution begins. */
+    default StepProgress resolution() {
+      return StepProgress.NONE;
+    }
+
+    /** The phase begun last ended, or failed. */
+    default void end() {
+    }
+  }
+
   /** Loads the demo dataset; {@code log} receives one line per step. */
   public static void load(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log)
+      throws IOException, SQLException {
+    load(warehouse, config, size, log, Watcher.NONE);
+  }
+
+  /** Loads the demo dataset; {@code log} receives one line per step, {@code watch} each phase's progress. */
+  public static void load(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log, Watcher watch)
       throws IOException, SQLException {
     Path loading = loadingMarker(config);
     Files.createDirectories(loading.getParent());
     Files.writeString(loading, ProcessHandle.current().pid() + " " + Instant.now() + "\n");
     try {
-      loadSteps(warehouse, config, size, log);
+      loadSteps(warehouse, config, size, log, watch);
     } finally {
       Files.deleteIfExists(loading);
     }
   }
 
-  private static void loadSteps(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log)
+  private static void loadSteps(Warehouse warehouse, LodeConfig config, long size, Consumer<String> log,
+      Watcher watch)
       throws IOException, SQLException {
     Optional<Path> retail = onlineRetail(config);
     Path file;
@@ -106,14 +165,33 @@ public final class DemoDataset {
       log.accept("demo: " + config.getPath("lode.demo.online-retail", DEFAULT_ONLINE_RETAIL)
           + " not found; loading the bundled synthetic sample in the Online Retail layout");
     }
-    LoadSummary s = new BatchLoader(warehouse).load(file, LoadKind.ORDERS, MappingSpec.resolve("online-retail"),
-        BatchLoader.Options.defaults());
+    LoadSummary s;
+    step(config, "step 1 of 3: the purchases from " + file.getFileName());
+    try {
+      s = new BatchLoader(warehouse).load(file, LoadKind.ORDERS, MappingSpec.resolve("online-retail"),
+          new BatchLoader.Options(null, false, watch.orders(file)));
+    } finally {
+      watch.end();
+    }
     log.accept("demo: " + s.toText().strip().replace("\n", "\ndemo: "));
     long seed = Long.parseLong(config.get("lode.demo.seed", "42"));
-    BehaviorSimulator.Result r = new BehaviorSimulator(warehouse).simulate(
-        new BehaviorSimulator.Spec(seed, size, null, null), x -> { });
+    BehaviorSimulator.Result r;
+    step(config, String.format("step 2 of 3: %,d simulated events", size));
+    try {
+      r = new BehaviorSimulator(warehouse).simulate(new BehaviorSimulator.Spec(seed, size, null, null),
+          watch.simulation(size));
+    } finally {
+      watch.end();
+    }
     log.accept("demo: " + r.toText());
-    log.accept("demo: " + new IdentityResolver(warehouse, config).resolve().toText());
+    IdentityResolver.RunSummary resolved;
+    step(config, "step 3 of 3: identity resolution");
+    try {
+      resolved = new IdentityResolver(warehouse, config).resolve(watch.resolution());
+    } finally {
+      watch.end();
+    }
+    log.accept("demo: " + resolved.toText());
     log.accept("demo: ready (" + s.loaded() + " order lines, " + r.events() + " simulated events)");
     Files.writeString(marker(config), "demo dataset loaded " + Instant.now() + " (" + r.events() + " simulated events,"
         + " seed " + seed + ")\n");

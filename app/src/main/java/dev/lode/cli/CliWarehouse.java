@@ -28,9 +28,4 @@ final class CliWarehouse {
     }
     return Warehouse.open(config);
   }
-
-  /** True when stderr is a terminal, for progress lines. */
-  static boolean interactive() {
-    return System.console() != null;
-  }
 }

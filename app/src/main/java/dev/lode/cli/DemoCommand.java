@@ -27,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new Lode.UsageException(e.getMessage());
     }
     try (Warehouse w = CliWarehouse.open(config)) {
-      DemoDataset.load(w, config, events, System.out::println);
+      DemoDataset.load(w, config, events, System.out::println, new DemoProgress());
     }
     return 0;
   }

@@ -10,7 +10,8 @@ final class DemoState {
 
   static void warnWhileLoading(LodeConfig config) {
     DemoDataset.loadingSince(config).ifPresent(since -> System.err.println("warning: the demo dataset is still"
-        + " loading (since " + since + "); answers cover only what has landed so far — bin/lode status says when it"
-        + " is ready"));
+        + " loading (since " + since + DemoDataset.loadingStep(config).map(st -> ", " + st).orElse("") + "); answers"
+        + " cover only what has landed so far (a funnel may count 0 persons) — bin/lode status says when it is"
+        + " ready"));
   }
 }

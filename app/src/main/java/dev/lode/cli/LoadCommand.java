@@ -1,11 +1,9 @@
 package dev.lode.cli;
 
 import dev.lode.config.LodeConfig;
-import dev.lode.identity.IdentityResolver;
 import dev.lode.recommend.PersonalizationStatus;
 import dev.lode.load.BatchLoader;
 import dev.lode.load.LoadKind;
-import dev.lode.load.LoadProgress;
 import dev.lode.load.LoadSummary;
 import dev.lode.load.MappingSpec;
 import dev.lode.recommend.RecommendSettings;
@@ -68,16 +66,18 @@ final class LoadCommand implements Callable<Integer> {
     try (Warehouse w = CliWarehouse.open(config)) {
       BatchLoader loader = new BatchLoader(w);
       for (Path f : files) {
-        LoadProgress progress = CliWarehouse.interactive() ? (read, secs) -> System.err.printf(
-            "\r  %s  %,d records  %,.0f records/s   ", f.getFileName(), read, secs > 0 ? read / secs : 0) : LoadProgress.NONE;
-        LoadSummary s = loader.load(f, loadKind, spec, new BatchLoader.Options(source, force, progress));
-        if (CliWarehouse.interactive()) {
-          System.err.print("\r" + " ".repeat(80) + "\r");
+        LoadSummary s;
+        try (Progress bar = Progress.start("load " + f.getFileName(), LineCount.records(f), "records")) {
+          s = loader.load(f, loadKind, spec, new BatchLoader.Options(source, force, (read, secs) -> bar.stepTo(read)));
+          // the line count was an estimate: the bar ends at the records read (a file loaded before: nothing to do)
+          long done = s.alreadyLoaded() ? 0 : s.read();
+          bar.total(Math.max(1, done));
+          bar.stepTo(Math.max(1, done));
         }
         System.out.print(s.toText());
       }
       if (!noResolve) {
-        System.out.println(new IdentityResolver(w, config).resolve().toText());
+        System.out.println(ResolveCommand.resolve(w, config).toText());
         System.out.println(PersonalizationStatus.read(w, RecommendSettings.from(config)).toText());
       }
     }

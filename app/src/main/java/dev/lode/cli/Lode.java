@@ -2,6 +2,7 @@ package dev.lode.cli;
 
 import dev.lode.app.LodeVersion;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,9 +14,6 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 @CommandLine.Command(name = "lode", mixinStandardHelpOptions = true, versionProvider = Lode.Version.class,
     synopsisSubcommandLabel = "COMMAND",
     description = "Customer-behavior analytics as plain SQL: serve Lode, query it, load data, refresh tags, run reports.",
-    subcommands = {ServeCommand.class, SqlCommand.class, StatusCommand.class, LoadCommand.class, DemoCommand.class,
-        SimulateCommand.class, ResolveCommand.class, ProfilesCommand.class, TagsCommand.class, ReportCommand.class,
-        ForgetCommand.class, EngineCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode serve", "  bin/lode sql \"SELECT version()\"", "  bin/lode help sql", "",
         "Paths on the command line are relative to the directory you run bin/lode from.", "",
@@ -26,6 +24,33 @@ public final class Lode implements Callable<Integer> {
   public static final int USAGE = 2;
   /** Exit code of a command that ran and failed. */
   public static final int FAILED = 1;
+
+  /**
+   * The built-in commands in the order help lists them, created when needed: picocli reads a
+   * command's annotations when it is added, and reading all of them was a third of the start
+   * of a one-statement {@code bin/lode sql}, so a command line naming one adds only that one.
+   */
+  private static final List<String> COMMANDS = List.of("serve", "sql", "status", "load", "demo", "simulate", "resolve",
+      "profiles", "tags", "report", "forget", "engine");
+
+  /** A new built-in command (a switch, not a table of lambdas: linking those cost the start as well). */
+  private static Object command(String name) {
+    return switch (name) {
+      case "serve" -> new ServeCommand();
+      case "sql" -> new SqlCommand();
+      case "status" -> new StatusCommand();
+      case "load" -> new LoadCommand();
+      case "demo" -> new DemoCommand();
+      case "simulate" -> new SimulateCommand();
+      case "resolve" -> new ResolveCommand();
+      case "profiles" -> new ProfilesCommand();
+      case "tags" -> new TagsCommand();
+      case "report" -> new ReportCommand();
+      case "forget" -> new ForgetCommand();
+      case "engine" -> new EngineCommand();
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
 
   @Spec
   CommandSpec spec;
@@ -57,12 +82,12 @@ public final class Lode implements Callable<Integer> {
 
   /** Runs a command line and returns its exit code (0 ok, 1 failed, 2 usage). */
   public static int run(String... argv) {
-    return commandLine().execute(argv);
+    return commandLine(argv).execute(argv);
   }
 
   /** Runs a command line writing to {@code out} and {@code err}; returns its exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... argv) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLine(argv);
     cl.setOut(out);
     cl.setErr(err);
     return cl.execute(argv);
@@ -70,9 +95,21 @@ public final class Lode implements Callable<Integer> {
 
   /** Every command, with the modules above the application (the benchmarks) when they are on the class path. */
   public static CommandLine commandLine() {
+    return commandLine(new String[0]);
+  }
+
+  /** The command line for {@code argv}: only the command it names when that is a built-in one, else every one. */
+  static CommandLine commandLine(String[] argv) {
     CommandLine cl = new CommandLine(new Lode());
-    ServiceLoader.load(Command.class).forEach(c -> c.addTo(cl));
-    cl.addSubcommand("help", new CommandLine.HelpCommand());
+    if (argv.length > 0 && COMMANDS.contains(argv[0])) {
+      cl.addSubcommand(argv[0], command(argv[0]));
+    } else {
+      for (String name : COMMANDS) {
+        cl.addSubcommand(name, command(name));
+      }
+      ServiceLoader.load(Command.class).forEach(c -> c.addTo(cl));
+      cl.addSubcommand("help", new CommandLine.HelpCommand());
+    }
     cl.setParameterExceptionHandler(Lode::usageError);
     cl.setExecutionExceptionHandler(Lode::failure);
     return cl;

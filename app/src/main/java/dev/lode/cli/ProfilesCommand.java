@@ -23,13 +23,10 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode profiles refresh", "  bin/lode profiles refresh --incremental",
         "  bin/lode profiles show p-12345"})
-final class ProfilesCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
+final class ProfilesCommand extends CommandGroup {
   @Override
-  public Integer call() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expects refresh or show <person>");
+  String expects() {
+    return "refresh or show <person>";
   }
 
   /** {@code profiles refresh}: recomputes every profile, or only the changed persons'. */
@@ -56,7 +53,11 @@ final class ProfilesCommand implements Callable<Integer> {
           throw new Lode.UsageException(e.getMessage());
         }
         ProfileRefresher r = new ProfileRefresher(w, ProfileSettings.from(config));
-        ProfileRefresher.Result res = incremental ? r.refreshChanged(at) : r.refreshAll(at);
+        ProfileRefresher.Result res;
+        try (Progress bar = Progress.steps("profiles refresh")) {
+          res = incremental ? r.refreshChanged(at, bar.steps()) : r.refreshAll(at, bar.steps());
+          bar.done();
+        }
         System.out.printf("profiles %s as of %s: %,d persons in %,d ms%n", res.mode(), res.asOf(), res.persons(),
             res.millis());
       }

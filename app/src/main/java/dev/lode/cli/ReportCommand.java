@@ -26,11 +26,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/lode report list | run NAME [--param k=v]… [--format csv|html]… [--out DIR] | views}:
@@ -43,13 +40,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode report list", "  bin/lode report run daily_kpi --format html",
         "  bin/lode report run daily_kpi --param start_date=2011-12-01 --format csv --out reports/"})
-final class ReportCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+final class ReportCommand extends CommandGroup {
   @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(), "expects list, run NAME or views");
+  String expects() {
+    return "list, run NAME or views";
   }
 
   /** {@code report list}: every definition with its schedule, formats and parameters. */

@@ -18,10 +18,19 @@ final class ResolveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LodeConfig config = LodeConfig.load();
     try (Warehouse w = CliWarehouse.open(config); var c = w.connect()) {
-      System.out.println(new IdentityResolver(w, config).resolve().toText());
+      System.out.println(resolve(w, config).toText());
       IdentityResolver.counts(c).forEach((k, v) -> System.out.printf("  %-20s %,12d%n", k, v));
       System.out.println(PersonalizationStatus.read(w, RecommendSettings.from(config)).toText());
     }
     return 0;
+  }
+
+  /** One incremental resolution run with a progress bar over its steps; the commands that load data end with it. */
+  static IdentityResolver.RunSummary resolve(Warehouse w, LodeConfig config) throws java.sql.SQLException {
+    try (Progress bar = Progress.steps("resolve identities")) {
+      IdentityResolver.RunSummary s = new IdentityResolver(w, config).resolve(bar.steps());
+      bar.done();
+      return s;
+    }
   }
 }

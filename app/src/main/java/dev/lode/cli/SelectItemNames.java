@@ -21,11 +21,28 @@ final class SelectItemNames {
   private SelectItemNames() {
   }
 
+  /** The statements parsed ahead, by their text. */
+  private static final java.util.Map<String, java.util.concurrent.Future<List<String>>> AHEAD =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Parses {@code statements} on a thread of their own, so the parser's start overlaps the
+   * connection's and {@link #name} finds the select items ready.
+   */
+  static void parseAhead(List<String> statements) {
+    for (String sql : statements) {
+      java.util.concurrent.FutureTask<List<String>> task = new java.util.concurrent.FutureTask<>(() -> items(sql));
+      if (AHEAD.putIfAbsent(sql, task) == null) {
+        Thread.ofPlatform().daemon().name("lode-sql-parse").start(task);
+      }
+    }
+  }
+
   static List<String> name(String sql, List<String> labels) {
     if (labels.stream().noneMatch(SelectItemNames::unnamed)) {
       return labels;
     }
-    List<String> items = items(sql);
+    List<String> items = ahead(sql);
     List<String> out = new ArrayList<>(labels);
     for (int i = 0; i < out.size(); i++) {
       if (unnamed(out.get(i))) {
@@ -34,6 +51,21 @@ final class SelectItemNames {
       }
     }
     return out;
+  }
+
+  private static List<String> ahead(String sql) {
+    java.util.concurrent.Future<List<String>> f = AHEAD.get(sql);
+    if (f == null) {
+      return items(sql);
+    }
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return List.of();
+    }
   }
 
   private static boolean unnamed(String label) {

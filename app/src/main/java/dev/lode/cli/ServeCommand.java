@@ -57,6 +57,8 @@ final class ServeCommand implements Callable<Integer> {
     if (demo) {
       System.out.println("  demo data     loading in the background (" + DemoDataset.size(config)
           + " simulated events; bin/lode status says when it is ready; --no-demo to skip)");
+    } else if (DemoDataset.state(config).equals("ready")) {
+      System.out.println("  demo data     ready (loaded before in this data directory)");
     }
     System.out.flush();
     server.join();

@@ -2,7 +2,6 @@ package dev.lode.cli;
 
 import dev.lode.app.DemoDataset;
 import dev.lode.config.LodeConfig;
-import dev.lode.identity.IdentityResolver;
 import dev.lode.simulate.BehaviorSimulator;
 import dev.lode.warehouse.Warehouse;
 import java.time.LocalDate;
@@ -48,17 +47,15 @@ final class SimulateCommand implements Callable<Integer> {
     }
     LodeConfig config = LodeConfig.load();
     try (Warehouse w = CliWarehouse.open(config)) {
-      BehaviorSimulator.Result r = new BehaviorSimulator(w).simulate(spec, n -> {
-        if (CliWarehouse.interactive()) {
-          System.err.printf("\r  simulating  %,d events   ", n);
-        }
-      });
-      if (CliWarehouse.interactive()) {
-        System.err.print("\r" + " ".repeat(60) + "\r");
+      BehaviorSimulator.Result r;
+      try (Progress bar = Progress.start("simulate", spec.events(), "events")) {
+        r = new BehaviorSimulator(w).simulate(spec, bar::stepTo);
+        bar.total(r.events());
+        bar.stepTo(r.events());
       }
       System.out.println(r.toText());
       if (!noResolve) {
-        System.out.println(new IdentityResolver(w, config).resolve().toText());
+        System.out.println(ResolveCommand.resolve(w, config).toText());
       }
     }
     return 0;

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,12 +34,15 @@ import picocli.CommandLine.Parameters;
         + " its JDBC endpoint (what a BI tool sees: the lode schema, funnel, retention, recommend, ...); without a"
         + " server, or with --native, they are ClickHouse SQL run on the warehouse.",
         "The statement comes from the argument, from -f FILE, or from standard input; a script's statements are"
-            + " separated by ';' and run in order, stopping at the first error."},
+            + " separated by ';' and run in order, stopping at the first error.",
+        "With none of these at a terminal it starts a shell: statements end with ';' and may span lines, history"
+            + " is kept in the data directory's sql.history, \\q, quit or Ctrl-D leaves."},
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode sql \"SELECT version()\"",
         "  bin/lode sql --format csv \"SELECT event_name, count(*) AS n FROM events GROUP BY event_name\" > counts.csv",
         "  bin/lode sql -f report.sql --format json",
         "  echo 'SELECT 1' | bin/lode sql",
+        "  bin/lode sql                      (the interactive shell)",
         "  bin/lode sql --native \"SELECT toStartOfWeek(event_time) AS week, count() FROM events GROUP BY week\""})
 final class SqlCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SQL", arity = "0..1", description = "the statement (or ';'-separated statements)")
@@ -67,14 +71,17 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String script = script();
-    List<String> statements = StatementSplitter.split(script);
-    if (statements.isEmpty()) {
+    // no statement given, and a person at a terminal: the interactive shell
+    boolean shell = sql == null && file == null && Terminals.interactive();
+    List<String> statements = shell ? List.of() : StatementSplitter.split(script());
+    if (!shell && statements.isEmpty()) {
       throw new Lode.UsageException("no SQL statement given");
     }
     LodeConfig config = LodeConfig.load();
     Optional<Properties> running = runningServer(config);
-    DemoState.warnWhileLoading(config);
+    if (!shell) {
+      DemoState.warnWhileLoading(config);
+    }
     if (running.isPresent() && !nativeSql && running.get().getProperty("url") != null) {
       String user = config.get("lode.sql.user", "admin");
       Credentials.User u = Credentials.load(config).users().get(user);
@@ -84,8 +91,16 @@ final class SqlCommand implements Callable<Integer> {
       Properties p = new Properties();
       p.setProperty("avatica_user", u.name());
       p.setProperty("avatica_password", u.password());
-      try (Connection c = DriverManager.getConnection(avaticaUrl(running.get().getProperty("url")), p)) {
-        return execute(c, statements, Mode.LODE, true);
+      // the driver itself, not DriverManager: that loads every driver on the class path first (Calcite's
+      // own among them), which cost a statement from a script more than the statement
+      if (!shell) {
+        // Calcite's parser names unnamed columns; it warms up on the other core while the connection opens
+        SelectItemNames.parseAhead(statements);
+      }
+      try (Connection c = new org.apache.calcite.avatica.remote.Driver().connect(
+          cliAvaticaUrl(running.get().getProperty("url")), p)) {
+        return shell ? shell(config, c, Mode.LODE, true, "Lode SQL at " + running.get().getProperty("url") + " as "
+            + u.name()) : execute(c, statements, Mode.LODE, true);
       }
     }
     if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
@@ -94,13 +109,30 @@ final class SqlCommand implements Callable<Integer> {
       p.setProperty("password", Files.readString(config.dataDir().resolve("engine.password")).trim());
       p.setProperty("database", config.get("lode.warehouse.database", "lode"));
       p.setProperty("compress", "false");
-      try (Connection c = DriverManager.getConnection(running.get().getProperty("warehouse.url"), p)) {
-        return execute(c, statements, Mode.NATIVE, true);
+      try (Connection c = new com.clickhouse.jdbc.ClickHouseDriver().connect(running.get().getProperty("warehouse.url"),
+          p)) {
+        return shell ? shell(config, c, Mode.NATIVE, true, "ClickHouse SQL in the running server's warehouse")
+            : execute(c, statements, Mode.NATIVE, true);
       }
     }
     try (Warehouse w = Warehouse.open(config); Connection c = w.connect()) {
-      return execute(c, statements, Mode.NATIVE, nativeSql);
+      return shell ? shell(config, c, Mode.NATIVE, nativeSql, "ClickHouse SQL on " + config.dataDir()
+          + " (no server running: bin/lode serve for Lode SQL)") : execute(c, statements, Mode.NATIVE, nativeSql);
     }
+  }
+
+  /** The interactive shell on this terminal, its history under the data directory; exits 0 when the user leaves. */
+  private int shell(LodeConfig config, Connection c, Mode mode, boolean chosen, String where) throws Exception {
+    Files.createDirectories(config.dataDir());
+    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+      new SqlShell(terminal, config.dataDir().resolve("sql.history"), where)
+          .run(statement -> {
+            // a shell outlives a moment: each statement says whether the demo is still landing
+            DemoState.warnWhileLoading(config);
+            return runOne(c, statement, mode, chosen);
+          });
+    }
+    return 0;
   }
 
   private String script() throws Exception {
@@ -116,10 +148,6 @@ final class SqlCommand implements Callable<Integer> {
       }
       return Files.readString(file);
     }
-    if (System.console() != null && System.console().isTerminal()) {
-      throw new Lode.UsageException("expects a statement: bin/lode sql \"SELECT version()\", -f FILE, or SQL on"
-          + " standard input");
-    }
     return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
   }
 
@@ -132,25 +160,34 @@ final class SqlCommand implements Callable<Integer> {
       if (i > 0 && format != SqlFormat.CSV && format != SqlFormat.TSV) {
         System.out.println();
       }
-      String statement = statements.get(i);
-      try (Statement st = c.createStatement()) {
-        if (st.execute(statement)) {
-          try (ResultSet rs = st.getResultSet()) {
-            format.printer().print(rs, ResultColumns.of(rs.getMetaData(), mode == Mode.LODE ? statement : null),
-                System.out, maxRows);
-          }
-        } else if (format == SqlFormat.TABLE || format == SqlFormat.VERTICAL) {
-          System.out.println("OK" + (st.getUpdateCount() >= 0 ? " (" + st.getUpdateCount() + " rows)" : ""));
-        }
-      } catch (SQLException e) {
-        System.out.flush();
-        String reason = reason(e.getMessage());
-        System.err.println("error: " + reason);
-        OtherMode.hint(mode, reason, statement, chosen).ifPresent(h -> System.err.println("hint: " + h));
+      if (!runOne(c, statements.get(i), mode, chosen)) {
         return 1;
       }
     }
     return 0;
+  }
+
+  /** Runs one statement and prints its result, or its error (and a hint at the other mode); true when it ran. */
+  private boolean runOne(Connection c, String statement, Mode mode, boolean chosen) {
+    try (Statement st = c.createStatement()) {
+      if (st.execute(statement)) {
+        try (ResultSet rs = st.getResultSet()) {
+          format.printer().print(rs, ResultColumns.of(rs.getMetaData(), mode == Mode.LODE ? statement : null),
+              System.out, maxRows);
+        }
+      } else if (format == SqlFormat.TABLE || format == SqlFormat.VERTICAL) {
+        System.out.println("OK" + (st.getUpdateCount() >= 0 ? " (" + st.getUpdateCount() + " rows)" : ""));
+      }
+      System.out.flush();
+      return true;
+    } catch (SQLException e) {
+      System.out.flush();
+      String reason = reason(e.getMessage());
+      System.err.println("error: " + reason);
+      OtherMode.hint(mode, reason, statement, chosen).ifPresent(h -> System.err.println("hint: " + h));
+      System.err.flush();
+      return false;
+    }
   }
 
   /**
@@ -180,6 +217,11 @@ final class SqlCommand implements Callable<Integer> {
   /** The documented JDBC URL of a server's Avatica endpoint (credentials go in properties). */
   static String avaticaUrl(String serverUrl) {
     return "jdbc:avatica:remote:url=" + serverUrl + "/avatica;serialization=protobuf;authentication=BASIC";
+  }
+
+  /** The same, over the JDK's HTTP client (the start of a one-statement run). */
+  static String cliAvaticaUrl(String serverUrl) {
+    return avaticaUrl(serverUrl) + ";httpclient_impl=" + JdkAvaticaClient.class.getName();
   }
 
   /** The run file of a live {@code bin/lode serve} over this data directory, if any. */

@@ -28,7 +28,8 @@ final class StatusCommand implements Callable<Integer> {
     Optional<Properties> running = SqlCommand.runningServer(config);
     String demo = DemoDataset.state(config);
     String demoText = switch (demo) {
-      case "loading" -> "loading (since " + DemoDataset.loadingSince(config).orElse("?") + ")";
+      case "loading" -> "loading (since " + DemoDataset.loadingSince(config).orElse("?")
+          + DemoDataset.loadingStep(config).map(st -> ", " + st).orElse("") + "); queries meanwhile see part of it";
       case "ready" -> "ready";
       default -> "not loaded";
     };

@@ -15,11 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/lode tags list | refresh | explain <person> <tag> | quality}: the tag catalog (with
@@ -34,13 +31,10 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExamples:%n",
     footer = {"  bin/lode tags refresh && bin/lode tags list", "  bin/lode tags refresh --incremental high_value",
         "  bin/lode tags explain p-12345 high_value", "  bin/lode tags quality"})
-final class TagsCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
-
+final class TagsCommand extends CommandGroup {
   @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(), "expects list, refresh, explain <person> <tag> or quality");
+  String expects() {
+    return "list, refresh, explain <person> <tag> or quality";
   }
 
   /** {@code tags list}: the catalog; exits 1 when a definition was refused. */
@@ -92,8 +86,11 @@ final class TagsCommand implements Callable<Integer> {
         TagService.Cycle c;
         try {
           // the model clock (auto: historic data such as the 2011 demo runs as of its newest record)
-          c = service.refresh(service.asOf(asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf)), tags,
-              incremental, false);
+          java.time.Instant at = service.asOf(asOf == null ? TagService.configuredAsOf(config) : AsOf.parse(asOf));
+          try (Progress bar = Progress.steps("tags refresh")) {
+            c = service.refresh(at, tags, incremental, false, bar.steps());
+            bar.done();
+          }
         } catch (IllegalArgumentException e) {
           throw new Lode.UsageException(e.getMessage());
         }

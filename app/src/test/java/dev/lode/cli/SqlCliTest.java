@@ -97,6 +97,10 @@ class SqlCliTest {
         "--no-resolve");
     assertEquals(0, load.code(), load.out());
     assertTrue(load.out().contains(String.format("orders.csv.gz → orders: %,d records", records)), load.out());
+    // not a terminal: the progress comes as plain lines (a tenth each, then the end), never redrawn in place
+    assertTrue(java.util.regex.Pattern.compile("(?m)^load orders\\.csv\\.gz 100% \\[=+\\] " + records + "/" + records
+        + " records \\(\\d+:\\d\\d:\\d\\d / ").matcher(load.out()).find(), load.out());
+    assertTrue(!load.out().contains("\r"), load.out());
 
     LodeCli.Result report = cli.launch(cwd, "report", "run", "daily_kpi", "--format", "csv", "--out", "out");
     assertEquals(0, report.code(), report.out());

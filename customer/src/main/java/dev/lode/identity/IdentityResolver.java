@@ -6,6 +6,7 @@ import dev.lode.warehouse.IdentifierHygiene;
 import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.insert.RowBinaryInsert;
 import dev.lode.warehouse.insert.TargetTable;
+import dev.lode.warehouse.StepProgress;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -70,6 +71,12 @@ public final class IdentityResolver {
 
   /** Reads everything new since the last run and applies it. */
   public RunSummary resolve() throws SQLException {
+    return resolve(StepProgress.NONE);
+  }
+
+  /** {@link #resolve()}, telling {@code steps} as each input stream is read and the graph applied and written. */
+  public RunSummary resolve(StepProgress steps) throws SQLException {
+    int of = STREAMS.size() + 3;
     synchronized (LOCK) {
       long t0 = System.nanoTime();
       long hi = System.currentTimeMillis();
@@ -78,12 +85,15 @@ public final class IdentityResolver {
         List<IdentityEvidence> evidence = new ArrayList<>();
         Set<String> aliasTargets = new LinkedHashSet<>();
         Map<String, Long> windows = new HashMap<>();
+        int step = 0;
         for (String stream : STREAMS) {
+          steps.begin(step++, of, "reading " + stream);
           long lo = marks.getOrDefault(stream, 0L);
           lo = lo == 0 ? 0 : lo - overlapMs;
           windows.put(stream, lo);
           read(c, stream, lo, hi, evidence, aliasTargets);
         }
+        steps.begin(step++, of, "linking " + evidence.size() + " identities");
         IdentityGraph graph = new IdentityGraph(limits);
         Set<TypedId> touched = new LinkedHashSet<>();
         for (IdentityEvidence e : evidence) {
@@ -100,7 +110,9 @@ public final class IdentityResolver {
         loadExisting(c, touched, graph, knownUsers);
         evidence = retypeAliases(evidence, aliasTargets, knownUsers);
         IdentityGraph.Result r = graph.apply(evidence);
+        steps.begin(step++, of, "writing " + r.assignments().size() + " assignments");
         write(c, r);
+        steps.begin(step, of, "attributing silo records");
         Map<String, Long> restamped = SiloAttribution.apply(c, windows, lookupChanged(c, r));
         List<Object[]> wm = new ArrayList<>();
         for (String s : STREAMS) {

@@ -1,6 +1,7 @@
 package dev.lode.profiles;
 
 import dev.lode.warehouse.SqlLiteral;
+import dev.lode.warehouse.StepProgress;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -280,7 +281,12 @@ public final class ProfileRefresher {
 
   /** Recomputes every person's profile as of {@code asOf}. */
   public Result refreshAll(Instant asOf) throws SQLException {
-    return run("full", asOf, null);
+    return refreshAll(asOf, StepProgress.NONE);
+  }
+
+  /** {@link #refreshAll(Instant)}, telling {@code steps} as each stage begins. */
+  public Result refreshAll(Instant asOf, StepProgress steps) throws SQLException {
+    return run("full", asOf, null, steps);
   }
 
   /**
@@ -289,8 +295,13 @@ public final class ProfileRefresher {
    * recency) of untouched persons move only at the next full refresh.
    */
   public Result refreshChanged(Instant asOf) throws SQLException {
+    return refreshChanged(asOf, StepProgress.NONE);
+  }
+
+  /** {@link #refreshChanged(Instant)}, telling {@code steps} as each stage begins. */
+  public Result refreshChanged(Instant asOf, StepProgress steps) throws SQLException {
     Optional<Instant> since = lastRefresh();
-    return since.isEmpty() ? run("full", asOf, null) : run("incremental", asOf, since.get());
+    return since.isEmpty() ? run("full", asOf, null, steps) : run("incremental", asOf, since.get(), steps);
   }
 
   /** When the last successful profile refresh started. */
@@ -303,7 +314,9 @@ public final class ProfileRefresher {
     }
   }
 
-  private Result run(String mode, Instant asOf, Instant since) throws SQLException {
+  private Result run(String mode, Instant asOf, Instant since, StepProgress steps) throws SQLException {
+    int of = since == null ? 3 : 4;
+    int step = 0;
     String runId = UUID.randomUUID().toString();
     String suffix = runId.replace("-", "");
     String stage = "profiles_stage_" + suffix;
@@ -317,6 +330,7 @@ public final class ProfileRefresher {
         String lineFilter = "1";
         String eventFilter = "1";
         if (since != null) {
+          steps.begin(step++, of, "finding the persons with new input");
           st.execute("CREATE TABLE " + changed + " ENGINE = MergeTree ORDER BY person_id AS "
               + CHANGED.replace("${SINCE}", SqlLiteral.timestamp(since)));
           filter = "person_id IN (SELECT person_id FROM " + changed + ")";
@@ -325,6 +339,7 @@ public final class ProfileRefresher {
               + CHANGED_IDS.replace("${CHANGED}", changed));
           eventFilter = "distinct_id IN (SELECT distinct_id FROM " + changedIds + ") AND " + filter;
         }
+        steps.begin(step++, of, "flagging bot sessions");
         flagBotSessions(st, since);
         String select = STAGE_SELECT
             .replace("${AS_OF}", SqlLiteral.timestamp(asOf))
@@ -334,7 +349,9 @@ public final class ProfileRefresher {
             .replace("${L_FILTER}", lineFilter)
             .replace("${EV_FILTER}", eventFilter)
             .replace("${FILTER}", filter);
+        steps.begin(step++, of, "computing profiles");
         st.execute("CREATE TABLE " + stage + " ENGINE = MergeTree ORDER BY person_id AS " + select);
+        steps.begin(step, of, "publishing profiles");
         st.execute(PUBLISH.replace("${STAGE}", stage).replace("${COMPUTED_AT}", SqlLiteral.timestamp(Instant.now())));
         long persons;
         try (ResultSet rs = st.executeQuery("SELECT count() FROM " + stage)) {

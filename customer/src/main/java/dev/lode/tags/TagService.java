@@ -4,6 +4,7 @@ import dev.lode.clock.AsOf;
 import dev.lode.config.LodeConfig;
 import dev.lode.profiles.ProfileRefresher;
 import dev.lode.profiles.ProfileSettings;
+import dev.lode.warehouse.StepProgress;
 import dev.lode.warehouse.Warehouse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -72,8 +73,19 @@ public final class TagService {
    * refresh interval has passed since their last successful run.
    */
   public Cycle refresh(Instant asOf, List<String> tagIds, boolean incremental, boolean onlyDue) throws SQLException {
+    return refresh(asOf, tagIds, incremental, onlyDue, StepProgress.NONE);
+  }
+
+  /**
+   * {@link #refresh(Instant, List, boolean, boolean)}, telling {@code steps} as the profiles and
+   * then each tag begin (the profile refresh is the first step, its own stages untold).
+   */
+  public Cycle refresh(Instant asOf, List<String> tagIds, boolean incremental, boolean onlyDue, StepProgress steps)
+      throws SQLException {
     long t0 = System.nanoTime();
     registry.sync(catalog);
+    int of = 1 + (tagIds.isEmpty() ? catalog.definitions().size() : tagIds.size());
+    steps.begin(0, of, "profiles");
     ProfileRefresher.Result p = incremental ? profiles.refreshChanged(asOf) : profiles.refreshAll(asOf);
     List<TagDefinition> chosen = new ArrayList<>();
     for (String id : tagIds) {
@@ -84,7 +96,9 @@ public final class TagService {
     }
     Map<String, Instant> last = onlyDue ? lastRefreshed() : Map.of();
     List<TagOutcome> out = new ArrayList<>();
+    int step = 1;
     for (TagDefinition d : chosen) {
+      steps.begin(step++, of, d.id());
       Instant prev = last.get(d.id());
       if (prev != null && prev.plus(d.refresh()).isAfter(Instant.now())) {
         continue;
