@@ -36,6 +36,7 @@ public class AvaticaResource {
   private final ProtobufHandler protobuf;
   private final JsonHandler json;
   private final StacklessErrors stackless;
+  private final ClientDisconnects disconnects = new ClientDisconnects();
 
   public AvaticaResource(LodeContext context) {
     SqlLimits limits = SqlLimits.from(context.config());
@@ -85,8 +86,15 @@ public class AvaticaResource {
           .entity("empty request: POST one Avatica message (protobuf or JSON), as the Avatica JDBC driver does\n")
           .build();
     }
+    try (ClientDisconnects.Watched watched = disconnects.watch(
+        (java.nio.channels.SelectableChannel) request.getProperty(ClientSocket.ATTRIBUTE))) {
+      return serve(body, user, client, watched.watch());
+    }
+  }
+
+  private Response serve(byte[] body, Credentials.User user, String client, dev.lode.sql.server.RequestWatch watch) {
     if (isJson(body)) {
-      Handler.HandlerResponse<String> r = LodeMeta.callAs(user, client, () -> {
+      Handler.HandlerResponse<String> r = LodeMeta.callAs(user, client, watch, () -> {
         try {
           return stackless.json(json.apply(new String(body, StandardCharsets.UTF_8)));
         } catch (RuntimeException | Error e) {
@@ -99,7 +107,7 @@ public class AvaticaResource {
       return Response.status(r.getStatusCode()).type(MediaType.APPLICATION_JSON_TYPE.withCharset("UTF-8"))
           .entity(r.getResponse()).build();
     }
-    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, client, () -> {
+    Handler.HandlerResponse<byte[]> r = LodeMeta.callAs(user, client, watch, () -> {
       try {
         return stackless.protobuf(protobuf.apply(body));
       } catch (RuntimeException | Error e) {

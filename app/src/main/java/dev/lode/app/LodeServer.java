@@ -57,7 +57,8 @@ public final class LodeServer implements AutoCloseable {
       ServletContextHandler handler = new ServletContextHandler();
       handler.setContextPath("/");
       handler.addFilter(TraceRefusal.class, "/*", EnumSet.of(DispatcherType.REQUEST));
-      handler.addFilter(new FilterHolder(new AnonymousBodyGate(config.getInt("lode.http.anonymous-requests", 8))),
+      handler.addFilter(ClientSocket.class, "/*", EnumSet.of(DispatcherType.REQUEST));
+      handler.addFilter(new FilterHolder(AnonymousBodyGate.of(config)),
           "/*", EnumSet.of(DispatcherType.REQUEST));
       LodeApplication application = new LodeApplication(runtime);
       handler.addServlet(new ServletHolder(new ServletContainer(application)), "/*");

@@ -226,8 +226,10 @@ class PrivacyProbeTest {
   @Test
   void outsidersFindNoPiiAndViewersNoPersons() throws Exception {
     probes = 0;
-    analystProbes("protobuf");
-    analystProbes("json");
+    // the whole analyst surface over protobuf; over JSON (the same Meta and frames, another wire
+    // encoding and error path) every shape but the relation-by-relation and function reads
+    analystProbes("protobuf", true);
+    analystProbes("json", false);
     BY_ROLE.put("analyst", probes);
     viewerProbes();
     BY_ROLE.put("viewer", probes - BY_ROLE.get("analyst"));
@@ -238,23 +240,23 @@ class PrivacyProbeTest {
     assertTrue(probes >= 60, "only " + probes + " probes ran");
   }
 
-  private static void analystProbes(String serialization) throws SQLException {
+  private static void analystProbes(String serialization, boolean wholeSchema) throws SQLException {
     String mine = " FROM events WHERE properties['plan'] = '" + PLAN + "'";
     try (Connection c = SqlClient.connect(Role.ANALYST, "/avatica", serialization, Map.of());
          Statement st = c.createStatement()) {
       String who = "analyst/" + serialization;
-      // every column, and each free-text column and map on its own
+      // every column; the free-text columns and the map by name (one statement: the masking is the
+      // views', the same whichever columns a statement selects)
       assertEquals(planted, probe(st, who, "SELECT *" + mine).size());
-      for (String col : List.of("page", "title", "session_id", "url", "referrer", "user_id", "anonymous_id",
-          "distinct_id", "ip", "user_agent", "event_id", "properties")) {
-        probe(st, who, "SELECT " + col + mine);
-      }
+      assertEquals(planted, probe(st, who, "SELECT " + String.join(", ", List.of("page", "title", "session_id", "url",
+          "referrer", "user_id", "anonymous_id", "distinct_id", "ip", "user_agent", "event_id", "properties")) + mine)
+          .size());
       // every property key the issue found raw, and URL-valued ones
-      for (String key : List.of("customer_no", "contact", "user", "login", "account", "tel", "cell", "national_id",
+      List<String> keys = List.of("customer_no", "contact", "user", "login", "account", "tel", "cell", "national_id",
           "credit", "first", "last", "device_id", "owner", "utm_content", "email", "phone", "previous_id", "path",
-          "url", "referrer", "page", "title")) {
-        probe(st, who, "SELECT properties['" + key + "']" + mine);
-      }
+          "url", "referrer", "page", "title");
+      assertEquals(planted, probe(st, who, "SELECT " + String.join(", ", keys.stream().map(k -> "properties['" + k
+          + "'] AS \"" + k + "\"").toList()) + mine).size());
       probe(st, who, "SELECT * FROM events WHERE event_type = 'alias'");
       // query strings are gone wherever a URL can appear
       for (List<Object> r : probe(st, who, "SELECT page, url, referrer, properties['path'], properties['url'],"
@@ -275,6 +277,14 @@ class PrivacyProbeTest {
       probe(st, who, "SELECT LISTAGG(title, ',') FROM events WHERE properties['plan'] = '" + PLAN + "'");
       probe(st, who, "SELECT CAST(title AS INTEGER)" + mine);
       probe(st, who, "SELECT CAST(properties['customer_no'] AS INTEGER) + 1" + mine);
+      // the message sent without messageId got a keyed id, not the unsalted content hash
+      List<List<Object>> ids = probe(st, who, "SELECT event_id FROM events WHERE event_type = 'identify'"
+          + " AND properties['plan'] = '" + PLAN + "'");
+      assertEquals(1, ids.size());
+      assertTrue(String.valueOf(ids.get(0).get(0)).startsWith("h-"), ids.toString());
+      if (!wholeSchema) {
+        return;
+      }
       probe(st, who, "SELECT * FROM events_resolved WHERE properties['plan'] = '" + PLAN + "'");
       probe(st, who, "SELECT * FROM events_dedup WHERE properties['plan'] = '" + PLAN + "'");
       probe(st, who, "SELECT * FROM persons");
@@ -284,11 +294,6 @@ class PrivacyProbeTest {
           + RANGE + "))");
       probe(st, who, "SELECT * FROM TABLE(event_trends('page_view', 'day', " + RANGE + ", 'title'))");
       probe(st, who, "SELECT * FROM TABLE(event_trends('page_view', 'day', " + RANGE + ", 'properties.customer_no'))");
-      // the message sent without messageId got a keyed id, not the unsalted content hash
-      List<List<Object>> ids = probe(st, who, "SELECT event_id FROM events WHERE event_type = 'identify'"
-          + " AND properties['plan'] = '" + PLAN + "'");
-      assertEquals(1, ids.size());
-      assertTrue(String.valueOf(ids.get(0).get(0)).startsWith("h-"), ids.toString());
       // every relation of the analyst's schema, read whole
       DatabaseMetaData md = c.getMetaData();
       List<String> relations = new ArrayList<>();

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every statement sent over JDBC — by any role, succeeding, failing, refused, prepared or
- * not — appears in {@code audit.queries} with the user and role who sent it, its row count
- * and status; only admins can read that log.
+ * not — appears in {@code audit.queries} with the user and role who sent it, once when it
+ * starts and once with its row count and outcome (a result the client closed before its last
+ * row says so); only admins can read that log.
  */
 class QueryAuditTest {
 
@@ -54,6 +55,19 @@ class QueryAuditTest {
         assertEquals(2, ps.executeBatch().length);
       }
       expected.add(new String[] {batch, "analyst", "ok", "0"});
+      // a client that reads one frame and closes the statement: on record as closed, with the rows it got
+      StringBuilder values = new StringBuilder("(VALUES (0)");
+      for (int i = 1; i < 1000; i++) {
+        values.append(", (").append(i).append(')');
+      }
+      String partial = "SELECT x AS " + tag + "_partial FROM " + values + ") AS t(x)";
+      try (Statement one = c.createStatement()) {
+        one.setFetchSize(100);
+        try (ResultSet rs = one.executeQuery(partial)) {
+          assertTrue(rs.next());
+        }
+      }
+      expected.add(new String[] {partial, "analyst", "closed", "1..999"});
     }
     try (Connection c = SqlClient.connect(Role.VIEWER); Statement st = c.createStatement()) {
       String viewer = "SELECT 42 AS " + tag;
@@ -68,16 +82,26 @@ class QueryAuditTest {
       SqlClient.rows(st, admin);
       expected.add(new String[] {admin, "admin", "ok", "1"});
       // a later admin statement writes out everything before it
-      List<List<Object>> log = SqlClient.rows(st, "SELECT statement, \"user\", role, status, \"rows\", duration_ms"
-          + " FROM audit.queries WHERE statement LIKE '%" + tag + "%' AND statement NOT LIKE '%audit.queries%'"
+      List<List<Object>> all = SqlClient.rows(st, "SELECT statement, \"user\", role, status, \"rows\", duration_ms,"
+          + " query_id FROM audit.queries WHERE statement LIKE '%" + tag + "%' AND statement NOT LIKE '%audit.queries%'"
           + " ORDER BY started_at, query_id");
-      assertEquals(expected.size(), log.size(), log.toString());
+      // each statement has a row written when it started and one with its outcome, under the same query id
+      List<List<Object>> log = all.stream().filter(r -> !r.get(3).equals("started")).toList();
+      List<List<Object>> started = all.stream().filter(r -> r.get(3).equals("started")).toList();
+      assertEquals(expected.size(), log.size(), all.toString());
+      assertEquals(log.stream().map(r -> r.get(6)).sorted().toList(),
+          started.stream().map(r -> r.get(6)).sorted().toList(), all.toString());
       for (String[] e : expected) {
         List<Object> row = log.stream().filter(r -> r.get(0).equals(e[0])).findFirst()
             .orElseThrow(() -> new AssertionError("not audited: " + e[0] + " in " + log));
         String user = SqlClient.user(Role.valueOf(e[1].toUpperCase(java.util.Locale.ROOT))).name();
-        assertEquals(List.of(user, e[1], e[2], e[3]), List.of(row.get(1), row.get(2), row.get(3),
-            String.valueOf(row.get(4))), e[0]);
+        String rows = String.valueOf(row.get(4));
+        if (e[3].equals("1..999")) {
+          long n = Long.parseLong(rows);
+          assertTrue(n >= 1 && n <= 999, "rows sent before the close: " + n);
+          rows = e[3];
+        }
+        assertEquals(List.of(user, e[1], e[2], e[3]), List.of(row.get(1), row.get(2), row.get(3), rows), e[0]);
         assertTrue(((Number) row.get(5)).longValue() >= 0);
       }
     }

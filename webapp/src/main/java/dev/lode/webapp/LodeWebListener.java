@@ -41,8 +41,8 @@ public class LodeWebListener implements ServletContextListener {
     runtime = LodeRuntime.start(LodeContext.open(config));
     // the container's own connection limits and timeouts (Tomcat's maxConnections, connectionTimeout) apply
     // before this; the gate keeps slow bodies without credentials from taking the container's threads
-    servlet.addFilter("lode-anonymous-body-gate", new AnonymousBodyGate(config.getInt("lode.http.anonymous-requests",
-        8))).addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+    servlet.addFilter("lode-anonymous-body-gate", AnonymousBodyGate.of(config))
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     servlet.log("Lode: running, data in " + config.dataDir().toAbsolutePath());
   }
 

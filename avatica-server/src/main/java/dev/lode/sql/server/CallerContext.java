@@ -12,20 +12,24 @@ final class CallerContext {
   private static final ThreadLocal<Credentials.User> CALLER = new ThreadLocal<>();
   private static final ThreadLocal<Boolean> CHALLENGE = ThreadLocal.withInitial(() -> false);
   private static final ThreadLocal<String> CLIENT = new ThreadLocal<>();
+  private static final ThreadLocal<RequestWatch> WATCH = new ThreadLocal<>();
 
   private CallerContext() {
   }
 
-  static <T> T callAs(Credentials.User user, String client, Supplier<T> action) {
+  static <T> T callAs(Credentials.User user, String client, RequestWatch watch, Supplier<T> action) {
     Credentials.User previous = CALLER.get();
     String previousClient = CLIENT.get();
+    RequestWatch previousWatch = WATCH.get();
     CALLER.set(user);
     CLIENT.set(client);
+    WATCH.set(watch);
     CHALLENGE.set(false);
     try {
       return action.get();
     } finally {
       CLIENT.set(previousClient);
+      WATCH.set(previousWatch);
       if (previous == null) {
         CALLER.remove();
       } else {
@@ -50,6 +54,11 @@ final class CallerContext {
   /** The network address of the client being served, or null when the HTTP layer did not name it. */
   static String client() {
     return CLIENT.get();
+  }
+
+  /** What the HTTP layer watches of the request being served, or null when it watches nothing. */
+  static RequestWatch watch() {
+    return WATCH.get();
   }
 
   /** The Basic-authenticated caller, or null when the request carried no credentials. */

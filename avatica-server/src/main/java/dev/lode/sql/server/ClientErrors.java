@@ -38,6 +38,10 @@ final class ClientErrors {
    * ClickHouse SQL); others get the message redacted.
    */
   RuntimeException forUser(Credentials.User user, Throwable e) {
+    SecurityException refused = refusal(e);
+    if (refused != null) {
+      e = refused; // a refusal raised while Calcite planned arrives wrapped
+    }
     if (e instanceof SecurityException se) {
       // a refused statement (read-only SQL, a role's limits)
       return new AvaticaRuntimeException(se.getMessage(), ErrorResponse.UNKNOWN_ERROR_CODE, REFUSED,
@@ -59,6 +63,16 @@ final class ClientErrors {
     return new AvaticaRuntimeException(message, ErrorResponse.UNKNOWN_ERROR_CODE, sqlState(e), AvaticaSeverity.ERROR);
   }
 
+  /** The refusal somewhere in {@code e}'s causes, or null. */
+  static SecurityException refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SecurityException se) {
+        return se;
+      }
+    }
+    return null;
+  }
+
   /** A metadata request's error (its message has no user data to redact). */
   static RuntimeException forMetadata(SQLException e) {
     return new AvaticaRuntimeException(clientMessage(e), ErrorResponse.UNKNOWN_ERROR_CODE, sqlState(e),
@@ -69,6 +83,16 @@ final class ClientErrors {
   static SQLException timeout(Throwable e, int timeoutSeconds) {
     return new SQLException("statement timeout: the query ran longer than lode.sql.timeout-seconds="
         + timeoutSeconds + " s and was stopped; narrow the time range or aggregate more", TIMEOUT, e);
+  }
+
+  /** The statement-bound error ({@link dev.lode.sql.schema.StatementDeadline}) somewhere in {@code e}'s causes, or null. */
+  static SQLException stopped(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException se && TIMEOUT.equals(se.getSQLState())) {
+        return se;
+      }
+    }
+    return null;
   }
 
   static boolean isTimeout(Throwable e) {

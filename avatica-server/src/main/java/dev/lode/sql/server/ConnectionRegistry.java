@@ -15,16 +15,24 @@ import org.apache.calcite.jdbc.CalciteConnection;
  * The open remote connections, each owned by the user who opened it: a connection is a
  * Calcite connection over the schemas of that user's role (chosen here, never by the
  * client, whose properties must pass {@link ClientProperties}); only its owner may use it,
- * and one abandoned for 30 minutes is closed.
+ * one user may hold at most {@code lode.sql.connections-per-user} at once, and one abandoned
+ * for 30 minutes is closed.
  */
 final class ConnectionRegistry {
   private final Map<Credentials.Role, List<LodeSchemaFactory>> schemas;
   private final StatementRegistry statements;
   private final Map<String, RemoteConnection> connections = new ConcurrentHashMap<>();
 
-  ConnectionRegistry(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, StatementRegistry statements) {
+  /** SQLSTATE of a connection refused because its user holds too many (too many connections). */
+  static final String TOO_MANY_CONNECTIONS = "53300";
+
+  private final int perUser;
+
+  ConnectionRegistry(Map<Credentials.Role, List<LodeSchemaFactory>> schemas, StatementRegistry statements,
+                     int perUser) {
     this.schemas = Map.copyOf(schemas);
     this.statements = statements;
+    this.perUser = perUser;
   }
 
   void open(String id, Map<String, String> info, Credentials.User user, boolean basic) {
@@ -35,6 +43,16 @@ final class ConnectionRegistry {
     }
     String start = ClientSchema.choose(schemaOf(info), mine.stream().map(LodeSchemaFactory::name).toList());
     closeIdle();
+    // counted per authenticated user, never per address: a BI server behind one NAT address
+    // opens many connections for many people, each under its own Lode user or a shared one
+    long mineOpen = connections.values().stream().filter(c -> c.user.name().equals(user.name())).count();
+    if (mineOpen >= perUser) {
+      throw new org.apache.calcite.avatica.remote.AvaticaRuntimeException("too many connections: user '"
+          + user.name() + "' holds " + mineOpen + " open SQL connections (lode.sql.connections-per-user=" + perUser
+          + "); close the ones you no longer use (abandoned ones close after 30 minutes)",
+          org.apache.calcite.avatica.remote.Service.ErrorResponse.UNKNOWN_ERROR_CODE, TOO_MANY_CONNECTIONS,
+          org.apache.calcite.avatica.AvaticaSeverity.ERROR);
+    }
     try {
       Connection c = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", ClientDialect.calciteProperties());
       CalciteConnection calcite = c.unwrap(CalciteConnection.class);

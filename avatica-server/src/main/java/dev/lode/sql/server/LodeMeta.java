@@ -2,6 +2,7 @@ package dev.lode.sql.server;
 
 import dev.lode.config.Credentials;
 import dev.lode.sql.schema.LodeSchemaFactory;
+import dev.lode.sql.schema.StatementDeadline;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -28,9 +29,10 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * The Avatica {@link org.apache.calcite.avatica.Meta} behind Lode's JDBC endpoint: it runs
  * each request as the caller the HTTP layer names with {@link #callAs}, and delegates to the
  * {@link ConnectionRegistry} (connections, roles, client properties), the
- * {@link StatementRegistry}, {@link StatementAccess} (read-only roles), {@link ResultFrames}
- * (rows, frames, the result-size limit), {@link ClientErrors} (SQLSTATEs), the
- * {@link MetadataResults} and the {@link StatementAudit}.
+ * {@link StatementRegistry}, {@link StatementAccess} (read-only roles) and {@link JvmJoins}
+ * (plans refused to them), {@link ResultFrames} (rows, frames, the result-size limit, spilling),
+ * {@link ClientErrors} (SQLSTATEs), the {@link MetadataResults} and the {@link StatementAudit};
+ * every statement runs within its {@link StatementDeadline}.
  */
 public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   private final SqlLimits limits;
@@ -81,10 +83,11 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     this.productVersion = productVersion;
     this.limits = limits;
     this.audit = new StatementAudit(audit);
-    this.memory = new ResultMemory(limits.statementMemoryBytes(), limits.userMemoryBytes());
+    this.memory = new ResultMemory(limits.statementMemoryBytes(), limits.userMemoryBytes(), limits.userSpillBytes());
+    ResultSpill.clear(limits.spillDir());
     this.frames = new ResultFrames(limits, memory);
     this.statements = new StatementRegistry(this.audit, frames);
-    this.connections = new ConnectionRegistry(schemas, statements);
+    this.connections = new ConnectionRegistry(schemas, statements, limits.connectionsPerUser());
     this.errors = new ClientErrors(redactor);
     int idle = limits.resultIdleSeconds();
     this.expiry = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("lode-sql-expiry")
@@ -102,12 +105,20 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
 
   /** Runs {@code action} with {@code user} as the caller of every Meta method it reaches. */
   public static <T> T callAs(Credentials.User user, Supplier<T> action) {
-    return CallerContext.callAs(user, null, action);
+    return CallerContext.callAs(user, null, null, action);
   }
 
   /** As {@link #callAs(Credentials.User, Supplier)}, for the client at {@code client} (the login back-off's key). */
   public static <T> T callAs(Credentials.User user, String client, Supplier<T> action) {
-    return CallerContext.callAs(user, client, action);
+    return CallerContext.callAs(user, client, null, action);
+  }
+
+  /**
+   * As {@link #callAs(Credentials.User, String, Supplier)}, with what the HTTP layer watches of
+   * the client: a statement it runs stops when {@code watch} is told the client has gone.
+   */
+  public static <T> T callAs(Credentials.User user, String client, RequestWatch watch, Supplier<T> action) {
+    return CallerContext.callAs(user, client, watch, action);
   }
 
   /** Whether the request {@link #callAs} last served on this thread opened a connection without any credentials. */
@@ -148,6 +159,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     try {
       ClientProperties.check(info);
       connections.open(ch.id, info, user, CallerContext.basicUser() != null);
+    } catch (AvaticaRuntimeException e) {
+      throw e; // already the client's error, with its SQLSTATE
     } catch (RuntimeException e) {
       throw errors.forUser(user, e);
     }
@@ -219,8 +232,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     RemoteStatement s = new RemoteStatement(c);
     try {
       access.check(c.user, sql);
-      s.prepared = c.inZone(() -> c.calcite.prepareStatement(
-          StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount)));
+      s.prepared = JvmJoins.checked(c.user, () -> c.inZone(() -> c.calcite.prepareStatement(
+          StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount))));
       s.sql = sql;
       s.signature = ResultSignatures.of(s.prepared.getMetaData(), s.prepared.getParameterMetaData(), sql);
     } catch (SQLException | RuntimeException | Error e) {
@@ -249,7 +262,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     statements.closeResult(s);
     audit.flushFor(c);
     audit.begin(s, h.connectionId + "/" + h.id, sql);
-    s.deadline = deadline();
+    s.bound = deadline();
     try {
       access.check(c.user, sql);
     } catch (SecurityException e) {
@@ -261,7 +274,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
         s.statement = c.calcite.createStatement();
       }
       String run = StatementRewriter.limited(StatementRewriter.rewrite(sql), maxRowCount);
-      boolean hasResult = timed(() -> c.inZone(() -> s.statement.execute(run)));
+      boolean hasResult = JvmJoins.checked(c.user,
+          () -> timed(s, () -> c.inZone(() -> s.statement.execute(run))));
       if (!hasResult) {
         int count = s.statement.getUpdateCount();
         audit.end(s, "ok", count, "");
@@ -271,7 +285,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
       s.signature = ResultSignatures.of(s.resultSet.getMetaData(), null, sql);
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
     } catch (SQLException | RuntimeException | Error e) {
-      audit.end(s, "failed", -1, e.getMessage());
+      audit.failed(s, e);
       throw errors.forUser(c.user, e);
     }
   }
@@ -293,10 +307,10 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     statements.closeResult(s);
     audit.flushFor(s.owner);
     audit.begin(s, h.connectionId + "/" + h.id, s.sql);
-    s.deadline = deadline();
+    s.bound = deadline();
     try {
       bind(s, parameterValues);
-      boolean hasResult = timed(() -> s.owner.inZone(s.prepared::execute));
+      boolean hasResult = timed(s, () -> s.owner.inZone(s.prepared::execute));
       if (!hasResult) {
         int count = s.prepared.getUpdateCount();
         audit.end(s, "ok", count, "");
@@ -305,7 +319,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
       s.resultSet = s.prepared.getResultSet();
       return new ExecuteResult(List.of(firstFrame(h, s, maxRowsInFirstFrame)));
     } catch (SQLException | RuntimeException | Error e) {
-      audit.end(s, "failed", -1, e.getMessage());
+      audit.failed(s, e);
       throw errors.forUser(s.owner.user, e);
     }
   }
@@ -339,11 +353,14 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
           audit.end(s, "denied", -1, e.getMessage());
           throw errors.forUser(c.user, e);
         }
-        counts[i] = timed(() -> c.inZone(() -> s.statement.execute(sql))) ? -1 : s.statement.getUpdateCount();
+        s.bound = deadline();
+        boolean hasResult = JvmJoins.checked(c.user,
+            () -> timed(s, () -> c.inZone(() -> s.statement.execute(sql))));
+        counts[i] = hasResult ? -1 : s.statement.getUpdateCount();
         audit.end(s, "ok", counts[i], "");
       }
     } catch (SQLException | RuntimeException | Error e) {
-      audit.end(s, "failed", -1, e.getMessage());
+      audit.failed(s, e);
       throw errors.forUser(c.user, e);
     }
     return new ExecuteBatchResult(counts);
@@ -378,16 +395,17 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     statements.closeResult(s);
     // one audit entry for the batch: the statement, with the rows of every parameter set
     audit.begin(s, h.connectionId + "/" + h.id, s.sql);
+    s.bound = deadline();
     try {
       long total = 0;
       for (int r = 0; r < counts.length; r++) {
         bind(s, parameterValues.get(r));
-        counts[r] = timed(s.prepared::execute) ? -1 : s.prepared.getUpdateCount();
+        counts[r] = timed(s, s.prepared::execute) ? -1 : s.prepared.getUpdateCount();
         total += Math.max(0, counts[r]);
       }
       audit.end(s, "ok", total, "");
     } catch (SQLException | RuntimeException | Error e) {
-      audit.end(s, "failed", -1, e.getMessage());
+      audit.failed(s, e);
       throw errors.forUser(s.owner.user, e);
     }
     return new ExecuteBatchResult(counts);
@@ -430,7 +448,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     if (s.signature == null) {
       s.signature = ResultSignatures.of(s.resultSet.getMetaData(), null, null);
     }
-    timed(() -> {
+    timed(s, () -> {
       frames.spool(s);
       return null;
     });
@@ -446,9 +464,9 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     return f;
   }
 
-  /** When a statement starting now must stop, for the rows Lode reads itself (never 0: that means none). */
-  private long deadline() {
-    return (System.nanoTime() + TimeUnit.SECONDS.toNanos(limits.timeoutSeconds())) | 1;
+  /** The bound of a statement starting now. */
+  private StatementDeadline deadline() {
+    return new StatementDeadline(limits.timeoutSeconds());
   }
 
   /** A JDBC action that may throw SQLException. */
@@ -457,19 +475,38 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
   }
 
   /**
-   * Runs a statement; ClickHouse's {@code max_execution_time} (set on every connection the
-   * schema opens) stops the engine's part at the limit, and its error becomes a clear one.
-   * (A JVM-side watchdog was tried and dropped: cancelling Calcite mid-plan on a loaded
-   * machine failed healthy queries.)
+   * Runs a step of statement {@code s} within its {@link StatementDeadline}: ClickHouse's
+   * {@code max_execution_time} (set on every connection the schema opens) stops the engine's
+   * part, and the rows Calcite pulls from ClickHouse look at the deadline, so JVM-side joins
+   * and aggregates stop at it too (or when the statement is cancelled); either error becomes
+   * a clear 57014.
    */
-  private <T> T timed(SqlAction<T> action) throws SQLException {
+  private <T> T timed(RemoteStatement s, SqlAction<T> action) throws SQLException {
+    s.bound.enter();
+    RequestWatch watch = CallerContext.watch();
+    if (watch != null) {
+      watch.running(s.bound);
+    }
     try {
       return action.run();
     } catch (SQLException | RuntimeException | Error e) {
+      SQLException stopped = ClientErrors.stopped(e);
+      if (stopped != null) {
+        throw stopped;
+      }
+      if (s.bound.over()) {
+        // cancelled while ClickHouse ran it (the engine's own error says only that it was killed)
+        s.bound.throwIfOver();
+      }
       if (ClientErrors.isTimeout(e)) {
         throw ClientErrors.timeout(e, limits.timeoutSeconds());
       }
       throw e;
+    } finally {
+      StatementDeadline.clear();
+      if (watch != null) {
+        watch.running(null);
+      }
     }
   }
 

@@ -16,74 +16,121 @@ import org.apache.calcite.avatica.Meta.Frame;
  * Reads results into the rows Avatica's frames carry (dates as days, timestamps as epoch ms,
  * arrays as lists, maps and structs as text) and serves them frame by frame; a statement's
  * result is read in full before the first frame — at most {@code lode.sql.max-rows} rows,
- * within the {@link ResultMemory} budgets, and stopped at the statement's deadline.
+ * stopped at the statement's deadline — so its ClickHouse connection is released at once and
+ * its errors reach the execute call; rows past the {@link ResultMemory} budgets are spilled to
+ * disk ({@link ResultSpill}) rather than held on the heap.
  */
 final class ResultFrames {
   static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
   /** Rows per frame when the client does not ask for a size. */
   static final int FRAME_ROWS = 100;
+  /** SQLSTATE of a result that could not be spilled to disk (disk full). */
+  static final String SPILL_FAILED = "53100";
 
   /** Rows read between two looks at the deadline. */
   private static final int DEADLINE_EVERY = 256;
 
   private final long maxRows;
-  private final int timeoutSeconds;
   private final ResultMemory memory;
+  private final java.nio.file.Path spillDir;
 
   ResultFrames(SqlLimits limits, ResultMemory memory) {
     this.maxRows = limits.maxRows();
-    this.timeoutSeconds = limits.timeoutSeconds();
     this.memory = memory;
+    this.spillDir = limits.spillDir();
   }
 
   /**
-   * Reads the statement's result into {@code s.rows} and closes it: over the row limit it fails
-   * with SQLSTATE 54000, over a memory budget with 53200, past the statement's deadline with 57014
-   * (the rows Calcite computes in the JVM are out of ClickHouse's {@code max_execution_time}'s reach).
+   * Reads the statement's result into {@code s.rows} (and its spill file) and closes it: over
+   * the row limit it fails with SQLSTATE 54000, over the disk budget with 53200, past the
+   * statement's deadline or cancelled with 57014.
    */
   void spool(RemoteStatement s) throws SQLException {
     try (ResultSet rs = s.resultSet) {
       s.resultSet = null;
       ColumnTypes types = types(rs.getMetaData());
       List<Object> rows = new ArrayList<>();
+      long n = 0;
       while (rs.next()) {
-        if (rows.size() >= maxRows) {
-          memory.release(s);
+        if (n >= maxRows) {
+          drop(s);
           throw new SQLException("result too large: more than lode.sql.max-rows=" + maxRows
               + " rows; add a LIMIT, a WHERE clause or aggregate", ClientErrors.RESULT_TOO_LARGE);
         }
-        if (rows.size() % DEADLINE_EVERY == 0 && s.deadline != 0 && System.nanoTime() - s.deadline > 0) {
-          memory.release(s);
-          throw ClientErrors.timeout(null, timeoutSeconds);
+        if (n % DEADLINE_EVERY == 0 && s.bound.over()) {
+          drop(s);
+          s.bound.throwIfOver();
         }
         Object[] row = row(rs, types);
-        memory.add(s, row);
-        rows.add(row);
+        long bytes = ResultMemory.estimate(row);
+        if (memory.keep(s, bytes)) {
+          rows.add(row);
+        } else {
+          spill(s, row, bytes);
+        }
+        n++;
+      }
+      if (s.spill != null) {
+        try {
+          s.spill.finish();
+        } catch (java.io.IOException e) {
+          drop(s);
+          throw spillFailed(e);
+        }
       }
       s.rows = rows;
       s.lastFetched = System.nanoTime();
     }
   }
 
+  private void spill(RemoteStatement s, Object[] row, long bytes) throws SQLException {
+    try {
+      if (s.spill == null) {
+        s.spill = ResultSpill.create(spillDir);
+      }
+      memory.spilled(s, bytes);
+      s.spill.write(row);
+    } catch (java.io.IOException e) {
+      drop(s);
+      throw spillFailed(e);
+    } catch (SQLException e) {
+      drop(s);
+      throw e;
+    }
+  }
+
+  private SQLException spillFailed(java.io.IOException e) {
+    return new SQLException("result too large for memory, and it could not be spilled to lode.sql.spill-dir="
+        + spillDir + ": " + e.getMessage() + "; add a LIMIT or aggregate", SPILL_FAILED, e);
+  }
+
   /** The next frame of at most {@code size} rows of the spooled result; {@code done} on the last. */
   Frame next(RemoteStatement s, long offset, int size) {
-    List<Object> all = s.rows;
-    int from = (int) s.rowsSent;
-    int to = (int) Math.min(all.size(), from + (long) size);
-    List<Object> rows = new ArrayList<>(all.subList(from, to));
-    s.rowsSent = to;
+    List<Object> held = s.rows;
+    List<Object> rows = new ArrayList<>(Math.min(size, 4096));
+    int from = (int) Math.min(s.rowsSent, held.size());
+    if (from < held.size()) {
+      rows.addAll(held.subList(from, (int) Math.min(held.size(), from + (long) size)));
+    }
+    if (rows.size() < size && s.spill != null) {
+      rows.addAll(s.spill.next(size - rows.size()));
+    }
+    s.rowsSent += rows.size();
     s.lastFetched = System.nanoTime();
-    boolean done = to == all.size();
+    boolean done = s.rowsSent >= held.size() && (s.spill == null || s.spill.remaining() == 0);
     if (done) {
-      s.rows = null;
-      memory.release(s);
+      drop(s);
     }
     return new Frame(offset, done, rows);
   }
 
-  /** Drops the held result of {@code s} and gives back its memory. */
+  /** Drops the held result of {@code s}, deletes its spill file and gives back its memory. */
   void drop(RemoteStatement s) {
     s.rows = null;
+    if (s.spill != null) {
+      s.spill.close();
+      s.spill = null;
+    }
     memory.release(s);
   }
 

@@ -7,11 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The memory the results held for clients take, estimated row by row as they are read and
- * counted per statement and per user: a result that would take more than its statement's
- * budget, or push its user's held results over theirs, is dropped and its statement fails
- * with SQLSTATE 53200 naming the budget, so one client leaving results unfetched cannot fill
- * the heap the other users' queries need.
+ * The memory and disk the results held for clients take, estimated row by row as they are
+ * read and counted per statement and per user: rows past the statement's memory budget, or
+ * past its user's across all their open results, go to a {@link ResultSpill} file instead of the
+ * heap, so one client leaving results unfetched cannot fill the heap the other users' queries
+ * need; a result that would push its user's spilled rows past their disk budget is dropped and
+ * its statement fails with SQLSTATE 53200 naming the budget.
  */
 final class ResultMemory {
   /** SQLSTATE of a result over a memory budget (out of memory). */
@@ -20,39 +21,56 @@ final class ResultMemory {
 
   private final long statementBytes;
   private final long userBytes;
+  private final long userSpillBytes;
   private final Map<String, AtomicLong> heldByUser = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> spilledByUser = new ConcurrentHashMap<>();
 
-  ResultMemory(long statementBytes, long userBytes) {
+  ResultMemory(long statementBytes, long userBytes, long userSpillBytes) {
     this.statementBytes = statementBytes;
     this.userBytes = userBytes;
+    this.userSpillBytes = userSpillBytes;
   }
 
-  /** Counts one more row of {@code s}'s result; over a budget it releases what {@code s} held and throws. */
-  void add(RemoteStatement s, Object[] row) throws SQLException {
-    long bytes = estimate(row);
-    s.heldBytes += bytes;
+  /**
+   * Whether a row of {@code bytes} of {@code s}'s result may stay on the heap (and counts it if
+   * so): not once the result has started spilling, nor past the statement's or the user's budget.
+   */
+  boolean keep(RemoteStatement s, long bytes) {
+    if (s.spill != null || s.heldBytes + bytes > statementBytes) {
+      return false;
+    }
     AtomicLong user = heldByUser.computeIfAbsent(s.owner.user.name(), k -> new AtomicLong());
-    long userTotal = user.addAndGet(bytes);
-    if (s.heldBytes > statementBytes) {
-      release(s);
-      throw new SQLException("result too large for memory: one statement's result may hold at most"
-          + " lode.sql.statement-memory-mb=" + statementBytes / MB + " MB in the server; add a LIMIT, select fewer"
-          + " columns or aggregate", OVER_BUDGET);
+    if (user.addAndGet(bytes) > userBytes) {
+      user.addAndGet(-bytes);
+      return false;
     }
-    if (userTotal > userBytes) {
+    s.heldBytes += bytes;
+    return true;
+  }
+
+  /** Counts a row of {@code bytes} written to {@code s}'s spill file; past the user's disk budget it releases {@code s} and throws. */
+  void spilled(RemoteStatement s, long bytes) throws SQLException {
+    s.spilledBytes += bytes;
+    long total = spilledByUser.computeIfAbsent(s.owner.user.name(), k -> new AtomicLong()).addAndGet(bytes);
+    if (total > userSpillBytes) {
       release(s);
-      throw new SQLException("result too large for memory: the open results of user '" + s.owner.user.name()
-          + "' would hold more than lode.sql.user-memory-mb=" + userBytes / MB + " MB in the server; fetch or close"
-          + " the results you left open, or add a LIMIT", OVER_BUDGET);
+      throw new SQLException("result too large: the open results of user '" + s.owner.user.name() + "' would spill"
+          + " more than lode.sql.user-spill-mb=" + userSpillBytes / MB + " MB to disk in the server; fetch or close"
+          + " the results you left open, add a LIMIT or aggregate", OVER_BUDGET);
     }
   }
 
-  /** Gives back what {@code s}'s result held (once: the count is zeroed). */
+  /** Gives back what {@code s}'s result held on the heap and on disk (once: the counts are zeroed). */
   void release(RemoteStatement s) {
     long bytes = s.heldBytes;
     s.heldBytes = 0;
     if (bytes != 0) {
       heldByUser.computeIfPresent(s.owner.user.name(), (k, v) -> v.addAndGet(-bytes) <= 0 ? null : v);
+    }
+    long spilled = s.spilledBytes;
+    s.spilledBytes = 0;
+    if (spilled != 0) {
+      spilledByUser.computeIfPresent(s.owner.user.name(), (k, v) -> v.addAndGet(-spilled) <= 0 ? null : v);
     }
   }
 

@@ -3,11 +3,12 @@ package dev.lode.sql.server;
 import dev.lode.config.LodeConfig;
 
 /**
- * Bounds on one SQL statement served to a client: how long it may run (enforced by
- * ClickHouse's {@code max_execution_time} and, for the rows Lode reads itself, by a deadline
- * checked while the result is read), how many rows its result may have, how much memory the
- * results held for a statement and for one user may take, and how long a result nobody
- * fetches is kept.
+ * Bounds on the SQL served to a client: how long a statement may run (enforced by ClickHouse's
+ * {@code max_execution_time} and, for the work Calcite does in the JVM, by a
+ * {@link dev.lode.sql.schema.StatementDeadline}), how many rows its result may have, how much
+ * memory the results held for a statement and for one user may take before they spill to disk,
+ * how much disk that may take, how long a result nobody fetches is kept, and how many
+ * connections one user may hold.
  *
  * @param timeoutSeconds       {@code lode.sql.timeout-seconds}
  * @param maxRows              {@code lode.sql.max-rows}
@@ -17,9 +18,15 @@ import dev.lode.config.LodeConfig;
  * @param userMemoryBytes      {@code lode.sql.user-memory-mb}: what all results held for one user may take
  *                             together (default: a quarter of the heap)
  * @param resultIdleSeconds    {@code lode.sql.result-idle-seconds}: a held result not fetched for this long is dropped
+ * @param userSpillBytes       {@code lode.sql.user-spill-mb}: what the rows of one user's held results past the memory
+ *                             budgets may take on disk together (default 2048 MB)
+ * @param spillDir             {@code lode.sql.spill-dir}: where those rows go (default {@code <data>/spill})
+ * @param connectionsPerUser   {@code lode.sql.connections-per-user}: how many SQL connections one user may hold
+ *                             open at once (default 64)
  */
 public record SqlLimits(int timeoutSeconds, long maxRows, long sessionGapSeconds, long statementMemoryBytes,
-                        long userMemoryBytes, int resultIdleSeconds) {
+                        long userMemoryBytes, int resultIdleSeconds, long userSpillBytes, java.nio.file.Path spillDir,
+                        int connectionsPerUser) {
   private static final long MB = 1024L * 1024L;
 
   public static SqlLimits from(LodeConfig config) {
@@ -31,6 +38,9 @@ public record SqlLimits(int timeoutSeconds, long maxRows, long sessionGapSeconds
         Long.parseLong(config.get("lode.sql.session-gap-seconds", "1800")),
         Long.parseLong(config.get("lode.sql.statement-memory-mb", Long.toString(statementDefault / MB))) * MB,
         Long.parseLong(config.get("lode.sql.user-memory-mb", Long.toString(userDefault / MB))) * MB,
-        config.getInt("lode.sql.result-idle-seconds", 300));
+        config.getInt("lode.sql.result-idle-seconds", 300),
+        Long.parseLong(config.get("lode.sql.user-spill-mb", "2048")) * MB,
+        java.nio.file.Path.of(config.get("lode.sql.spill-dir", config.dataDir().resolve("spill").toString())),
+        config.getInt("lode.sql.connections-per-user", 64));
   }
 }

@@ -5,7 +5,14 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Locale;
 
-/** Writes one {@link QueryAuditLog} entry per statement a remote statement runs, when it ends (or nothing without a log). */
+/**
+ * Writes two {@link QueryAuditLog} entries per statement a remote statement runs (or nothing
+ * without a log): one with status {@code started} when it starts — so a statement is on record
+ * even when the server dies or its client vanishes before it ends — and one with its real
+ * outcome when it ends: {@code ok}, {@code failed}, {@code denied}, {@code timeout},
+ * {@code cancelled}, {@code too_large}, {@code closed} (the client closed it before its last
+ * row) or {@code expired} (its result was dropped unfetched).
+ */
 final class StatementAudit {
   private final QueryAuditLog log;
 
@@ -17,6 +24,50 @@ final class StatementAudit {
     s.auditId = id;
     s.auditSql = sql;
     s.auditStart = Instant.now();
+    if (log != null) {
+      Credentials.User u = s.owner.user;
+      log.record(new QueryAuditLog.Entry(id, u.name(), u.role().name().toLowerCase(Locale.ROOT), s.auditStart,
+          s.auditStart, sql, -1, "started", ""));
+    }
+  }
+
+  /** Ends the entry of a statement that failed with {@code e}, with the outcome its SQLSTATE names. */
+  void failed(RemoteStatement s, Throwable e) {
+    SecurityException refused = ClientErrors.refusal(e);
+    if (refused != null) {
+      end(s, "denied", -1, refused.getMessage());
+    } else {
+      end(s, outcome(e), -1, e.getMessage());
+    }
+  }
+
+  /** Ends the entry of a statement whose result is being closed or replaced: {@code closed} when rows were left. */
+  void closing(RemoteStatement s) {
+    if (s.rows != null) {
+      end(s, "closed", s.rowsSent, "closed by the client after " + s.rowsSent + " rows, before the last");
+    } else {
+      end(s, "ok", s.rowsSent, "");
+    }
+  }
+
+  /** The audit status of a statement that failed with {@code e}. */
+  static String outcome(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException se && se.getSQLState() != null) {
+        switch (se.getSQLState()) {
+          case ClientErrors.TIMEOUT -> {
+            return String.valueOf(se.getMessage()).startsWith("statement cancelled") ? "cancelled" : "timeout";
+          }
+          case ClientErrors.RESULT_TOO_LARGE, ResultMemory.OVER_BUDGET, ResultFrames.SPILL_FAILED -> {
+            return "too_large";
+          }
+          default -> {
+            // a plain failure, unless a cause says more
+          }
+        }
+      }
+    }
+    return ClientErrors.isTimeout(e) ? "timeout" : "failed";
   }
 
   /** Writes the audit entry of the statement running on {@code s}, once. */
@@ -35,7 +86,7 @@ final class StatementAudit {
   /** Records a statement refused or broken before it ran (it never reaches execute). */
   void refused(RemoteStatement s, String id, String sql, Throwable e) {
     begin(s, id, sql);
-    end(s, e instanceof SecurityException ? "denied" : "failed", -1, e.getMessage());
+    failed(s, e);
   }
 
   /** Before an admin's statement the log is written out, so what an admin reads of it is complete. */

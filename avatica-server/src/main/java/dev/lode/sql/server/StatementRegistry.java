@@ -53,7 +53,9 @@ final class StatementRegistry {
   }
 
   void close(RemoteStatement s) {
-    audit.end(s, "ok", s.rowsSent, "");
+    // a statement still running (on another request) stops at its next look at its bound
+    s.bound.cancel("the client closed the statement");
+    audit.closing(s);
     synchronized (s) {
       frames.drop(s);
     }
@@ -77,7 +79,7 @@ final class StatementRegistry {
 
   /** Drops the statement's current result (ending its audit entry) before it runs again. */
   void closeResult(RemoteStatement s) {
-    audit.end(s, "ok", s.rowsSent, "");
+    audit.closing(s);
     if (s.resultSet != null) {
       try {
         s.resultSet.close();

@@ -112,6 +112,16 @@ public final class WarehouseDataSource implements DataSource {
           if (method.getParameterCount() == 0 && method.getName().equals("getStatement")) {
             return statement;
           }
+          if (value instanceof java.sql.Statement st && method.getName().startsWith("execute")) {
+            // a statement past its bound sends nothing more to ClickHouse; one cancelled later cancels this too
+            StatementDeadline.check();
+            StatementDeadline.running(st);
+          }
+          if (method.getParameterCount() == 0 && method.getName().equals("next")
+              && value instanceof java.sql.ResultSet) {
+            // Calcite's JVM-side joins and aggregates pull these rows: the statement's bound stops them too
+            StatementDeadline.check();
+          }
           Object r = invoke(value, method, args);
           return r instanceof java.sql.ResultSet && proxy instanceof java.sql.Statement st
               ? wrap(r, connection, st) : r;
