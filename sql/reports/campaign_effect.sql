@@ -13,7 +13,20 @@
 -- param: segment_value String = | tag value required when segment_tag is set (empty = any value)
 -- schedule: 0 7 * * 1
 -- formats: csv, html
--- chart: bar x=campaign_id y=responder_conversion_pct,non_responder_conversion_pct
+-- headline: count() | Campaigns | integer
+-- headline: sum(responders) | Responders | integer
+-- headline: avg(uplift_pts) | Average uplift | points
+-- chart: bar x=campaign y=responder_conversion_pct,non_responder_conversion_pct
+-- column: campaign_id | Campaign ID | text
+-- column: campaign | Campaign | text
+-- column: offer | Offer | text
+-- column: responders | Responders | integer
+-- column: non_responders | Non-responders | integer
+-- column: responder_conversion_pct | Responders ordering | percent
+-- column: non_responder_conversion_pct | Non-responders ordering | percent
+-- column: uplift_pts | Uplift | points
+-- column: responder_revenue_per_person | Revenue per responder | currency
+-- column: non_responder_revenue_per_person | Revenue per non-responder | currency
 WITH
     campaign_list AS (
         SELECT campaign_id, name, offer FROM campaigns FINAL WHERE toDate(starts_at) >= {start_date:Date}

@@ -6,7 +6,15 @@
 -- param: months UInt8 = 6 | months after the first order to follow
 -- schedule: 0 7 1 * *
 -- formats: csv, html
--- chart: line x=month_offset y=retention_pct series=cohort_month
+-- headline: sum(cohort_customers) where month_offset=0 | New customers in these cohorts | integer
+-- headline: pct(active_customers, cohort_customers) where month_offset=1 | Ordered again the month after | percent
+-- headline: pct(active_customers, cohort_customers) where month_offset=3 | Ordered in month 3 | percent
+-- chart: heatmap x=month_offset y=retention_pct series=cohort_month
+-- column: cohort_month | First order month | month
+-- column: cohort_customers | Customers in the cohort | integer
+-- column: month_offset | Months since the first order | integer
+-- column: active_customers | Customers ordering | integer
+-- column: retention_pct | Retention | percent
 WITH
     buyers AS (
         SELECT if(person_id != '', person_id, customer_key) AS customer, toStartOfMonth(order_time) AS month

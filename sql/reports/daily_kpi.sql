@@ -10,7 +10,23 @@
 -- param: end_date Date = today-1 | last day, inclusive
 -- schedule: 0 6 * * *
 -- formats: csv, html
--- chart: line x=day y=visitors,sessions,orders
+-- compare: start_date..end_date
+-- headline: sum(revenue) | Revenue | currency
+-- headline: sum(orders) | Orders | integer
+-- headline: ratio(revenue, orders) | Average order value | currency
+-- headline: avg(visitors) | Visitors per day | number
+-- headline: pct(purchase_sessions, sessions) | Session conversion | percent
+-- chart: line x=day y=visitors
+-- chart: bar x=day y=orders
+-- chart: bar x=day y=revenue
+-- column: day | Day | date
+-- column: visitors | Visitors | integer
+-- column: sessions | Sessions | integer
+-- column: purchase_sessions | Sessions with a purchase | integer
+-- column: session_conversion_pct | Session conversion | percent
+-- column: orders | Orders | integer
+-- column: revenue | Revenue | currency
+-- column: avg_order_value | Average order value | currency
 WITH
     days AS (
         SELECT {start_date:Date} + number AS day

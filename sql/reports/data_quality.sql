@@ -11,7 +11,16 @@
 -- param: end_date Date = today-1 | last day, inclusive
 -- schedule: 30 6 * * *
 -- formats: csv, html
+-- compare: start_date..end_date
+-- headline: pct(numerator, denominator) where metric=silent_data_coverage | Silent-data coverage | percent
+-- headline: pct(numerator, denominator) where metric=events_unresolved | Events without a person | percent | lower-is-better
+-- headline: pct(numerator, denominator) where metric=orders_unresolved | Orders without a person | percent | lower-is-better
+-- headline: pct(numerator, denominator) where metric=input_quarantined | Input quarantined | percent | lower-is-better
 -- chart: bar x=metric y=pct
+-- column: metric | Check | name
+-- column: pct | Share | percent
+-- column: numerator | Count | integer
+-- column: denominator | Out of | integer
 WITH
     toDateTime64({start_date:Date}, 3, 'UTC') AS t0,
     toDateTime64({end_date:Date} + 1, 3, 'UTC') AS t1,

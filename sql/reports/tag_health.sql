@@ -6,7 +6,23 @@
 -- param: as_of Date = today | day at which expiry and age are judged
 -- schedule: 0 5 * * *
 -- formats: csv, html
--- chart: bar x=tag_id y=coverage_pct,current_version_pct
+-- compare: as_of 7 days
+-- headline: count() | Active tags | integer
+-- headline: avg(coverage_pct) | Average coverage | percent
+-- headline: count() where persons_tagged=0 | Tags nobody holds | integer | lower-is-better
+-- chart: bar x=name y=coverage_pct
+-- column: tag_id | Tag ID | text
+-- column: name | Tag | text
+-- column: version | Version | integer
+-- column: persons_tagged | Persons tagged | integer
+-- column: coverage_pct | Coverage | percent
+-- column: distinct_values | Distinct values | integer
+-- column: top_value | Most common value | text
+-- column: top_value_pct | Share of the most common value | percent
+-- column: current_version_pct | From the current version | percent
+-- column: expired_pct | Expired | percent
+-- column: older_than_ttl_pct | Older than the TTL | percent
+-- column: last_computed | Last computed | text
 WITH
     definitions AS (
         SELECT tag_id,

@@ -6,7 +6,16 @@
 -- param: window_hours UInt32 = 24 | hours from the first step in which the later steps must happen
 -- schedule: 0 6 * * 1
 -- formats: csv, html
--- chart: bar x=step_name y=visitors
+-- compare: week_start 7 days
+-- headline: first(visitors) | Visitors viewing a product | integer
+-- headline: last(visitors) | Visitors who purchased | integer
+-- headline: last(from_first_pct) | View-to-purchase conversion | percent
+-- chart: funnel x=step_name y=visitors
+-- column: step | No. | integer
+-- column: step_name | Step | name
+-- column: visitors | Visitors | integer
+-- column: from_previous_pct | From the previous step | percent
+-- column: from_first_pct | From the first step | percent
 WITH
     per_visitor AS (
         SELECT if(person_id != '', person_id, distinct_id) AS visitor,

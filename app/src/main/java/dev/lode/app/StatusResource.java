@@ -33,6 +33,24 @@ public class StatusResource {
     return path.equals("status") || path.equals("/status") || path.equals("status/") || path.equals("/status/");
   }
 
+  /** Reports whose latest run failed or was not delivered; unreadable report_runs is itself a problem shown. */
+  private static java.util.List<Map<String, Object>> reportProblems(LodeContext context) {
+    try {
+      return new dev.lode.report.ReportRunLog(context.warehouse()::connect).problems().stream()
+          .map(p -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("report", p.report());
+            m.put("startedAt", p.startedAt());
+            m.put("status", p.status());
+            m.put("delivery", p.deliveryStatus());
+            m.put("error", p.error());
+            return m;
+          }).toList();
+    } catch (SQLException e) {
+      return java.util.List.of(Map.of("report", "*", "error", "cannot read report_runs: " + e.getMessage()));
+    }
+  }
+
   @GET
   @Produces(MediaType.APPLICATION_JSON)
   public Map<String, Object> status(@Context ContainerRequestContext request) throws SQLException {
@@ -52,6 +70,7 @@ public class StatusResource {
       out.put("clickhouseVersion", rs.getString(1));
     }
     out.put("jobs", runtime.jobs().stream().map(JobState::asMap).toList());
+    out.put("reportProblems", reportProblems(context));
     return out;
   }
 }

@@ -2,6 +2,9 @@ package dev.lode.cli;
 
 import dev.lode.config.LodeConfig;
 import dev.lode.report.ConnectionSource;
+import dev.lode.report.DataClock;
+import dev.lode.report.ReportDelivery;
+import dev.lode.report.ReportJob;
 import dev.lode.report.OutputFormat;
 import dev.lode.report.ReportCatalog;
 import dev.lode.report.ReportDefinition;
@@ -72,7 +75,8 @@ final class ReportCommand extends CommandGroup {
       + " like a scheduled run) and print the files written; exits 1 when the run failed.",
       footerHeading = "%nExamples:%n",
       footer = {"  bin/lode report run daily_kpi", "  bin/lode report run daily_kpi --format html --out /tmp/r",
-          "  bin/lode report run weekly_funnel --param weeks=8"})
+          "  bin/lode report run weekly_funnel --param window_hours=48",
+          "  bin/lode report run daily_kpi --format pdf --deliver"})
   static final class Run implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "the report (see bin/lode report list)")
     String name;
@@ -80,8 +84,8 @@ final class ReportCommand extends CommandGroup {
     @Option(names = "--param", paramLabel = "NAME=VALUE", description = "a report parameter (repeatable)")
     Map<String, String> params = new LinkedHashMap<>();
 
-    @Option(names = "--format", paramLabel = "csv|html", description = "an output format (repeatable; default: the"
-        + " report's own)")
+    @Option(names = "--format", paramLabel = "csv|html|pdf", description = "an output format (repeatable; default: the"
+        + " report's own); pdf is the HTML page printed by headless Chromium")
     List<String> formats = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the files go (default lode.reports.output-dir)")
@@ -91,6 +95,10 @@ final class ReportCommand extends CommandGroup {
         + " (today-7, week_start-1) count from: the day after the newest event or order when that is before today, so"
         + " today-1 is the newest day with data (default ${DEFAULT-VALUE}), now, or a date")
     String asOf = "latest-data";
+
+    @Option(names = "--deliver", description = "also send the run to the report's recipients"
+        + " (lode.reports.delivery.<report>.email / .webhook), as a scheduled run would")
+    boolean deliver;
 
     @Override
     public Integer call() throws Exception {
@@ -122,14 +130,20 @@ final class ReportCommand extends CommandGroup {
         p.setProperty("compress", "false");
         String url = running.get().getProperty("warehouse.url");
         ConnectionSource source = () -> DriverManager.getConnection(url, p);
-        return report(once.job(source, clock).run(report, withDefaults(report, source, settings), chosen, dir, "cli",
-            Optional.empty()));
+        return report(job(once, source, clock, config, settings).run(report, withDefaults(report, source, settings),
+            chosen, dir, "cli", Optional.empty()));
       }
       try (Warehouse w = Warehouse.open(config)) {
         ConnectionSource source = w::connect;
-        return report(once.job(source, clock).run(report, withDefaults(report, source, settings), chosen, dir, "cli",
-            Optional.empty()));
+        return report(job(once, source, clock, config, settings).run(report, withDefaults(report, source, settings),
+            chosen, dir, "cli", Optional.empty()));
       }
+    }
+
+    private ReportJob job(ReportSettings once, ConnectionSource source, Clock clock, LodeConfig config,
+                          ReportSettings settings) {
+      ReportJob job = once.job(source, clock);
+      return deliver ? job.withDelivery(ReportDelivery.of(config, settings.catalog(), clock)) : job;
     }
 
     /**
@@ -141,7 +155,7 @@ final class ReportCommand extends CommandGroup {
         throws Exception {
       Optional<LocalDate> day = switch (asOf) {
         case "now" -> Optional.empty();
-        case "latest-data" -> LatestData.day(source, settings.zone()).filter(d -> d.isBefore(LocalDate.now(settings.zone())));
+        case "latest-data" -> new DataClock(source).latestDay(settings.zone()).filter(d -> d.isBefore(LocalDate.now(settings.zone())));
         default -> {
           try {
             yield Optional.of(LocalDate.parse(asOf));
@@ -208,6 +222,13 @@ final class ReportCommand extends CommandGroup {
         + run.parameters());
     for (Path f : run.outputs()) {
       System.out.println("  " + f);
+    }
+    for (dev.lode.report.DeliveryAttempt a : run.deliveries()) {
+      System.out.println("  " + a);
+    }
+    if (run.deliveryStatus().equals("failed")) {
+      System.err.println("report " + run.report() + " was not delivered to every recipient");
+      return 1;
     }
     return 0;
   }

@@ -64,6 +64,12 @@ final class StatusCommand implements Callable<Integer> {
           job.path("lastOutcome").isNull() ? "" : " (" + job.path("lastOutcome").asText() + ")",
           job.path("nextRun").isNull() ? "-" : job.path("nextRun").asText());
     }
+    for (JsonNode problem : s.path("reportProblems")) {
+      String what = problem.path("status").asText().equals("failed") ? "run failed"
+          : "delivery " + problem.path("delivery").asText();
+      System.out.printf("  report %-21s %s (%s): %s%n", problem.path("report").asText(), what,
+          problem.path("startedAt").asText(), problem.path("error").asText());
+    }
     return 0;
   }
 }

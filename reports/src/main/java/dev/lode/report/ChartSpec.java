@@ -7,12 +7,13 @@ import java.util.Optional;
 /**
  * What a report's HTML page draws: {@code line} or {@code bar} over the x column, one
  * series per y column, or one series per distinct value of the {@code series} column
- * (long-format results such as cohort × month). Written as
- * {@code chart: line x=day y=visitors,sessions} or {@code chart: none}.
+ * (long-format results such as cohort × month); a {@code heatmap} (one row per series value,
+ * one cell per x, e.g. a cohort triangle) or a {@code funnel} (one bar per x, narrowing). Written as
+ * {@code chart: line x=day y=visitors,sessions} or {@code chart: none}; a report may have several.
  */
 public record ChartSpec(Kind kind, String x, List<String> y, Optional<String> series) {
   /** The chart types the HTML page can draw. */
-  public enum Kind { NONE, LINE, BAR }
+  public enum Kind { NONE, LINE, BAR, HEATMAP, FUNNEL }
 
   public static final ChartSpec NONE = new ChartSpec(Kind.NONE, "", List.of(), Optional.empty());
 
@@ -23,7 +24,10 @@ public record ChartSpec(Kind kind, String x, List<String> y, Optional<String> se
       case "none" -> Kind.NONE;
       case "line" -> Kind.LINE;
       case "bar" -> Kind.BAR;
-      default -> throw new IllegalArgumentException("chart type '" + words[0] + "' is not one of none, line, bar");
+      case "heatmap" -> Kind.HEATMAP;
+      case "funnel" -> Kind.FUNNEL;
+      default -> throw new IllegalArgumentException("chart type '" + words[0]
+          + "' is not one of none, line, bar, heatmap, funnel");
     };
     if (kind == Kind.NONE) {
       return NONE;
@@ -48,6 +52,12 @@ public record ChartSpec(Kind kind, String x, List<String> y, Optional<String> se
     }
     if (series != null && y.size() != 1) {
       throw new IllegalArgumentException("chart with series= takes exactly one y column");
+    }
+    if (kind == Kind.HEATMAP && (series == null || y.size() != 1)) {
+      throw new IllegalArgumentException("a heatmap needs x=<column> y=<one column> series=<row column>");
+    }
+    if (kind == Kind.FUNNEL && y.size() != 1) {
+      throw new IllegalArgumentException("a funnel takes exactly one y column (the count at each step)");
     }
     return new ChartSpec(kind, x, List.copyOf(y), Optional.ofNullable(series));
   }

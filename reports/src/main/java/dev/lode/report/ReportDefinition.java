@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
 /**
  * A report: ClickHouse SQL with {@code {name:Type}} parameters, and the metadata in the
  * file's leading {@code -- key: value} comment lines (title, description, param, schedule,
- * formats, chart). See docs/reports.md for the format.
+ * formats, chart, column, headline, compare). See docs/reports.md for the format.
  */
 public record ReportDefinition(String name, String title, String description, List<ReportParameter> parameters,
-                               Optional<CronSchedule> schedule, Set<OutputFormat> formats, ChartSpec chart,
-                               String sql) {
+                               Optional<CronSchedule> schedule, Set<OutputFormat> formats, List<ChartSpec> charts,
+                               List<ColumnLabel> columns, List<Headline> headlines,
+                               Optional<PeriodComparison> compare, String sql) {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
   private static final Pattern HEADER = Pattern.compile("--\\s*([a-z]+):\\s?(.*)");
   private static final Pattern PARAM = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s+([A-Za-z0-9]+)\\s*=\\s*([^|]*?)\\s*(?:\\|\\s*(.*))?");
@@ -34,7 +35,10 @@ public record ReportDefinition(String name, String title, String description, Li
     List<ReportParameter> params = new ArrayList<>();
     Optional<CronSchedule> schedule = Optional.empty();
     Set<OutputFormat> formats = EnumSet.of(OutputFormat.CSV, OutputFormat.HTML);
-    ChartSpec chart = ChartSpec.NONE;
+    List<ChartSpec> charts = new ArrayList<>();
+    List<ColumnLabel> columns = new ArrayList<>();
+    List<Headline> headlines = new ArrayList<>();
+    Optional<PeriodComparison> compare = Optional.empty();
     String[] lines = text.split("\n", -1);
     int body = 0;
     try {
@@ -59,9 +63,17 @@ public record ReportDefinition(String name, String title, String description, Li
               formats.add(OutputFormat.of(f));
             }
           }
-          case "chart" -> chart = ChartSpec.parse(value);
+          case "chart" -> {
+            ChartSpec c = ChartSpec.parse(value);
+            if (c.kind() != ChartSpec.Kind.NONE) {
+              charts.add(c);
+            }
+          }
+          case "column" -> columns.add(ColumnLabel.parse(value));
+          case "headline" -> headlines.add(Headline.parse(value));
+          case "compare" -> compare = Optional.of(PeriodComparison.parse(value));
           default -> throw new IllegalArgumentException("unknown header key '" + m.group(1)
-              + "' (title, description, param, schedule, formats, chart)");
+              + "' (title, description, param, schedule, formats, chart, column, headline, compare)");
         }
       }
     } catch (IllegalArgumentException e) {
@@ -78,8 +90,40 @@ public record ReportDefinition(String name, String title, String description, Li
       throw new IllegalArgumentException("report " + name + " has no SQL after its header");
     }
     checkPlaceholders(name, sql, params);
+    if (compare.isPresent()) {
+      for (String p : compare.get().dates()) {
+        if (params.stream().noneMatch(q -> q.name().equals(p) && q.type() == ParameterType.DATE)) {
+          throw new IllegalArgumentException("report " + name + " compares by '" + p + "', which is not one of its Date"
+              + " parameters");
+        }
+      }
+    }
     return new ReportDefinition(name, title, description.toString(), List.copyOf(params), schedule,
-        Set.copyOf(formats), chart, sql);
+        Set.copyOf(formats), List.copyOf(charts), List.copyOf(columns), List.copyOf(headlines), compare, sql);
+  }
+
+  /** A definition with one chart and no layout declarations (the shape before headlines and labels). */
+  public ReportDefinition(String name, String title, String description, List<ReportParameter> parameters,
+                          Optional<CronSchedule> schedule, Set<OutputFormat> formats, ChartSpec chart, String sql) {
+    this(name, title, description, parameters, schedule, formats,
+        chart.kind() == ChartSpec.Kind.NONE ? List.of() : List.of(chart), List.of(), List.of(), Optional.empty(), sql);
+  }
+
+  /** The first chart, or {@link ChartSpec#NONE}. */
+  public ChartSpec chart() {
+    return charts.isEmpty() ? ChartSpec.NONE : charts.getFirst();
+  }
+
+  /** What a reader calls {@code column}: its declared label, else the name in words. */
+  public String label(String column) {
+    return columns.stream().filter(c -> c.column().equals(column)).map(ColumnLabel::label).findFirst()
+        .orElse(ColumnFormat.humanize(column));
+  }
+
+  /** The declared format of {@code column}, if any. */
+  public Optional<ColumnFormat> format(String column) {
+    return columns.stream().filter(c -> c.column().equals(column) && c.format() != null).map(ColumnLabel::format)
+        .findFirst();
   }
 
   private static ReportParameter param(String value) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One report run end to end: bind parameters, query (retrying a bounded number of times),
- * write the output files, and record the run in {@code report_runs} as running, then
- * succeeded or failed with every attempt's error.
+ * One report run end to end: bind parameters (relative dates counted from the data's newest day
+ * when {@link #withDataClock} is set), query the period and the previous one its headline compares with
+ * (retrying a bounded number of times), write the output files (CSV, HTML, PDF), deliver them to the
+ * report's recipients, and record the run in {@code report_runs} as running, then succeeded or failed
+ * with every attempt's error and every delivery attempt.
  */
 public final class ReportJob {
   private static final Logger LOG = LoggerFactory.getLogger(ReportJob.class);
@@ -35,8 +38,19 @@ public final class ReportJob {
   private final Clock clock;
   private final int maxAttempts;
   private final Duration retryDelay;
+  private final Currency currency;
+  private final Optional<PdfOutput> pdf;
+  private final Optional<DataClock> dataClock;
+  private final Optional<ReportDelivery> delivery;
 
   public ReportJob(ReportQuery query, ReportRunLog log, Clock clock, int maxAttempts, Duration retryDelay) {
+    this(query, log, clock, maxAttempts, retryDelay, Currency.getInstance("GBP"),
+        Optional.of(new PdfOutput("chromium", 120)), Optional.empty(), Optional.empty());
+  }
+
+  private ReportJob(ReportQuery query, ReportRunLog log, Clock clock, int maxAttempts, Duration retryDelay,
+                    Currency currency, Optional<PdfOutput> pdf, Optional<DataClock> dataClock,
+                    Optional<ReportDelivery> delivery) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("a report needs at least 1 attempt, got " + maxAttempts);
     }
@@ -45,6 +59,30 @@ public final class ReportJob {
     this.clock = clock;
     this.maxAttempts = maxAttempts;
     this.retryDelay = retryDelay;
+    this.currency = currency;
+    this.pdf = pdf;
+    this.dataClock = dataClock;
+    this.delivery = delivery;
+  }
+
+  /** This job showing money in {@code currency} and printing PDFs with {@code pdf}. */
+  public ReportJob withRendering(Currency currency, PdfOutput pdf) {
+    return new ReportJob(query, log, clock, maxAttempts, retryDelay, currency, Optional.of(pdf), dataClock, delivery);
+  }
+
+  /** This job counting relative date defaults from the newest data when it is older than today (see {@link DataClock}). */
+  public ReportJob withDataClock(DataClock data) {
+    return new ReportJob(query, log, clock, maxAttempts, retryDelay, currency, pdf, Optional.of(data), delivery);
+  }
+
+  /** This job delivering successful runs of reports with recipients. */
+  public ReportJob withDelivery(ReportDelivery d) {
+    return new ReportJob(query, log, clock, maxAttempts, retryDelay, currency, pdf, dataClock, Optional.of(d));
+  }
+
+  /** The delivery this job hands runs to, if any. */
+  public Optional<ReportDelivery> delivery() {
+    return delivery;
   }
 
   public Clock clock() {
@@ -64,7 +102,7 @@ public final class ReportJob {
     long t0 = System.nanoTime();
     Map<String, String> params;
     try {
-      params = ReportQuery.bind(report, given, clock);
+      params = ReportQuery.bind(report, given, defaultsClock());
     } catch (IllegalArgumentException e) {
       ReportRun failed = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(started),
           ReportRun.Status.FAILED, 0, 0, 0, e.getMessage(), List.of(e.getMessage()), given, List.of());
@@ -77,10 +115,32 @@ public final class ReportJob {
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         ReportResult result = query.run(report, params);
-        List<Path> files = write(result, formats, outputDir, started);
+        Optional<ReportResult> previous = report.compare().isEmpty() || report.headlines().isEmpty()
+            ? Optional.empty() : Optional.of(query.run(report, report.compare().get().previous(params)));
+        ReportDocument doc = new ReportDocument(result, previous, currency);
+        List<Path> files = write(doc, formats, outputDir, started, pdf);
         ReportRun ok = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(clock.instant()),
             ReportRun.Status.SUCCEEDED, attempt, elapsedMs(t0), result.rows().size(), "", List.copyOf(errors), params,
             files);
+        if (delivery.isPresent() && delivery.get().hasRecipients(report.name())) {
+          // the files are written and the run succeeded: record that before the (slower) delivery
+          record(ok, version);
+          List<Path> attach = files;
+          if (files.stream().noneMatch(f -> f.toString().endsWith(".pdf")) && pdf.isPresent()) {
+            try {
+              List<Path> withPdf = new ArrayList<>(files);
+              withPdf.addAll(write(doc, Set.of(OutputFormat.PDF), outputDir, started, pdf));
+              attach = withPdf;
+            } catch (IOException e) {
+              // the headline still reaches the recipients; the missing attachment is logged
+              LOG.warn("report {}: no PDF to attach: {}", report.name(), e.getMessage());
+            }
+          }
+          List<DeliveryAttempt> sent = delivery.get().deliver(doc, attach);
+          ok = new ReportRun(runId, report.name(), trigger, scheduledFor, started, Optional.of(clock.instant()),
+              ReportRun.Status.SUCCEEDED, attempt, elapsedMs(t0), result.rows().size(), "", List.copyOf(errors), params,
+              attach, sent);
+        }
         record(ok, version);
         return ok;
       } catch (SQLException | IOException | RuntimeException e) {
@@ -97,6 +157,19 @@ public final class ReportJob {
         List.of());
     record(failed, version);
     return failed;
+  }
+
+  /** The clock relative defaults count from: the data's, when set and the data is older than today. */
+  private Clock defaultsClock() {
+    if (dataClock.isEmpty()) {
+      return clock;
+    }
+    try {
+      return dataClock.get().forRun(clock);
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("cannot read the newest data's day, relative report dates count from today: {}", e.getMessage());
+      return clock;
+    }
   }
 
   private static long elapsedMs(long t0) {
@@ -129,9 +202,22 @@ public final class ReportJob {
     }
   }
 
-  /** Writes {@code <report>_<stamp>.<ext>} and refreshes {@code latest.<ext>} next to it. */
+  /** Writes {@code <report>_<stamp>.<ext>} and refreshes {@code latest.<ext>} next to it (no PDF). */
   static List<Path> write(ReportResult result, Set<OutputFormat> formats, Path outputDir, Instant ranAt)
       throws IOException {
+    return write(ReportDocument.of(result), formats, outputDir, ranAt, Optional.empty());
+  }
+
+  /**
+   * Writes {@code <report>_<stamp>.<ext>} for each format and refreshes {@code latest.<ext>} next to it;
+   * the PDF is the HTML page printed by {@code pdf} (the HTML is written for it even when not asked for).
+   */
+  public static List<Path> write(ReportDocument doc, Set<OutputFormat> formats, Path outputDir, Instant ranAt,
+                                 Optional<PdfOutput> pdf) throws IOException {
+    ReportResult result = doc.result();
+    if (formats.contains(OutputFormat.PDF) && pdf.isEmpty()) {
+      throw new IOException("report " + result.report().name() + ": PDF output needs Chromium (lode.reports.chromium)");
+    }
     Path dir = outputDir.resolve(result.report().name());
     Files.createDirectories(dir);
     List<Path> files = new ArrayList<>();
@@ -141,10 +227,23 @@ public final class ReportJob {
       }
       Path file = dir.resolve(result.report().name() + "_" + STAMP.format(ranAt) + "." + f.extension());
       Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        switch (f) {
-          case CSV -> CsvOutput.write(result, w);
-          case HTML -> HtmlOutput.write(result, ranAt, w);
+      if (f == OutputFormat.PDF) {
+        Path html = dir.resolve("." + result.report().name() + "_" + STAMP.format(ranAt) + ".print.html");
+        try (Writer w = Files.newBufferedWriter(html, StandardCharsets.UTF_8)) {
+          HtmlOutput.write(doc, ranAt, w);
+        }
+        try {
+          pdf.orElseThrow().print(html, tmp);
+        } finally {
+          Files.deleteIfExists(html);
+        }
+      } else {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          switch (f) {
+            case CSV -> CsvOutput.write(result, w);
+            case HTML -> HtmlOutput.write(doc, ranAt, w);
+            default -> throw new IllegalStateException(f.name());
+          }
         }
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

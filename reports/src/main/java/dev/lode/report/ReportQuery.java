@@ -76,7 +76,7 @@ public final class ReportQuery {
           rows.add(row);
         }
         checkChartColumns(report, columns);
-        return new ReportResult(report, Map.copyOf(bound), List.copyOf(columns), List.copyOf(types), rows);
+        return new ReportResult(report, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bound)), List.copyOf(columns), List.copyOf(types), rows);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -98,9 +98,12 @@ public final class ReportQuery {
   }
 
   private static void checkChartColumns(ReportDefinition report, List<String> columns) {
-    for (String c : report.chart().columns()) {
+    List<String> wanted = new ArrayList<>();
+    report.charts().forEach(c -> wanted.addAll(c.columns()));
+    report.headlines().forEach(h -> wanted.addAll(h.referencedColumns()));
+    for (String c : wanted) {
       if (!columns.contains(c)) {
-        throw new IllegalStateException("report " + report.name() + ": chart column '" + c
+        throw new IllegalStateException("report " + report.name() + ": chart or headline column '" + c
             + "' is not in the result (columns: " + String.join(", ", columns) + ")");
       }
     }

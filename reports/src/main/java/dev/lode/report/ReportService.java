@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reports part of a running server: at start it (re)creates the {@code report_*}
- * views and, unless {@code lode.reports.scheduler.enabled=false}, starts the scheduler.
+ * views and, unless {@code lode.reports.scheduler.enabled=false}, starts the scheduler, which
+ * delivers each run to the report's recipients ({@code lode.reports.delivery.*}).
  */
 public final class ReportService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReportService.class);
@@ -35,8 +36,12 @@ public final class ReportService implements AutoCloseable {
       return new ReportService(null);
     }
     // relative date defaults are read in the same zone as the cron expressions
-    ReportScheduler s = new ReportScheduler(catalog, settings.job(warehouse, clock.withZone(settings.zone())), settings.zone(),
-        settings.outputDir(), settings.poll());
+    ReportJob job = settings.job(warehouse, clock.withZone(settings.zone()))
+        .withDelivery(ReportDelivery.of(config, catalog, clock));
+    if (settings.asOfLatestData()) {
+      job = job.withDataClock(new DataClock(warehouse));
+    }
+    ReportScheduler s = new ReportScheduler(catalog, job, settings.zone(), settings.outputDir(), settings.poll());
     return new ReportService(s.start(jobs));
   }
 
