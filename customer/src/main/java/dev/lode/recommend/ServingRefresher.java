@@ -38,6 +38,8 @@ public final class ServingRefresher implements AutoCloseable {
   static final int INLINE = 32;
   /** Changes are looked for from this long before the previous watermark: rows in flight then may land late. */
   static final long OVERLAP_MILLIS = 1_000;
+  /** How long a quiet cycle keeps the resolved model clock before reading it again. */
+  static final long CLOCK_RECHECK_MILLIS = 60_000;
 
   private final ServingStore store;
   private final ConcurrentLinkedDeque<String> backlog = new ConcurrentLinkedDeque<>();
@@ -48,6 +50,7 @@ public final class ServingRefresher implements AutoCloseable {
   private LocalDate day;
   /** The model clock the current pass computes as of (null = the engine's now), set by each cycle. */
   private volatile Instant clock;
+  private long clockCheckedAt;
   private volatile boolean passRunning;
   private volatile boolean closed;
   private Boolean personalizationOff;
@@ -104,13 +107,12 @@ public final class ServingRefresher implements AutoCloseable {
         rs.next();
         gen = rs.getLong(1);
       }
+      Set<String> changed = watermark == null ? Set.of() : changedSince(st, watermark.minusMillis(OVERLAP_MILLIS));
       // the lists are computed as of the model clock (lode.model.as-of): the engine's now for live data,
       // just after the newest record for a history loaded from files; arrival is still watched in engine time
-      Instant asOf = store.settings().asOf().resolve(store.warehouse()).orElse(null);
+      Instant asOf = clock(changed.isEmpty() && gen == generation);
       LocalDate today = LocalDate.ofInstant(asOf == null ? now : asOf, java.time.ZoneOffset.UTC);
-      Set<String> changed = watermark == null ? Set.of() : changedSince(st, watermark.minusMillis(OVERLAP_MILLIS));
       List<String> first = new ArrayList<>(changed);
-      clock = asOf;
       if (gen != generation || !today.equals(day)) {
         List<String> all = everyone(st);
         if (day != null && Math.abs(ChronoUnit.DAYS.between(day, today)) > 1) {
@@ -173,6 +175,21 @@ public final class ServingRefresher implements AutoCloseable {
       }
     }
     return done;
+  }
+
+  /**
+   * The model clock resolved (null = the engine's now). Resolving {@code latest-event} or {@code auto}
+   * reads the newest record of five tables, so a quiet cycle ({@code quiet}: nothing changed, same
+   * model) keeps the last instant for up to {@link #CLOCK_RECHECK_MILLIS}; a record that moves the
+   * clock changes some person, so the cycle that folds it in resolves the clock anew.
+   */
+  private Instant clock(boolean quiet) throws SQLException {
+    long t = System.nanoTime();
+    if (!quiet || clockCheckedAt == 0 || t - clockCheckedAt > CLOCK_RECHECK_MILLIS * 1_000_000) {
+      clock = store.settings().asOf().resolve(store.warehouse()).orElse(null);
+      clockCheckedAt = t;
+    }
+    return clock;
   }
 
   /** Logs a warning when personalization turns off for everyone (no consent grant), and when it is back. */
