@@ -157,7 +157,7 @@ final class RecommendQuery {
           WHERE raw > 0 AND (source IN ('similar', 'seasonal', 'trending') OR person_id IN (SELECT person_id FROM personal))),
         blended AS (
           SELECT person_id, item_id, sum(contribution) AS score,
-                 argMax(w_source, (contribution, w_via)) AS source, argMax(w_via, (contribution, w_via)) AS via
+                 argMax(w_source, (contribution, w_via, w_source)) AS source, argMax(w_via, (contribution, w_via, w_source)) AS via
           FROM weighted WHERE contribution > 0
           GROUP BY person_id, item_id)
         SELECT person_id, item_id, score,
@@ -275,7 +275,7 @@ final class RecommendQuery {
           SELECT item_id, 'trending', score, toString(recent) FROM rec_item_trending
           WHERE model = p_model AND generation = p_gen ORDER BY score DESC LIMIT 200),
         blended AS (
-          SELECT cand, sum(contribution) AS score, argMax(w_source, (contribution, w_via)) AS source, argMax(w_via, (contribution, w_via)) AS via
+          SELECT cand, sum(contribution) AS score, argMax(w_source, (contribution, w_via, w_source)) AS source, argMax(w_via, (contribution, w_via, w_source)) AS via
           FROM (
             SELECT cand, source AS w_source, via AS w_via,
                    raw / max(raw) OVER (PARTITION BY source, position(via, '|catalog|') > 0) * multiIf(%s, 0) AS contribution

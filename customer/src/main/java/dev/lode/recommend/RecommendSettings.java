@@ -24,7 +24,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
    * items it is trained on (the most-bought; memory grows with the square), and the weights kept per item.
    */
   public record Ease(double lambda, int maxItems, int neighbors) {
-    /** Picked by the validation grid on Online Retail (docs/recommend.md, "Trained model"). */
+    /** Reasoned defaults; BlendTuner picks λ on a validation slice (docs/recommend.md, "Tuning on a validation slice"). */
     public static final Ease DEFAULT = new Ease(200, 6000, 100);
 
     public Ease {
@@ -43,7 +43,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
     }
   }
 
-  /** Defaults chosen on the Online Retail split documented in docs/recommend.md. */
+  /** Hand-set defaults (docs/recommend.md, "Blend and weights"); BlendTuner tunes them on a validation slice. */
   public static final Map<Source, Double> DEFAULT_WEIGHTS = Map.of(
       Source.BASKET, 1.0,
       Source.SESSION, 0.8,

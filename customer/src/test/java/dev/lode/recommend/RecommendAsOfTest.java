@@ -53,7 +53,8 @@ class RecommendAsOfTest {
     }
     f.exec("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
         + " unit_price, status, source, loaded_at) VALUES " + lines);
-    settings = RecommendSettings.from(TestWarehouse.config());
+    // basket and recent are what the clock changes here; the trained ease source has EaseModelTest
+    settings = RecommendSettings.from(TestWarehouse.config().with("lode.recommend.weight.ease", "0"));
     new ModelBuilder(warehouse, settings).build(Recommender.LIVE, AS_OF, true);
   }
 
@@ -92,7 +93,8 @@ class RecommendAsOfTest {
 
   @Test
   void latestEventIsJustAfterTheNewestEvent() throws SQLException {
-    RecommendSettings latest = RecommendSettings.from(TestWarehouse.config().with("lode.recommend.as-of", "latest-event"));
+    RecommendSettings latest = RecommendSettings.from(TestWarehouse.config().with("lode.recommend.as-of", "latest-event")
+        .with("lode.recommend.weight.ease", "0"));
     assertEquals(Instant.parse("2031-10-09T00:00:00.001Z"), new Recommender(warehouse, latest).asOf());
     assertEquals("basket", new Recommender(warehouse, latest).recommend("ao-p", 1, RecContext.NONE).get(0).source());
   }

@@ -62,8 +62,11 @@ class RecommendFunctionsTest {
     List<List<Object>> recs = rows("SELECT item_id, item_rank, source, reason FROM TABLE(recommend('sq-p', 5))"
         + " WHERE item_id LIKE 'sq-%' ORDER BY item_rank");
     assertEquals("sq-b", recs.get(0).get(0), recs.toString());
-    assertEquals("basket", recs.get(0).get(2));
-    assertEquals("bought together with sq-a", recs.get(0).get(3));
+    // on this shop the trained ease source and basket both rank sq-b first from sq-a (the server's default
+    // weights include ease); whichever contributes most names the reason
+    assertEquals(recs.get(0).get(2).equals("ease") ? "learned from customers whose purchases are like yours (sq-a)"
+        : "bought together with sq-a", recs.get(0).get(3), recs.toString());
+    assertTrue(List.of("basket", "ease").contains(recs.get(0).get(2)), recs.toString());
     assertFalse(recs.stream().anyMatch(r -> r.get(0).equals("sq-a")), "already bought: " + recs);
     List<List<Object>> sim = rows("SELECT item_id, source FROM TABLE(similar_items('sq-a', 3)) ORDER BY item_rank");
     assertEquals(List.of("sq-b", "basket"), sim.get(0));
