@@ -52,7 +52,7 @@ class AvailabilityTest {
   private static final String VIEWER_PASSWORD = "viewer-password";
   private static final int EVENTS = 600_000;
   private static final int IDLE_SECONDS = 15;
-  private static final int TIMEOUT_SECONDS = 30;
+  private static final int TIMEOUT_SECONDS = 60;
   private static final int CONNECTIONS_PER_USER = 16;
   private static final int SAMPLES = 60;
   /** The viewer's trivial query (viewers read aggregate relations only), and the same asked of ClickHouse. */
@@ -540,8 +540,13 @@ class AvailabilityTest {
     long expected = server.count(NATIVE_TRIVIAL);
     while (attacking.get() || times.size() < samples) {
       long t0 = System.nanoTime();
-      assertEquals(expected, trivial(viewer));
+      long got = trivial(viewer);
       times.add((System.nanoTime() - t0) / 1_000_000);
+      if (got != expected) {
+        // the tag scheduler may have added definitions since: ask ClickHouse again
+        expected = server.count(NATIVE_TRIVIAL);
+        assertEquals(expected, got);
+      }
       if (!attacking.get() && times.size() >= samples) {
         break;
       }
