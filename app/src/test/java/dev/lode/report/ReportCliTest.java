@@ -57,9 +57,9 @@ class ReportCliTest {
       LodeCli.Result unknown = cli.run("report", "run", "weekly_kpi");
       assertEquals(1, unknown.code(), unknown.out());
       assertTrue(unknown.out().contains("no report 'weekly_kpi' (known: campaign_effect,"), unknown.out());
-      LodeCli.Result usage = cli.run("report", "run", "daily_kpi", "--format", "pdf");
+      LodeCli.Result usage = cli.run("report", "run", "daily_kpi", "--format", "xlsx");
       assertEquals(2, usage.code(), usage.out());
-      assertTrue(usage.out().contains("output format 'pdf' is not one of csv, html"), usage.out());
+      assertTrue(usage.out().contains("output format 'xlsx' is not one of csv, html, pdf"), usage.out());
     }
   }
 }
