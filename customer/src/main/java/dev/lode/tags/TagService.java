@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One refresh cycle over profiles and tags, as the CLI, the server's schedule and the
@@ -74,6 +75,7 @@ public final class TagService {
   public Cycle refresh(Instant asOf, List<String> tagIds, boolean incremental, boolean onlyDue) throws SQLException {
     long t0 = System.nanoTime();
     registry.sync(catalog);
+    Set<String> retired = registry.retiredByAdmin();
     ProfileRefresher.Result p = incremental ? profiles.refreshChanged(asOf) : profiles.refreshAll(asOf);
     List<TagDefinition> chosen = new ArrayList<>();
     for (String id : tagIds) {
@@ -82,6 +84,7 @@ public final class TagService {
     if (tagIds.isEmpty()) {
       chosen.addAll(catalog.definitions());
     }
+    chosen.removeIf(d -> retired.contains(d.id()));
     Map<String, Instant> last = onlyDue ? lastRefreshed() : Map.of();
     List<TagOutcome> out = new ArrayList<>();
     for (TagDefinition d : chosen) {
