@@ -5,11 +5,11 @@ import dev.lode.console.SqlResult;
 import dev.lode.console.UserSql;
 import dev.lode.sql.server.LodeMeta;
 import java.net.URL;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +17,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
 import org.apache.calcite.avatica.remote.AvaticaHttpClientFactory;
@@ -45,34 +46,91 @@ final class ConsoleSql implements UserSql {
   }
 
   @Override
-  public SqlResult query(Credentials.User user, String client, String sql, List<Object> parameters, int maxRows)
-      throws SQLException {
+  public UserSql.Connection open(Credentials.User user, String client) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("serialization", "protobuf");
+    p.setProperty("httpclient_factory", InProcess.class.getName());
+    java.sql.Connection c = as(user, client, () -> new Driver().connect("jdbc:avatica:remote:url=http://in-process/" + key, p));
+    return new UserSql.Connection() {
+      @Override
+      public SqlResult query(String sql, List<Object> parameters, int maxRows) throws SQLException {
+        return as(user, client, () -> run(c, sql, parameters, maxRows));
+      }
+
+      @Override
+      public void close() {
+        try {
+          as(user, client, () -> {
+            c.close();
+            return null;
+          });
+        } catch (SQLException e) {
+          // the endpoint forgets a connection it cannot close when its idle time is over
+        }
+      }
+    };
+  }
+
+  /** Work over JDBC that may fail with a SQLException. */
+  private interface Jdbc<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs {@code work} as {@code user}: every Meta call it reaches sees that caller, as a request with Basic credentials would. */
+  private static <T> T as(Credentials.User user, String client, Jdbc<T> work) throws SQLException {
     try {
       return LodeMeta.callAs(user, client, () -> {
         try {
-          return run(sql, parameters, maxRows);
+          return work.run();
         } catch (SQLException e) {
           throw new Failed(e);
         }
       });
     } catch (Failed f) {
-      throw f.cause;
+      throw withReason(f.cause);
     }
   }
 
-  private SqlResult run(String sql, List<Object> parameters, int maxRows) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("serialization", "protobuf");
-    p.setProperty("httpclient_factory", InProcess.class.getName());
-    long t0 = System.nanoTime();
-    try (Connection c = new Driver().connect("jdbc:avatica:remote:url=http://in-process/" + key, p);
-         PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < parameters.size(); i++) {
-        ps.setObject(i + 1, parameters.get(i));
+  /**
+   * The failure with the endpoint's reason in its message: the Avatica client keeps a failed
+   * prepare's reason only where the server's stack trace would be, and its message says
+   * "while preparing SQL" alone.
+   */
+  private static SQLException withReason(SQLException e) {
+    AvaticaSqlException a = null;
+    for (Throwable t = e; t != null && a == null; t = t.getCause()) {
+      a = t instanceof AvaticaSqlException found ? found : null;
+    }
+    if (a != null && a.getStackTraces() != null) {
+      List<String> traces = a.getStackTraces();
+      // the protobuf client hands one trace string over as a list of its characters
+      String text = traces.stream().allMatch(t -> t == null || t.length() <= 1)
+          ? String.join("", traces.stream().map(t -> t == null ? "" : t).toList())
+          : traces.stream().filter(t -> t != null && !t.isBlank()).findFirst().orElse("");
+      String reason = text.strip().lines().findFirst().filter(t -> !t.isBlank() && !e.getMessage().contains(t))
+          .orElse(null);
+      if (reason != null) {
+        return new SQLException(e.getMessage() + ": " + reason, e.getSQLState(), e.getErrorCode(), e);
       }
+    }
+    return e;
+  }
+
+  private static SqlResult run(java.sql.Connection c, String sql, List<Object> parameters, int maxRows) throws SQLException {
+    long t0 = System.nanoTime();
+    try (Statement st = c.prepareStatement(sql)) {
       // one row more than kept tells whether the result was cut
-      ps.setMaxRows(maxRows + 1);
-      try (ResultSet rs = ps.executeQuery()) {
+      st.setMaxRows(maxRows + 1);
+      ResultSet rs;
+      if (st instanceof PreparedStatement ps) {
+        for (int i = 0; i < parameters.size(); i++) {
+          ps.setObject(i + 1, parameters.get(i));
+        }
+        rs = ps.executeQuery();
+      } else {
+        rs = st.executeQuery(sql);
+      }
+      try (rs) {
         ResultSetMetaData md = rs.getMetaData();
         int n = md.getColumnCount();
         List<String> columns = new ArrayList<>(n);

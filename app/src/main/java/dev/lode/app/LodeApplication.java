@@ -34,6 +34,7 @@ public class LodeApplication extends ResourceConfig {
     registerClasses(StatusResource.class, CollectorResource.class, MetricsResource.class, AvaticaResource.class,
         AdminResource.class);
     console.resources().forEach(r -> registerClasses(r.getClass()));
+    console.providers().forEach(this::register);
     register(new AbstractBinder() {
       @Override
       protected void configure() {

@@ -42,6 +42,11 @@ public final class Console {
     return p.equals(PATH) || p.startsWith(PATH + "/");
   }
 
+  /** The providers the hosting application registers with the resources. */
+  public List<Object> providers() {
+    return List.of(new RequestSql());
+  }
+
   /** The resource instances, one per page plus sign-in. */
   public List<Object> resources() {
     return resources;

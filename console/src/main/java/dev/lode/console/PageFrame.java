@@ -85,7 +85,17 @@ public final class PageFrame {
   /** Runs {@code sql} as the session's user through the SQL endpoint's path. */
   public SqlResult query(ConsoleSession s, ContainerRequestContext request, String sql, Object... parameters)
       throws SQLException {
-    return services.sql().query(s.user(), client(request), sql, List.of(parameters), PAGE_ROWS);
+    return connection(s, request).query(sql, List.of(parameters), PAGE_ROWS);
+  }
+
+  /** The request's connection as the session's user, opened on first use; {@link RequestSql} closes it. */
+  public UserSql.Connection connection(ConsoleSession s, ContainerRequestContext request) throws SQLException {
+    if (request.getProperty(RequestSql.PROPERTY) instanceof UserSql.Connection c) {
+      return c;
+    }
+    UserSql.Connection c = services.sql().open(s.user(), client(request));
+    request.setProperty(RequestSql.PROPERTY, c);
+    return c;
   }
 
   /** As {@link #query}, but a failure becomes the answer's {@code error} text (what the SQL endpoint would say). */

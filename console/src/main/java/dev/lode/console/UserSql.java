@@ -11,7 +11,15 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface UserSql {
-  /** Runs {@code sql} with {@code parameters} bound to its {@code ?} markers, keeping at most {@code maxRows} rows. */
-  SqlResult query(Credentials.User user, String client, String sql, List<Object> parameters, int maxRows)
-      throws SQLException;
+  /** Opens a connection as {@code user}, from {@code client} (the address the login back-off and audit see). */
+  Connection open(Credentials.User user, String client) throws SQLException;
+
+  /** One user's connection; a page runs all its statements over one. */
+  interface Connection extends AutoCloseable {
+    /** Runs {@code sql} with {@code parameters} bound to its {@code ?} markers, keeping at most {@code maxRows} rows. */
+    SqlResult query(String sql, List<Object> parameters, int maxRows) throws SQLException;
+
+    @Override
+    void close();
+  }
 }
