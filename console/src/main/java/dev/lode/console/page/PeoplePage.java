@@ -62,9 +62,15 @@ public class PeoplePage {
     m.put("searchError", found.error());
     List<Object> persons = found.records().stream().map(r -> r.get("person_id")).filter(Objects::nonNull).toList();
     if (persons.isEmpty() && found.ok()) {
-      // a person with a profile but no identity row (a profile loaded alone) is still found by its id
+      // a person with a profile but no identity row (a profile loaded alone) is still found by its id,
       PageFrame.Answer profile = frame.attempt(s, request, "SELECT person_id FROM profiles WHERE person_id = ?", id);
       persons = profile.records().stream().map(r -> r.get("person_id")).filter(Objects::nonNull).toList();
+    }
+    if (persons.isEmpty() && found.ok()) {
+      // identities hold an email or phone only as its hash; the person's own row holds it as the user's SQL shows it
+      PageFrame.Answer contact = frame.attempt(s, request, "SELECT DISTINCT person_id FROM persons WHERE is_deleted = 0"
+          + " AND (email = ? OR phone = ?) ORDER BY person_id", id, id);
+      persons = contact.records().stream().map(r -> r.get("person_id")).filter(Objects::nonNull).toList();
     }
     m.put("persons", persons);
     if (persons.size() != 1) {
