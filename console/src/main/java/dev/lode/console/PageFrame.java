@@ -36,11 +36,13 @@ public final class PageFrame {
   private final ConsoleServices services;
   private final Sessions sessions;
   private final Templates templates;
+  private final AggregateCache aggregates;
 
   PageFrame(ConsoleServices services, Sessions sessions, Templates templates) {
     this.services = services;
     this.sessions = sessions;
     this.templates = templates;
+    this.aggregates = new AggregateCache(services.config().getInt("lode.console.aggregate-cache-seconds", 60));
   }
 
   public ConsoleServices services() {
@@ -105,6 +107,11 @@ public final class PageFrame {
     } catch (SQLException | RuntimeException e) {
       return new Answer(null, e.getMessage() == null ? e.toString() : e.getMessage());
     }
+  }
+
+  /** As {@link #attempt}, for an aggregate-only query whose answer the role's users share for a minute ({@link AggregateCache}). */
+  public Answer aggregate(ConsoleSession s, ContainerRequestContext request, String sql, Object... parameters) {
+    return aggregates.get(s.user().role(), sql, List.of(parameters), () -> attempt(s, request, sql, parameters));
   }
 
   /** A query's rows, or why there are none. */

@@ -21,7 +21,8 @@ import java.util.Map;
  * source, missing ids, late events, duplicates, misclicks, bot sessions, quarantine, unresolved
  * events) and, per day over the newest 30 days with events, the shares of bot-session events,
  * misclicks and late events from {@code events_quality} — all through the user's own SQL path,
- * so a role that may not read those relations is told so.
+ * so a role that may not read those relations is told so. Both are aggregates over every event,
+ * shared by the role's users for a minute ({@code AggregateCache}).
  */
 @Path(Console.PATH + "/quality")
 public class DataQualityPage {
@@ -39,11 +40,11 @@ public class DataQualityPage {
                        @Context UriInfo uri) {
     ConsoleSession s = frame.signedIn(cookie, uri);
     Map<String, Object> m = new LinkedHashMap<>();
-    PageFrame.Answer checks = frame.attempt(s, request,
+    PageFrame.Answer checks = frame.aggregate(s, request,
         "SELECT \"check\", dimension, \"value\", total, share FROM data_quality ORDER BY \"check\", dimension");
     m.put("checks", checks.records());
     m.put("checksError", checks.error());
-    PageFrame.Answer daily = frame.attempt(s, request, "SELECT CAST(event_time AS DATE) AS \"day\", COUNT(*) AS events,"
+    PageFrame.Answer daily = frame.aggregate(s, request, "SELECT CAST(event_time AS DATE) AS \"day\", COUNT(*) AS events,"
         + " SUM(CASE WHEN is_bot = 1 THEN 1 ELSE 0 END) AS bot_events,"
         + " SUM(CASE WHEN is_misclick = 1 THEN 1 ELSE 0 END) AS misclicks,"
         + " SUM(CASE WHEN received_time > event_time + INTERVAL '1' DAY THEN 1 ELSE 0 END) AS late_events"
