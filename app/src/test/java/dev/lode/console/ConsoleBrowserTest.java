@@ -123,7 +123,7 @@ class ConsoleBrowserTest {
     Process node = new ProcessBuilder("node", "console-e2e.mjs", planFile.toAbsolutePath().toString())
         .directory(E2E.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     boolean checkedRetired = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (node.isAlive() && System.nanoTime() < deadline) {
       if (!checkedRetired && Files.exists(SHOTS.resolve("retired.txt"))) {
         // while the admin's page says retired, the warehouse says so, and person_tags hides its values
