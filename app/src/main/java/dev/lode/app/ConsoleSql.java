@@ -17,7 +17,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import org.apache.calcite.avatica.AvaticaSqlException;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
 import org.apache.calcite.avatica.remote.AvaticaHttpClientFactory;
@@ -87,33 +86,8 @@ final class ConsoleSql implements UserSql {
         }
       });
     } catch (Failed f) {
-      throw withReason(f.cause);
+      throw f.cause;
     }
-  }
-
-  /**
-   * The failure with the endpoint's reason in its message: the Avatica client keeps a failed
-   * prepare's reason only where the server's stack trace would be, and its message says
-   * "while preparing SQL" alone.
-   */
-  private static SQLException withReason(SQLException e) {
-    AvaticaSqlException a = null;
-    for (Throwable t = e; t != null && a == null; t = t.getCause()) {
-      a = t instanceof AvaticaSqlException found ? found : null;
-    }
-    if (a != null && a.getStackTraces() != null) {
-      List<String> traces = a.getStackTraces();
-      // the protobuf client hands one trace string over as a list of its characters
-      String text = traces.stream().allMatch(t -> t == null || t.length() <= 1)
-          ? String.join("", traces.stream().map(t -> t == null ? "" : t).toList())
-          : traces.stream().filter(t -> t != null && !t.isBlank()).findFirst().orElse("");
-      String reason = text.strip().lines().findFirst().filter(t -> !t.isBlank() && !e.getMessage().contains(t))
-          .orElse(null);
-      if (reason != null) {
-        return new SQLException(e.getMessage() + ": " + reason, e.getSQLState(), e.getErrorCode(), e);
-      }
-    }
-    return e;
   }
 
   private static SqlResult run(java.sql.Connection c, String sql, List<Object> parameters, int maxRows) throws SQLException {
