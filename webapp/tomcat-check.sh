@@ -4,7 +4,8 @@
 # callers only the version, runs queries through the Avatica JDBC driver, then tracks one user through the
 # collector and waits until every scheduler of the WAR has worked on that user: identity
 # resolution, the profile and tag refresh, the recommendation model and serving lists (the
-# intervals are made short with -Dlode.* options; the demo data stays off). Then it stops
+# intervals are made short with -Dlode.* options; the demo data stays off), and signs in to the web
+# console (health page, one playground query). Then it stops
 # Tomcat and removes the base. Installs Debian's tomcat10 if it is missing.
 # Needs: the WAR and app/target/lib (./mvnw verify, or ./mvnw -DskipTests package).
 set -euo pipefail
@@ -72,6 +73,21 @@ curl -sf -u "$key:" "$url/v1/batch" -H 'Content-Type: application/json' -d '{
     {"type": "track", "messageId": "tc-4", "userId": "tc-carol", "event": "purchase",
      "properties": {"product_id": "sku-3", "category": "bags", "price": 70, "quantity": 1}}
   ]}'; echo
+# the web console under the WAR's context path: / sends browsers there; an admin signs in
+# (form token + cookie), the health page renders, and a playground query runs as that admin
+root=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$url/")
+case "$root" in "303 $url/console/"*) ;; *) echo "GET $url/ did not send browsers to the console: $root"; exit 1;; esac
+jar="$base/console-cookies"
+token=$(curl -sf -c "$jar" "$url/console/login" | sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p')
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" --data-urlencode "user=admin" \
+  --data-urlencode "password=$pw" --data-urlencode "token=$token" "$url/console/login")
+[ "$code" = "303" ] || { echo "console sign-in answered HTTP $code"; exit 1; }
+curl -sf -b "$jar" "$url/console/health" -o "$base/console-health.html" || { echo "console health page failed"; exit 1; }
+grep -q 'id="engine"' "$base/console-health.html" || { echo "console health page has no engine version"; exit 1; }
+csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$base/console-health.html" | head -1)
+curl -sf -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "sql=SELECT 6 * 7 AS answer" "$url/console/sql" \
+  | grep -q '<td>42</td>' || { echo "console SQL playground did not answer 42"; exit 1; }
+echo "OK: the console in the WAR signs in, renders the health page and runs a query as the user"
 # queries through the Avatica JDBC driver
 "$LODE_JAVA_HOME/bin/java" -cp "$LODE_HOME/app/target/lib/*" "$LODE_HOME/webapp/tomcat-check/AvaticaQuery.java" \
   "$url/avatica" admin "$pw"

@@ -61,6 +61,18 @@ public class AvaticaResource {
     return meta;
   }
 
+  /**
+   * Answers one protobuf request as {@link #handle} does, for a caller already in the user's
+   * {@link LodeMeta#callAs} context (the console's in-process driver).
+   */
+  byte[] protobuf(byte[] body) {
+    try {
+      return stackless.protobuf(protobuf.apply(body)).getResponse();
+    } catch (RuntimeException | Error e) {
+      return stackless.protobuf(protobuf.convertToErrorResponse(internalError(e))).getResponse();
+    }
+  }
+
   /** Whether {@code path} (relative, as Jersey names it) is one of this endpoint's paths. */
   static boolean isEndpoint(String path) {
     String p = path.startsWith("/") ? path.substring(1) : path;

@@ -2,6 +2,7 @@ package dev.lode.app;
 
 import dev.lode.config.Credentials;
 import dev.lode.config.LoginBackoff;
+import dev.lode.console.Console;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,7 +16,8 @@ import java.util.Optional;
 
 /**
  * HTTP Basic authentication for every path except the collector's {@code /v1/*} and
- * {@code /sa} (which authenticate by write key): unauthenticated requests get 401 with
+ * {@code /sa} (which authenticate by write key) and the console's {@code /console/*} and
+ * {@code GET /} (which sign in with the same users through the same back-off, by session cookie): unauthenticated requests get 401 with
  * a reason. A POST to the Avatica endpoint without any credentials passes: its connection
  * authenticates with the {@code user}/{@code password} connection properties (as Druid allows),
  * checked by the Meta against the same credentials. The authenticated user is kept as the
@@ -39,6 +41,9 @@ public class SqlUserAuthFilter implements ContainerRequestFilter {
     if (path.startsWith("v1/") || path.startsWith("/v1/") || path.equals("sa") || path.startsWith("sa/")
         || path.startsWith("/sa")) {
       return; // collector endpoints check write keys themselves
+    }
+    if (Console.isConsolePath(path) || "GET".equals(request.getMethod()) && (path.isEmpty() || path.equals("/"))) {
+      return; // the console signs its users in itself (same users, same back-off) and keeps them by session cookie
     }
     String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (authorization == null && "POST".equals(request.getMethod()) && AvaticaResource.isEndpoint(path)) {

@@ -31,6 +31,7 @@ public final class BenchCommand implements Command {
     add(new SqlBenchmark());
     add(new PrivacyBenchmark());
     add(new CliBenchmark());
+    add(new ConsoleBenchmark());
   }
 
   private void add(Benchmark b) {

@@ -27,6 +27,9 @@ public final class TagRegistry {
   /** Columns a rule or computed tag's SELECT must return. */
   static final List<String> VALUE_COLUMNS = List.of("person_id", "value", "score", "counts", "examples");
 
+  /** The metrics key naming the admin who retired a tag's version. */
+  static final String RETIRED_BY = "retired_by";
+
   private final Warehouse warehouse;
 
   public TagRegistry(Warehouse warehouse) {
@@ -70,23 +73,66 @@ public final class TagRegistry {
       checkColumns(st, d);
       String stored = null;
       String status = null;
-      try (ResultSet rs = st.executeQuery("SELECT metrics['definition_sha256'], status FROM tag_definitions FINAL"
-          + " WHERE tag_id = " + SqlLiteral.string(d.id()) + " AND version = " + d.version())) {
+      String retiredBy = "";
+      try (ResultSet rs = st.executeQuery("SELECT metrics['definition_sha256'], status, metrics['" + RETIRED_BY
+          + "'] FROM tag_definitions FINAL WHERE tag_id = " + SqlLiteral.string(d.id()) + " AND version = " + d.version())) {
         if (rs.next()) {
           stored = rs.getString(1);
           status = rs.getString(2);
+          retiredBy = rs.getString(3);
         }
       }
       if (stored != null && !stored.equals(d.checksum())) {
         throw new TagDefinitionException(d.source() + ": tag " + d.id() + " version " + d.version() + " is already"
             + " registered with a different definition; raise its version to change it");
       }
-      if (stored != null && "active".equals(status)) {
-        return;
+      if (stored != null && ("active".equals(status) || retiredBy != null && !retiredBy.isEmpty())) {
+        return; // registered already, or retired by an admin: that version stays retired until enabled
       }
       Map<String, String> metrics = new LinkedHashMap<>();
       metrics.put("definition_sha256", d.checksum());
       write(st, d, metrics);
+    }
+  }
+
+  /**
+   * Retires tag {@code id} on an admin's word: its newest version is recorded as retired with who
+   * retired it, so {@code person_tags} stops showing its values and refreshes skip it, and the
+   * catalog sync does not make that version active again (a new version of the file does).
+   */
+  public void retire(String id, String by) throws SQLException {
+    setStatus(id, "retired", "mapUpdate(metrics, map('" + RETIRED_BY + "', " + SqlLiteral.string(by) + "))");
+  }
+
+  /** Makes tag {@code id}'s newest version active again after {@link #retire}. */
+  public void enable(String id) throws SQLException {
+    setStatus(id, "active", "mapFilter((k, v) -> k != '" + RETIRED_BY + "', metrics)");
+  }
+
+  /** The tags an admin retired (their newest version is retired with a {@code retired_by}). */
+  public Set<String> retiredByAdmin() throws SQLException {
+    Set<String> out = new HashSet<>();
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT tag_id FROM tag_definitions FINAL GROUP BY tag_id HAVING"
+             + " argMax(status, version) = 'retired' AND argMax(metrics['" + RETIRED_BY + "'], version) != ''")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private void setStatus(String id, String status, String metrics) throws SQLException {
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("SELECT count() FROM tag_definitions WHERE tag_id = " + SqlLiteral.string(id))) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          throw new IllegalArgumentException("no tag '" + id + "' is registered");
+        }
+      }
+      st.execute("INSERT INTO tag_definitions SELECT tag_id, version, name, description, owner, category, sensitivity,"
+          + " kind, refresh, ttl_days, sql, " + metrics + ", now64(3), '" + status + "' FROM tag_definitions FINAL"
+          + " WHERE tag_id = " + SqlLiteral.string(id) + " ORDER BY version DESC LIMIT 1");
     }
   }
 

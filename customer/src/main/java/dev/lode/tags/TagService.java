@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One refresh cycle over profiles and tags, as the CLI, the server's schedule and the
@@ -84,6 +85,7 @@ public final class TagService {
       throws SQLException {
     long t0 = System.nanoTime();
     registry.sync(catalog);
+    Set<String> retired = registry.retiredByAdmin();
     int of = 1 + (tagIds.isEmpty() ? catalog.definitions().size() : tagIds.size());
     steps.begin(0, of, "profiles");
     ProfileRefresher.Result p = incremental ? profiles.refreshChanged(asOf) : profiles.refreshAll(asOf);
@@ -94,6 +96,7 @@ public final class TagService {
     if (tagIds.isEmpty()) {
       chosen.addAll(catalog.definitions());
     }
+    chosen.removeIf(d -> retired.contains(d.id()));
     Map<String, Instant> last = onlyDue ? lastRefreshed() : Map.of();
     List<TagOutcome> out = new ArrayList<>();
     int step = 1;

@@ -68,6 +68,33 @@ class TagRefreshTest {
   }
 
   @Test
+  void anAdminsRetirementSurvivesTheCatalogSyncUntilEnabled() throws SQLException {
+    String id = psb.id();
+    service.registry().sync(service.catalog());
+    service.registry().retire(id, "admin-test");
+    assertEquals("retired", status(id));
+    service.registry().sync(service.catalog());
+    assertEquals("retired", status(id), "the catalog sync keeps an admin's retirement");
+    assertTrue(service.registry().retiredByAdmin().contains(id));
+    assertTrue(service.refresh(NOW, List.of(id), false, false).tags().isEmpty(), "a refresh skips the retired tag");
+    service.registry().enable(id);
+    assertEquals("active", status(id));
+    assertFalse(service.registry().retiredByAdmin().contains(id));
+    service.registry().sync(service.catalog());
+    assertEquals("active", status(id));
+    assertThrows(IllegalArgumentException.class, () -> service.registry().retire("no_such_tag", "admin-test"));
+  }
+
+  private static String status(String id) throws SQLException {
+    try (Connection c = w.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT argMax(status, version) FROM tag_definitions FINAL WHERE tag_id = '"
+             + id + "'")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
   void explainCitesEventsThatExist() throws SQLException {
     service.registry().register(psb);
     new TagRefresher(w).refresh(psb, NOW);

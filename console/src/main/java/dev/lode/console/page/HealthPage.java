@@ -1,0 +1,148 @@
+package dev.lode.console.page;
+
+import dev.lode.config.Credentials.Role;
+import dev.lode.console.Console;
+import dev.lode.console.PageFrame;
+import dev.lode.console.session.ConsoleSession;
+import dev.lode.console.view.TimeSeriesSvg;
+import dev.lode.schedule.JobState;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code /console/health}: is data flowing? Events received per hour over the last two days
+ * and how far behind the newest one is, the collector's counters and spool, quarantine by
+ * reason (examples of the raw input for admins only: it is what a sender sent, PII and all),
+ * profile and tag refresh runs, every periodic job, the engine version and the disk. These are
+ * operational figures read from the warehouse directly; none holds a person's data.
+ */
+@Path(Console.PATH + "/health")
+public class HealthPage {
+  /** Hours the ingest chart covers. */
+  static final int HOURS = 48;
+
+  private final PageFrame frame;
+
+  public HealthPage(PageFrame frame) {
+    this.frame = frame;
+  }
+
+  @GET
+  public Response show(@CookieParam(PageFrame.COOKIE) String cookie, @Context UriInfo uri) throws SQLException {
+    ConsoleSession s = frame.signedIn(cookie, uri);
+    var services = frame.services();
+    Map<String, Object> m = new LinkedHashMap<>();
+    try (Connection c = services.warehouse().connect(); Statement st = c.createStatement()) {
+      m.put("engine", one(st, "SELECT version()"));
+      List<Long> perHour = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT h, count() FROM (SELECT toStartOfHour(received_time) AS h FROM events"
+          + " WHERE received_time >= toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1) + " HOUR) GROUP BY h"
+          + " ORDER BY h WITH FILL FROM toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1)
+          + " HOUR TO toStartOfHour(now64(3)) + INTERVAL 1 HOUR STEP INTERVAL 1 HOUR")) {
+        while (rs.next()) {
+          perHour.add(rs.getLong(2));
+        }
+      }
+      long lastHour = perHour.isEmpty() ? 0 : perHour.getLast();
+      m.put("eventsLastHour", lastHour);
+      m.put("eventsPerHourChart", TimeSeriesSvg.of("events received per hour", perHour, HOURS + " h ago", "now"));
+      try (ResultSet rs = st.executeQuery("SELECT count(), max(received_time), dateDiff('second', max(received_time),"
+          + " now64(3)), quantileExact(0.5)(dateDiff('second', event_time, received_time)) FROM events"
+          + " WHERE received_time >= now64(3) - INTERVAL 1 HOUR OR received_time = (SELECT max(received_time) FROM events)")) {
+        rs.next();
+        m.put("lastReceived", rs.getLong(1) == 0 ? null : rs.getString(2));
+        m.put("sinceLastSeconds", rs.getLong(1) == 0 ? null : rs.getLong(3));
+        m.put("medianLagSeconds", rs.getLong(1) == 0 ? null : rs.getLong(4));
+      }
+      m.put("eventsTotal", one(st, "SELECT count() FROM events"));
+      List<Map<String, Object>> reasons = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT reason_code, count(), max(received_time), argMax(detail, received_time),"
+          + " substring(argMax(raw_payload, received_time), 1, 300) FROM quarantine GROUP BY reason_code"
+          + " ORDER BY count() DESC LIMIT 50")) {
+        while (rs.next()) {
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("reason", rs.getString(1));
+          r.put("count", rs.getLong(2));
+          r.put("latest", rs.getString(3));
+          r.put("detail", rs.getString(4));
+          r.put("example", s.is(Role.ADMIN) ? rs.getString(5) : null);
+          reasons.add(r);
+        }
+      }
+      m.put("quarantine", reasons);
+      List<Map<String, Object>> runs = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT target, mode, status, started_at, dateDiff('millisecond', started_at,"
+          + " finished_at), rows_written, rows_removed, error FROM refresh_runs ORDER BY started_at DESC LIMIT 12")) {
+        while (rs.next()) {
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("target", rs.getString(1));
+          r.put("mode", rs.getString(2));
+          r.put("status", rs.getString(3));
+          r.put("started", rs.getString(4));
+          r.put("millis", rs.getLong(5));
+          r.put("written", rs.getLong(6));
+          r.put("removed", rs.getLong(7));
+          r.put("error", rs.getString(8));
+          runs.add(r);
+        }
+      }
+      m.put("refreshRuns", runs);
+    }
+    m.put("jobs", services.jobs().get().stream().map(JobState::asMap).toList());
+    if (services.collector() != null) {
+      m.put("accepted", services.collector().accepted());
+      m.put("flushed", services.collector().flushedEvents());
+      m.put("flushes", services.collector().flushes());
+    }
+    m.put("spoolBytes", services.spoolDir() == null ? null : bytes(services.spoolDir()));
+    java.nio.file.Path data = services.config().dataDir();
+    try {
+      FileStore store = Files.getFileStore(Files.exists(data) ? data : java.nio.file.Path.of("."));
+      m.put("diskFree", store.getUsableSpace());
+      m.put("diskTotal", store.getTotalSpace());
+    } catch (IOException e) {
+      m.put("diskError", e.getMessage());
+    }
+    return frame.page("health", s, uri, m);
+  }
+
+  private static String one(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** The bytes the files under {@code dir} take (0 when it does not exist). */
+  static long bytes(java.nio.file.Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0; // a segment removed while we count
+        }
+      }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return -1;
+    }
+  }
+}
