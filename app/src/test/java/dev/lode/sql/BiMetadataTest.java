@@ -119,7 +119,14 @@ class BiMetadataTest {
           if (expected.contains(t) && !t.startsWith("report_")) {
             try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + t + "\"")) {
               rs.next();
-              assertEquals(nativeCount(database(role), t), rs.getLong(1), role + " " + t);
+              long listed = rs.getLong(1);
+              long counted = nativeCount(database(role), t);
+              if (t.equals("audit_queries") || t.equals("queries")) {
+                // the audit log grows while it is read: every statement adds a started and an outcome row
+                assertTrue(counted >= listed && counted <= listed + 4, role + " " + t + ": " + listed + " then " + counted);
+              } else {
+                assertEquals(counted, listed, role + " " + t);
+              }
             }
           }
         }
