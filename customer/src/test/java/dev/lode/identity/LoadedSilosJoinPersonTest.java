@@ -293,8 +293,10 @@ class LoadedSilosJoinPersonTest {
 
   @Test
   void recommendationsFollowEachCustomersOwnPurchases() throws Exception {
+    // the trained ease source ties with basket on a shop this small (EaseModelTest covers it); the
+    // question here is whose purchases the co-occurrence source sees
     RecommendSettings settings = RecommendSettings.from(LodeConfig.of(Map.of("lode.recommend.consent-required",
-        "false"))).withAsOf(AsOf.parse("2011-12-31T00:00:00Z"));
+        "false", "lode.recommend.weight.ease", "0"))).withAsOf(AsOf.parse("2011-12-31T00:00:00Z"));
     new ModelBuilder(w, settings).build(Recommender.LIVE, Instant.parse("2011-12-31T00:00:00Z"), true);
     Recommender recommender = new Recommender(w, settings);
     try (Connection c = w.connect(); Statement st = c.createStatement()) {
@@ -323,7 +325,7 @@ class LoadedSilosJoinPersonTest {
 
   @Test
   void personalizationWithoutAnyConsentIsReportedOffForEveryone() throws Exception {
-    RecommendSettings required = RecommendSettings.from(LodeConfig.of(Map.of()))
+    RecommendSettings required = RecommendSettings.from(LodeConfig.of(Map.of("lode.recommend.weight.ease", "0")))
         .withAsOf(AsOf.parse("2011-12-31T00:00:00Z"));
     PersonalizationStatus none = PersonalizationStatus.read(w, required);
     assertTrue(none.offForEveryone(), none.toText());
@@ -342,7 +344,7 @@ class LoadedSilosJoinPersonTest {
       Recommender recommender = new Recommender(w, required);
       assertEquals("basket", recommender.recommend(ann, 3, RecContext.NONE).get(0).source(), "Ann consented");
       assertTrue(recommender.recommend(personOf(st, "customer_no", "12346"), 3, RecContext.NONE).stream()
-          .noneMatch(r -> r.source().equals("basket")), "Pierre did not: context-only");
+          .noneMatch(r -> r.source().equals("basket") || r.source().equals("ease")), "Pierre did not: context-only");
     }
   }
 
