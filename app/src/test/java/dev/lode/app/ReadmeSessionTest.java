@@ -98,9 +98,11 @@ class ReadmeSessionTest {
           + " WHERE status = 'completed' AND toDate(order_time) BETWEEN '" + from + "' AND '" + to + "'");
       assertEquals("n\n" + orders + "\n", nativeOrders.out(), String.join("\n", rows));
       assertTrue(visitors > 0, "the data's last week, not an empty one: " + String.join("\n", rows));
-      LodeCli.Result newest = cli.run("sql", "--native", "--format", "csv", "SELECT toString(toDate(greatest("
-          + "(SELECT max(event_time) FROM events), (SELECT max(order_time) FROM orders)))) AS d");
-      assertEquals("d\n" + to + "\n", newest.out(), "the report ends on the newest day with data");
+      // reports count their periods back from the newest event (docs/reports.md: the sample's stray late orders
+      // would otherwise leave the week empty)
+      LodeCli.Result newest = cli.run("sql", "--native", "--format", "csv",
+          "SELECT toString(toDate(max(event_time))) AS d FROM events");
+      assertEquals("d\n" + to + "\n", newest.out(), "the report ends on the newest day with events");
       assertTrue(Files.isRegularFile(out.resolve("daily_kpi").resolve("latest.html")), report.out());
     }
   }
