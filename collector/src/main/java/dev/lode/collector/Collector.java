@@ -136,7 +136,7 @@ public final class Collector implements AutoCloseable {
   /** Writes the policy in force to {@code collector_policy}, so it can be queried. */
   private void publishPolicy(Warehouse w) throws SQLException {
     try (Connection c = w.connect(); Statement st = c.createStatement()) {
-      st.execute("TRUNCATE TABLE collector_policy");
+      st.execute("TRUNCATE TABLE " + w.mutationTarget("collector_policy"));
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO collector_policy (position, rule, match, action,"
           + " sample_rate, retention_days, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
         int pos = 1;

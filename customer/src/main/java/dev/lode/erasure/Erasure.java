@@ -150,7 +150,7 @@ public final class Erasure {
           }
         }
         try (Statement st = c.createStatement()) {
-          st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");
+          st.execute("ALTER TABLE " + warehouse.mutationTarget("erasure_scratch") + " DELETE WHERE erasure_id = '" + erasureId + "'");
         }
         return new Preview(subject.personIds().size(), subject.ids().size(), rows);
       } catch (SQLException e) {
@@ -170,7 +170,7 @@ public final class Erasure {
       ErasureSubject subject = resolve(c, targets, erasureId, id);
       if (subject.personIds().isEmpty() && !holdsAny(c, targets, erasureId)) {
         try (Statement st = c.createStatement()) {
-          st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");
+          st.execute("ALTER TABLE " + warehouse.mutationTarget("erasure_scratch") + " DELETE WHERE erasure_id = '" + erasureId + "'");
         }
         throw new NobodyMatches("nobody matches '" + id + "': no person, identity or row holds it (nor its normalized"
             + " form, its email or phone hashes, or the collector's ingest hash of it); nothing was erased");
@@ -195,7 +195,7 @@ public final class Erasure {
         long before = count(c, t.table(), where);
         if (before > 0) {
           try (Statement st = c.createStatement()) {
-            st.execute("ALTER TABLE " + SqlLiteral.identifier(t.table()) + " DELETE WHERE " + where);
+            st.execute("ALTER TABLE " + warehouse.mutationTarget(t.table()) + " DELETE WHERE " + where);
           }
         }
         deleted.put(t.table(), before);
@@ -205,7 +205,7 @@ public final class Erasure {
       deleted.put(AUDIT_TEXTS, scrubbed[0]);
       remaining.put(AUDIT_TEXTS, scrubbed[1]);
       try (Statement st = c.createStatement()) {
-        st.execute("ALTER TABLE erasure_scratch DELETE WHERE erasure_id = '" + erasureId + "'");
+        st.execute("ALTER TABLE " + warehouse.mutationTarget("erasure_scratch") + " DELETE WHERE erasure_id = '" + erasureId + "'");
       }
       boolean complete = remaining.values().stream().allMatch(v -> v == 0) && errors.isEmpty();
       Report r = new Report(erasureId, pseudonym.of(id), subject.personIds().size(), subject.ids().size(),
@@ -257,7 +257,7 @@ public final class Erasure {
     long before = count(c, "audit_queries", mentions);
     if (before > 0) {
       try (Statement st = c.createStatement()) {
-        st.execute("ALTER TABLE audit_queries UPDATE statement = " + String.format(scrub, "statement") + ", error = "
+        st.execute("ALTER TABLE " + warehouse.mutationTarget("audit_queries") + " UPDATE statement = " + String.format(scrub, "statement") + ", error = "
             + String.format(scrub, "error") + " WHERE " + mentions);
       }
     }

@@ -113,7 +113,7 @@ public final class IdentityResolver {
         steps.begin(step++, of, "writing " + r.assignments().size() + " assignments");
         write(c, r);
         steps.begin(step, of, "attributing silo records");
-        Map<String, Long> restamped = SiloAttribution.apply(c, windows, lookupChanged(c, r));
+        Map<String, Long> restamped = SiloAttribution.apply(c, warehouse::mutationTarget, windows, lookupChanged(c, r));
         List<Object[]> wm = new ArrayList<>();
         for (String s : STREAMS) {
           wm.add(new Object[] {s, hi, System.currentTimeMillis()});

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +82,8 @@ final class SiloAttribution {
    * @param changedRun the identity_lookup run id holding the ids this run assigned or moved
    * @return rows keys re-stamped per silo
    */
-  static Map<String, Long> apply(Connection c, Map<String, Long> windows, String changedRun) throws SQLException {
+  static Map<String, Long> apply(Connection c, UnaryOperator<String> target, Map<String, Long> windows,
+      String changedRun) throws SQLException {
     Map<String, Long> out = new LinkedHashMap<>();
     try (Statement st = c.createStatement()) {
       for (Silo s : SILOS) {
@@ -111,7 +113,7 @@ final class SiloAttribution {
         }
         long found = System.nanoTime();
         if (!pairs.isEmpty()) {
-          stamp(st, s, pairs);
+          stamp(st, target, s, pairs);
           log(st, s.table(), touched, pairs.size());
         }
         LOG.debug("{}: {} keys re-stamped; found in {} ms, stamped in {} ms", s.table(), pairs.size(),
@@ -122,7 +124,7 @@ final class SiloAttribution {
     return out;
   }
 
-  private static void stamp(Statement st, Silo s, Map<String, String> pairs) throws SQLException {
+  private static void stamp(Statement st, UnaryOperator<String> target, Silo s, Map<String, String> pairs) throws SQLException {
     List<String> keys = new ArrayList<>();
     List<String> persons = new ArrayList<>();
     int chars = 0;
@@ -133,22 +135,23 @@ final class SiloAttribution {
       persons.add(p);
       chars += k.length() + p.length() + 2;
       if (chars > CHUNK_CHARS) {
-        mutate(st, s, keys, persons);
+        mutate(st, target, s, keys, persons);
         keys.clear();
         persons.clear();
         chars = 0;
       }
     }
     if (!keys.isEmpty()) {
-      mutate(st, s, keys, persons);
+      mutate(st, target, s, keys, persons);
     }
   }
 
-  private static void mutate(Statement st, Silo s, List<String> keys, List<String> persons) throws SQLException {
+  private static void mutate(Statement st, UnaryOperator<String> target, Silo s, List<String> keys,
+      List<String> persons) throws SQLException {
     String list = String.join(", ", keys);
     // transform() keeps the mutation deterministic (no subquery, no join table): a mutation that
     // failed would be retried by the engine forever and hold up every later one on the table
-    st.execute("ALTER TABLE " + s.table() + " UPDATE person_id = transform(" + s.key() + ", [" + list + "], ["
+    st.execute("ALTER TABLE " + target.apply(s.table()) + " UPDATE person_id = transform(" + s.key() + ", [" + list + "], ["
         + String.join(", ", persons) + "], person_id) WHERE " + s.key() + " IN (" + list + ")"
         + " SETTINGS mutations_sync = 2");
   }

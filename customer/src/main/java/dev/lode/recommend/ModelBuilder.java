@@ -71,7 +71,7 @@ public final class ModelBuilder {
       if (!force && watermark.equals(last)) {
         return new Build(m, lastGen, true, 0, 0, 0, 0, ModelTraining.NONE);
       }
-      SeasonCalendar.load(settings.calendarFile()).writeTo(c);
+      SeasonCalendar.load(settings.calendarFile()).writeTo(c, warehouse.mutationTarget("rec_calendar"));
       long gen = Math.max(System.currentTimeMillis(), lastGen + 1);
       String with = "WITH " + lit.string(m) + " AS b_model, toUInt64(" + gen + ") AS b_gen, " + lit.time(cutoff)
           + " AS b_cutoff,\n";
@@ -109,7 +109,7 @@ public final class ModelBuilder {
           + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms
           + ", " + lit.string(training.trainer()) + ", " + training.millis() + ", " + training.heapPeakMb() + ", "
           + training.items());
-      dropOlder(st, m, gen);
+      dropOlder(st, warehouse, m, gen);
       LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms;"
           + " trained {} on {} persons x {} items in {} ms, heap peak {} MB", m, gen, nb, pop, tr, ms,
           training.trainer(), training.persons(), training.items(), training.millis(), training.heapPeakMb());
@@ -121,8 +121,8 @@ public final class ModelBuilder {
   public void drop(String model) throws SQLException {
     String m = RecommendQuery.modelName(model);
     try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
-      dropOlder(st, m, Long.MAX_VALUE);
-      st.execute("ALTER TABLE rec_models DELETE WHERE model = " + SqlBinder.quote(m) + " SETTINGS mutations_sync = 1");
+      dropOlder(st, warehouse, m, Long.MAX_VALUE);
+      st.execute("ALTER TABLE " + warehouse.mutationTarget("rec_models") + " DELETE WHERE model = " + SqlBinder.quote(m) + " SETTINGS mutations_sync = 1");
     }
   }
 
@@ -184,7 +184,7 @@ public final class ModelBuilder {
             + ")"));
   }
 
-  private static void dropOlder(Statement st, String m, long keep) throws SQLException {
+  private static void dropOlder(Statement st, Warehouse warehouse, String m, long keep) throws SQLException {
     for (String table : List.of("rec_item_neighbors", "rec_item_popularity", "rec_item_trending")) {
       List<String> gens = new ArrayList<>();
       try (ResultSet rs = st.executeQuery("SELECT DISTINCT generation FROM " + table + " WHERE model = "
@@ -194,7 +194,7 @@ public final class ModelBuilder {
         }
       }
       for (String g : gens) {
-        st.execute("ALTER TABLE " + table + " DROP PARTITION tuple(" + SqlBinder.quote(m) + ", " + Long.parseLong(g) + ")");
+        st.execute("ALTER TABLE " + warehouse.mutationTarget(table) + " DROP PARTITION tuple(" + SqlBinder.quote(m) + ", " + Long.parseLong(g) + ")");
       }
     }
   }

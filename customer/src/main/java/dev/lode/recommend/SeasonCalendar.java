@@ -152,10 +152,10 @@ public final class SeasonCalendar {
     return List.copyOf(s);
   }
 
-  /** Replaces {@code rec_calendar} with this calendar. */
-  public void writeTo(Connection c) throws SQLException {
+  /** Replaces {@code rec_calendar} with this calendar; {@code target} names the table to empty (see {@code Warehouse.mutationTarget}). */
+  public void writeTo(Connection c, String target) throws SQLException {
     try (Statement st = c.createStatement()) {
-      st.execute("TRUNCATE TABLE rec_calendar");
+      st.execute("TRUNCATE TABLE " + target);
     }
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO rec_calendar (name, kind, start_date, end_date, regions, not_regions) VALUES (?, ?, ?, ?, ?, ?)")) {

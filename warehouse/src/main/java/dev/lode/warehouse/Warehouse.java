@@ -184,6 +184,15 @@ public final class Warehouse implements AutoCloseable {
     return Optional.ofNullable(cluster);
   }
 
+  /**
+   * What an {@code ALTER TABLE … UPDATE/DELETE/DROP PARTITION} or {@code TRUNCATE TABLE} of
+   * {@code table} names: the table on one server; on a cluster its local twin (a sharded table) or
+   * itself, {@code ON CLUSTER} — a Distributed table has no parts to change.
+   */
+  public String mutationTarget(String table) {
+    return cluster == null ? SqlLiteral.identifier(table) : cluster.alterTarget(table);
+  }
+
   public boolean embedded() {
     return engine != null;
   }
