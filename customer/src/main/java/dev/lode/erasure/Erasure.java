@@ -242,7 +242,7 @@ public final class Erasure {
    * admin's {@code WHERE email = '…'} would otherwise keep naming the person) with {@link #SCRUBBED};
    * returns the rows changed and those still naming an id afterwards.
    */
-  private static long[] scrubAudit(Connection c, ErasureSubject subject) throws SQLException {
+  private long[] scrubAudit(Connection c, ErasureSubject subject) throws SQLException {
     List<String> ids = subject.all().stream().filter(v -> v.length() >= 3).sorted((a, b) -> b.length() - a.length())
         .toList();
     if (ids.isEmpty()) {
