@@ -16,7 +16,7 @@ import java.util.Map;
  * renders the same from a mail attachment or a file share; it fits a phone (charts scale, the table
  * scrolls inside its box) and prints on A4.
  */
-final class HtmlOutput {
+public final class HtmlOutput {
   private static final int MAX_TABLE_ROWS = 5_000;
   private static final DateTimeFormatter RAN = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm 'UTC'", Locale.ENGLISH)
       .withZone(ZoneOffset.UTC);
@@ -156,7 +156,11 @@ final class HtmlOutput {
     return b.append("</tbody></table></div>\n").toString();
   }
 
-  static String escape(String s) {
+  /** Text made safe in HTML or SVG, element content and attribute values alike; null is empty. */
+  public static String escape(String s) {
+    if (s == null) {
+      return "";
+    }
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {

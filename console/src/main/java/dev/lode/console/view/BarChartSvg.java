@@ -25,7 +25,7 @@ public final class BarChartSvg {
     StringBuilder b = new StringBuilder(256 + n * 200);
     b.append("<svg class=\"bars\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
         .append("\" width=\"").append(WIDTH).append("\" height=\"").append(height).append("\"><title>")
-        .append(Escape.xml(title)).append("</title>");
+        .append(dev.lode.report.HtmlOutput.escape(title)).append("</title>");
     for (int i = 0; i < n; i++) {
       double v = values.get(i).doubleValue();
       double w = max == 0 ? 0 : Math.abs(v) / max * (WIDTH - LABEL - 70);
@@ -35,11 +35,11 @@ public final class BarChartSvg {
         label = label.substring(0, 21) + "…";
       }
       b.append("<text x=\"").append(LABEL - 4).append("\" y=\"").append(y + 12)
-          .append("\" font-size=\"11\" text-anchor=\"end\">").append(Escape.xml(label)).append("</text>");
+          .append("\" font-size=\"11\" text-anchor=\"end\">").append(dev.lode.report.HtmlOutput.escape(label)).append("</text>");
       b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>", LABEL, y,
           w, BAR, v < 0 ? "#d9534f" : "#2a6fdb"));
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">", LABEL + w + 4, y + 12))
-          .append(Escape.xml(TimeSeriesSvg.number(v))).append("</text>");
+          .append(dev.lode.report.HtmlOutput.escape(TimeSeriesSvg.number(v))).append("</text>");
     }
     return b.append("</svg>").toString();
   }

@@ -25,12 +25,12 @@ public final class IdentityGraphSvg {
     StringBuilder b = new StringBuilder(2048);
     b.append("<svg class=\"graph\" role=\"img\" viewBox=\"0 0 ").append(SIZE).append(' ').append(SIZE)
         .append("\" width=\"").append(SIZE).append("\" height=\"").append(SIZE).append("\"><title>identity graph of ")
-        .append(Escape.xml(person)).append("</title>");
+        .append(dev.lode.report.HtmlOutput.escape(person)).append("</title>");
     ring(b, ids.subList(0, Math.min(MAX_IDS, ids.size())), c, 150, "#2a6fdb", false);
     ring(b, others.subList(0, Math.min(MAX_IDS, others.size())), c, 235, "#8a5cb8", true);
     b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"#222\"/>", c, c));
     b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" text-anchor=\"middle\""
-        + " font-weight=\"bold\">", c, c - 14)).append(Escape.xml(person)).append("</text>");
+        + " font-weight=\"bold\">", c, c - 14)).append(dev.lode.report.HtmlOutput.escape(person)).append("</text>");
     return b.append("</svg>").toString();
   }
 
@@ -50,9 +50,9 @@ public final class IdentityGraphSvg {
       String anchor = x < c - 10 ? "end" : x > c + 10 ? "start" : "middle";
       double dx = anchor.equals("end") ? -8 : anchor.equals("start") ? 8 : 0;
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" text-anchor=\"%s\">", x + dx,
-          y + 3, anchor)).append(Escape.xml(label)).append("</text>");
+          y + 3, anchor)).append(dev.lode.report.HtmlOutput.escape(label)).append("</text>");
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" fill=\"#777\" text-anchor=\"%s\">",
-          x + dx, y + 14, anchor)).append(Escape.xml(node.caption())).append("</text>");
+          x + dx, y + 14, anchor)).append(dev.lode.report.HtmlOutput.escape(node.caption())).append("</text>");
     }
   }
 }

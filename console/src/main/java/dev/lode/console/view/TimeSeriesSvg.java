@@ -19,7 +19,7 @@ public final class TimeSeriesSvg {
     StringBuilder b = new StringBuilder(1024);
     b.append("<svg class=\"spark\" role=\"img\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT + 14)
         .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT + 14).append("\"><title>")
-        .append(Escape.xml(title)).append("</title>");
+        .append(dev.lode.report.HtmlOutput.escape(title)).append("</title>");
     double max = 0;
     for (Number v : values) {
       max = Math.max(max, v.doubleValue());
@@ -37,12 +37,12 @@ public final class TimeSeriesSvg {
       b.append("<polyline fill=\"none\" stroke=\"#2a6fdb\" stroke-width=\"1.5\" points=\"").append(points.toString().trim())
           .append("\"/>");
     }
-    b.append("<text x=\"2\" y=\"10\" font-size=\"10\" fill=\"#555\">max ").append(Escape.xml(number(max)))
+    b.append("<text x=\"2\" y=\"10\" font-size=\"10\" fill=\"#555\">max ").append(dev.lode.report.HtmlOutput.escape(number(max)))
         .append("</text>");
     b.append("<text x=\"0\" y=\"").append(HEIGHT + 12).append("\" font-size=\"10\" fill=\"#555\">")
-        .append(Escape.xml(firstLabel)).append("</text>");
+        .append(dev.lode.report.HtmlOutput.escape(firstLabel)).append("</text>");
     b.append("<text x=\"").append(WIDTH).append("\" y=\"").append(HEIGHT + 12)
-        .append("\" font-size=\"10\" fill=\"#555\" text-anchor=\"end\">").append(Escape.xml(lastLabel)).append("</text>");
+        .append("\" font-size=\"10\" fill=\"#555\" text-anchor=\"end\">").append(dev.lode.report.HtmlOutput.escape(lastLabel)).append("</text>");
     return b.append("</svg>").toString();
   }
 
