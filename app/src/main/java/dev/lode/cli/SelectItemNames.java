@@ -116,7 +116,7 @@ final class SelectItemNames {
         i++;
       }
     }
-    return !first && add(out, sql, itemStart, n) ? out : List.of();
+    return !first && depth == 0 && add(out, sql, itemStart, n) ? out : List.of();
   }
 
   /** Adds the item {@code sql[from, to)}; false when the list cannot be matched to columns. */
