@@ -29,9 +29,26 @@ final class AvaticaJsonSession implements AutoCloseable {
   /** An Avatica error answer: the server's message, SQLSTATE and error code. */
   static final class Failure extends Exception {
     private static final long serialVersionUID = 1L;
+    /** The server's own error message when the server answered with an error, else null (a protocol problem). */
+    private final String serverMessage;
 
     Failure(String message) {
+      this(message, null);
+    }
+
+    Failure(String message, String serverMessage) {
       super(message);
+      this.serverMessage = serverMessage;
+    }
+
+    /** Whether the server refused or failed the request (rather than answering something unreadable). */
+    boolean fromServer() {
+      return serverMessage != null;
+    }
+
+    /** The server's message, as Avatica's driver quotes it after {@code Remote driver error: }. */
+    String serverMessage() {
+      return serverMessage;
     }
   }
 
@@ -144,7 +161,8 @@ final class AvaticaJsonSession implements AutoCloseable {
     }
     Map<String, Object> r = parse(http.send(body.toByteArray()));
     if ("error".equals(r.get("response"))) {
-      throw new Failure(r.get("errorMessage") + " (SQLSTATE " + r.get("sqlState") + ")");
+      throw new Failure(r.get("errorMessage") + " (SQLSTATE " + r.get("sqlState") + ")",
+          String.valueOf(r.get("errorMessage")));
     }
     return r;
   }

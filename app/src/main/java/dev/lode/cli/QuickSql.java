@@ -24,7 +24,8 @@ import java.util.Properties;
  * a one-statement run's. Everything else goes to the full command, which prints the same
  * result: another option or {@code --help}, the shell, several statements, no server, a
  * statement that is not a SELECT or whose result has a column type {@link FrameRows} does not
- * read, and any error (the full command reports it; a SELECT that failed while running runs once more).
+ * read, and an error before the statement ran (the full command reports it). A SELECT the server
+ * failed while running is reported here, as the full command words it, rather than run again.
  */
 final class QuickSql {
   private String sql;
@@ -131,7 +132,20 @@ final class QuickSql {
       if (!"SELECT".equals(p.statementType()) || !FrameRows.decodes(p.columns())) {
         return OptionalInt.empty();
       }
-      FrameRows rows = new FrameRows(session, p, session.execute(p));
+      AvaticaJsonSession.Frame first;
+      try {
+        first = session.execute(p);
+      } catch (AvaticaJsonSession.Failure e) {
+        if (!e.fromServer()) {
+          return OptionalInt.empty();
+        }
+        // the statement ran and failed: handing over would run it (and audit it) a second time
+        String reason = SqlCommand.reason("Remote driver error: " + e.serverMessage());
+        System.err.println("error: " + reason);
+        OtherMode.hint(SqlCommand.Mode.LODE, reason, statement, true).ifPresent(h -> System.err.println("hint: " + h));
+        return OptionalInt.of(Lode.FAILED);
+      }
+      FrameRows rows = new FrameRows(session, p, first);
       DemoState.warnWhileLoading(config);
       try {
         format.printer().print(rows, columns(p, statement), System.out, maxRows);

@@ -83,6 +83,31 @@ class QuickSqlTest {
     }
   }
 
+  @Test
+  void reportsAStatementThatFailedWhileRunningOnceInTheFullCommandsWords() throws Exception {
+    // it prepares (the cast is typed) and fails only when a row is cast
+    String failing = "SELECT CAST(s AS INTEGER) AS quick_fail_marker FROM (VALUES ('abc')) AS t(s)";
+    PrintStream err = System.err;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    OptionalInt code;
+    System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      code = QuickSql.run(new String[] {"sql", failing});
+    } finally {
+      System.setErr(err);
+    }
+    assertEquals(OptionalInt.of(Lode.FAILED), code);
+    String quickError = buffer.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    assertTrue(quickError.startsWith("error: ") && quickError.length() > "error: ".length(), quickError);
+    // ran once: one audited statement, not a second run by the full command
+    assertEquals("1\n", quick("sql", "--format", "csv", "SELECT count(DISTINCT query_id) AS n FROM audit.queries"
+        + " WHERE statement LIKE '%quick_fail_marker%' AND statement NOT LIKE '%audit.queries%'").lines().skip(1)
+        .collect(Collectors.joining("\n", "", "\n")));
+    LodeCli.Result slow = full.run("sql", failing);
+    assertEquals(Lode.FAILED, slow.code(), slow.out());
+    assertTrue(slow.out().contains(quickError), "the driver path says: " + slow.out() + "; the quick path: " + quickError);
+  }
+
   /** What the quick path printed; fails if it did not take the command line. */
   private static String quick(String... argv) {
     PrintStream out = System.out;
