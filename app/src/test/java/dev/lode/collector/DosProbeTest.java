@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -174,42 +173,9 @@ class DosProbeTest {
 
   // ---- the timed trivial query --------------------------------------------------------------
 
-  /** An attack, run once while the trivial query is timed. */
-  private interface Attack {
-    void run() throws Exception;
-  }
-
   /** Times the viewer's trivial query every 100 ms while {@code attack} runs, checking each answer. */
-  private List<Long> probe(Attack attack) throws Exception {
-    List<Long> times = new ArrayList<>();
-    AtomicBoolean attacking = new AtomicBoolean(true);
-    Throwable[] failed = new Throwable[1];
-    Thread attacker = Thread.ofPlatform().start(() -> {
-      try {
-        attack.run();
-      } catch (Throwable t) {
-        failed[0] = t;
-      } finally {
-        attacking.set(false);
-      }
-    });
-    long expected = server.count("SELECT count() FROM tags");
-    do {
-      long t0 = System.nanoTime();
-      long got = trivial();
-      times.add((System.nanoTime() - t0) / 1_000_000);
-      if (got != expected) {
-        // the tag scheduler may have added a definition since: ClickHouse's count again, and the next answer
-        expected = server.count("SELECT count() FROM tags");
-        assertEquals(expected, trivial());
-      }
-      Thread.sleep(100);
-    } while (attacking.get() || times.size() < 5);
-    attacker.join();
-    if (failed[0] != null) {
-      throw new AssertionError("the attack itself failed", failed[0]);
-    }
-    return times;
+  private List<Long> probe(TrivialQueryProbe.Attack attack) throws Exception {
+    return TrivialQueryProbe.during(attack, 5, 100, this::trivial, () -> server.count("SELECT count() FROM tags"));
   }
 
   private void assertAnswered(List<Long> times) {
