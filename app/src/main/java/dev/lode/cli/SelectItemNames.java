@@ -55,12 +55,11 @@ final class SelectItemNames {
       char c = sql.charAt(i);
       if (Character.isWhitespace(c)) {
         i++;
-      } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = end < 0 ? n : end + 1;
-      } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
+      } else if (SqlScanner.opensLineComment(sql, i)) {
+        i = SqlScanner.lineCommentEnd(sql, i);
+      } else if (SqlScanner.opensBlockComment(sql, i)) {
+        int end = SqlScanner.blockCommentEnd(sql, i);
+        i = end < 0 ? n : end;
       } else if (first) {
         // the statement must open with SELECT [ALL | DISTINCT]
         int end = word(sql, i);
@@ -74,13 +73,10 @@ final class SelectItemNames {
         if (w.equals("ALL") || w.equals("DISTINCT")) {
           i = word(sql, next);
         }
-      } else if (c == '\'' || c == '"' || c == '`') {
+      } else if (SqlScanner.opensQuote(c)) {
         itemStart = itemStart < 0 ? i : itemStart;
-        int end = i + 1;
-        while (end < n && sql.charAt(end) != c) {
-          end += sql.charAt(end) == '\\' ? 2 : 1;
-        }
-        i = Math.min(end + 1, n);
+        int end = SqlScanner.quoteEnd(sql, i);
+        i = end < 0 ? n : end;
       } else if (c == '(' || c == '[') {
         itemStart = itemStart < 0 ? i : itemStart;
         depth++;
@@ -139,12 +135,9 @@ final class SelectItemNames {
     int n = sql.length();
     while (i < n) {
       char c = sql.charAt(i);
-      if (c == '\'' || c == '"' || c == '`') {
-        int end = i + 1;
-        while (end < n && sql.charAt(end) != c) {
-          end += sql.charAt(end) == '\\' ? 2 : 1;
-        }
-        i = Math.min(end + 1, n);
+      if (SqlScanner.opensQuote(c)) {
+        int end = SqlScanner.quoteEnd(sql, i);
+        i = end < 0 ? n : end;
       } else if (c == '(') {
         depth++;
         i++;
