@@ -179,8 +179,13 @@ class AvailabilityTest {
         + "; the spilled 600k-row result read back whole (count and sum equal ClickHouse's)");
     assertBounded(p99);
     // left unfetched past lode.sql.result-idle-seconds, a held result is dropped (its file deleted) and a fetch says why
+    // the sweeper runs on a schedule: under a loaded CI machine its pass may come seconds after the idle limit
     Thread.sleep(IDLE_SECONDS * 1000L + 2500);
-    assertEquals(0, spillFiles(), "spill files left after the results expired");
+    long expiry = System.currentTimeMillis() + 20_000;
+    while (spillFiles() > 0 && System.currentTimeMillis() < expiry) {
+      Thread.sleep(250);
+    }
+    assertEquals(0, spillFiles(), "spill files left 20 s after the results expired");
     try {
       ResultSet rs = held.getFirst();
       while (rs.next()) {

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -66,7 +67,12 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Dlode.http.port=0",
         "-Dlode.data.dir=" + home.resolve("data"), "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-    settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    // a collector test sends its own events: no 1M-event demo load or model refresh competing with it
+    // (they took most of a start-up-to-shutdown run); a test that wants them says so in its settings
+    Map<String, String> effective = new LinkedHashMap<>(
+        Map.of("lode.demo.enabled", "false", "lode.recommend.refresh-minutes", "0"));
+    effective.putAll(settings);
+    effective.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.lode.cli.Lode", "serve"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("server.log").toFile()));
