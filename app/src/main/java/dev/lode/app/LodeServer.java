@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
 import java.util.Properties;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -111,9 +112,14 @@ public final class LodeServer implements AutoCloseable {
     p.setProperty("url", url());
     p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
     p.setProperty("warehouse.url", runtime.context().warehouse().jdbcUrl());
-    try (var out = Files.newOutputStream(run.resolve("server.properties"))) {
+    // written beside and moved into place: a reader polling for the file (bin/lode sql, a test)
+    // must never see it half-written, without the url
+    Path partial = run.resolve("server.properties.partial");
+    try (var out = Files.newOutputStream(partial)) {
       p.store(out, "written by bin/lode serve; removed on clean shutdown");
     }
+    Files.move(partial, run.resolve("server.properties"), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Blocks until the server stops. */

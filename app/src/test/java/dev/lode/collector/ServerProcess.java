@@ -88,7 +88,6 @@ final class ServerProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    Thread.sleep(50); // the run file is written in one go but may be observed mid-write
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(run)) {
       p.load(in);

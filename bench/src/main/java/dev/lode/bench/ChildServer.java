@@ -83,7 +83,6 @@ final class ChildServer implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    Thread.sleep(100); // written in one go, but it may be observed mid-write
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(run)) {
       p.load(in);
