@@ -59,6 +59,7 @@ public final class BlendTuner {
     // the split's model without the trained source: it is trained below, once its penalty is chosen
     Map<Source, Double> noEase = new EnumMap<>(settings.weights());
     noEase.put(Source.EASE, 0.0);
+    noEase.put(Source.IALS, 0.0);
     try (RecEvaluator.Split split = eval.split(EvalProtocol.TEMPORAL, RecEvaluator.DEFAULT_SEED, cutoff, end,
         settings.withWeights(noEase))) {
       Map<String, Set<String>> truth = sample(split, eval.truth(split));
@@ -82,7 +83,8 @@ public final class BlendTuner {
            ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = "
                + SqlBinder.quote(split.model))) {
         rs.next();
-        new EaseTrainer(ease).train(c, "order_lines", split.model, rs.getLong(1), cutoff);
+        TrainingClock clock = new TrainingClock();
+        new EaseTrainer(ease).train(c, m, split.model, rs.getLong(1), clock);
       }
       Map<Source, Map<String, Map<String, Double>>> lists = new EnumMap<>(Source.class);
       List<Source> untuned = new ArrayList<>();
