@@ -48,7 +48,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
    * α of a purchase, alternating sweeps, items kept per person, and the most items it is trained on.
    */
   public record Ials(int factors, double lambda, double alpha, int iterations, int perPerson, int maxItems) {
-    /** Chosen on the Gowalla validation slice (docs/recommend.md, "Implicit ALS"). */
+    /** Reasoned defaults, one point of the validation grid on Gowalla (docs/recommend.md, "Implicit ALS"). */
     public static final Ials DEFAULT = new Ials(64, 10, 10, 10, 100, 200_000);
 
     public Ials {
