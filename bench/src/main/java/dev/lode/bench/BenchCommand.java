@@ -31,6 +31,7 @@ public final class BenchCommand implements Command {
     add(new PublicRecommendBenchmark());
     add(new SqlBenchmark());
     add(new PrivacyBenchmark());
+    add(new DosBenchmark());
     add(new CliBenchmark());
     add(new ConsoleBenchmark());
   }
