@@ -35,7 +35,13 @@ public final class PublicRecommendBenchmark implements Benchmark {
   static final Map<String, List<Published>> PUBLISHED = Map.of(
       "gowalla", List.of(
           new Published("LightGCN (3 layers, TensorFlow)", 0.18236, 0.15539, "kuandeng/LightGCN README, best epoch"),
-          new Published("LightGCN (3 layers, PyTorch)", 0.1824, 0.1547, "gusye1234/LightGCN-PyTorch README")),
+          new Published("LightGCN (3 layers, PyTorch)", 0.1824, 0.1547, "gusye1234/LightGCN-PyTorch README"),
+          new Published("NGCF", 0.1570, 0.1327, "NGCF paper (Wang et al. 2019), via reczoo/BARS gowalla_m1"),
+          new Published("Mult-VAE", 0.1641, 0.1335, "LightGCN paper (He et al. 2020), via reczoo/BARS gowalla_m1"),
+          new Published("GRMF", 0.1477, 0.1205, "LightGCN paper (He et al. 2020), via reczoo/BARS gowalla_m1"),
+          new Published("EASE (tuned rerun)", 0.1765, 0.1467, "reczoo/BARS gowalla_m1 (Zhu et al. 2022)"),
+          new Published("MF-BPR (tuned rerun)", 0.1627, 0.1378, "reczoo/BARS gowalla_m1 (Zhu et al. 2022)"),
+          new Published("ItemCF (tuned rerun)", 0.1570, 0.1214, "reczoo/BARS gowalla_m1 (Zhu et al. 2022)")),
       "yelp2018", List.of(
           new Published("LightGCN (3 layers, TensorFlow)", 0.06367, 0.05236, "kuandeng/LightGCN README, best epoch"),
           new Published("LightGCN (3 layers, PyTorch)", 0.06347, 0.05238, "gusye1234/LightGCN-PyTorch README")),
