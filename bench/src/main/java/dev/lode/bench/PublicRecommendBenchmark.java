@@ -2,6 +2,8 @@ package dev.lode.bench;
 
 import dev.lode.app.LodeServer;
 import dev.lode.config.LodeConfig;
+import dev.lode.recommend.BlendTuner;
+import dev.lode.recommend.EvalProtocol;
 import dev.lode.recommend.IalsTuner;
 import dev.lode.recommend.ModelTraining;
 import dev.lode.recommend.PurchaseMatrix;
@@ -20,7 +22,8 @@ import java.util.Map;
 /**
  * {@code bin/lode bench recommend-public <dir>}: a public implicit-feedback dataset with its own fixed
  * train/test split in the LightGCN layout (Gowalla, Yelp2018, Amazon-book; see docs/recommend.md) loaded
- * into a fresh warehouse, implicit ALS tuned on a validation slice of the training data, then the blend,
+ * into a fresh warehouse, implicit ALS and then the blend's weights tuned on validation holdouts of the
+ * training data, then the blend,
  * the trained model alone, item-kNN and popularity evaluated on the dataset's test split with recall@20
  * and NDCG@20 as LightGCN's code computes them, printed beside the published figures of that split.
  */
@@ -63,7 +66,7 @@ public final class PublicRecommendBenchmark implements Benchmark {
   public void run(List<String> args) throws Exception {
     if (args.isEmpty() || args.get(0).contains("=")) {
       throw new IllegalArgumentException("usage: bench recommend-public <dir with train.txt and test.txt>"
-          + " [lambdas=1,10,50] [alphas=3,10,30] [sample=2000] [tune=no]");
+          + " [lambdas=1,10,50] [alphas=3,10,30] [sample=2000] [tune=no] [blend=no]");
     }
     Path data = Path.of(args.get(0));
     String dataset = data.toAbsolutePath().normalize().getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -71,6 +74,7 @@ public final class PublicRecommendBenchmark implements Benchmark {
     double[] alphas = numbers(option(args, "alphas", "3,10,30"));
     int sample = Integer.parseInt(option(args, "sample", "2000"));
     boolean tune = !option(args, "tune", "yes").equals("no");
+    boolean tuneBlend = !option(args, "blend", "yes").equals("no");
     LodeConfig base = LodeConfig.load();
     Path dir = Files.createTempDirectory("lode-bench-public-");
     LodeConfig config = base.with("lode.data.dir", dir.toString()).with("lode.http.port", "0")
@@ -104,6 +108,19 @@ public final class PublicRecommendBenchmark implements Benchmark {
           System.out.printf("    chosen: %s; tuning took %,d ms%n", t.ials().describe(), t.millis());
           settings = settings.withIals(t.ials());
         }
+      }
+      if (tuneBlend) {
+        // the blend's weights around the trained source, on a seeded holdout of each user's training items
+        // (the training file has no time order to cut a temporal slice from); never the test file
+        System.out.printf("  tuning the blend's weights on a validation holdout of the training data (random:%d,"
+            + " per person max(1, n/5) of n >= 2 training items), at most 800 persons%n", RecEvaluator.DEFAULT_SEED);
+        BlendTuner.Tuned b = new BlendTuner(w, settings).tune(EvalProtocol.RANDOM, GivenSplitFixture.CUTOFF,
+            GivenSplitFixture.END, K, new double[0]);
+        System.out.printf("    chosen weights %s (untuned, no candidates on the holdout: %s); validation blend:"
+            + " configured recall@20 %.4f ndcg@20 %.4f -> tuned %.4f / %.4f; %d persons; %,d ms%n",
+            new java.util.TreeMap<>(b.weights()), b.untuned(), b.before().recall(), b.before().ndcg(),
+            b.after().recall(), b.after().ndcg(), b.persons(), b.millis());
+        settings = b.settings();
       }
       RecEvaluator eval = new RecEvaluator(w, settings);
       long t0 = System.nanoTime();

@@ -176,6 +176,15 @@ class IalsModelTest {
       assertTrue(rec.reason().startsWith("learned from customers whose purchases are like yours"), rec.reason());
     }
     assertEquals("ia-6", recs.get(0).itemId(), "customer 7 bought 4, 5, 7 of group 4–7: " + recs);
+    // the blend tuner on a catalog trained by iALS: it trains iALS on a random validation holdout of the same
+    // purchases, tunes the other weights around it (the pivot, 1) and never does worse than the configured weights
+    Instant cutoff = Instant.parse("2024-06-01T00:00:00Z");
+    BlendTuner.Tuned t = new BlendTuner(w, s).tune(EvalProtocol.RANDOM, cutoff, cutoff, 20, new double[] {50});
+    assertEquals(1.0, t.weights().get(Source.IALS), t.toString());
+    assertTrue(!t.untuned().contains(Source.IALS), "iALS had lists on the slice: " + t);
+    assertTrue(t.lambdas().isEmpty(), "no EASE grid on an iALS catalog: " + t);
+    assertTrue(t.after().recall() + t.after().ndcg() >= t.before().recall() + t.before().ndcg() - 1e-12, t.toString());
+    assertTrue(t.after().recall() > 0, "the held-out items of the groups are found: " + t);
   }
 
   /** The fixture as index pairs. */
