@@ -28,6 +28,7 @@ public final class BenchCommand implements Command {
     add(new SimulateBenchmark());
     add(new TagsBenchmark());
     add(new RecommendBenchmark());
+    add(new PublicRecommendBenchmark());
     add(new SqlBenchmark());
     add(new PrivacyBenchmark());
     add(new DosBenchmark());

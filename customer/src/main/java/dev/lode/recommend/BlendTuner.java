@@ -17,11 +17,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Tunes the blend on a validation slice of the training data (a temporal split inside it, never the
- * test period): first the trained source's L2 penalty by a grid (EASE fitted and scored in the JVM
- * per value), then the source weights by coordinate ascent over a grid, on each source's own top
- * lists for the validation persons; the objective is recall@k + NDCG@k. Sources with no candidate
- * on the slice keep their configured weight (nothing to tune them on).
+ * Tunes the blend on a validation slice of the training data (a split inside it, never the test
+ * data): the trained source the catalog calls for — EASE, with its L2 penalty chosen by a grid (fitted
+ * and scored in the JVM per value), or implicit ALS with its configured hyper-parameters (tuned apart by
+ * {@link IalsTuner}) — then the source weights by coordinate ascent over a grid, the trained source
+ * being the fixed pivot, on each source's own top lists for the validation persons; the objective is
+ * recall@k + NDCG@k. Sources with no candidate on the slice keep their configured weight.
  */
 public final class BlendTuner {
   /** The weights tried for each source (the trained source's weight is fixed at 1: only ratios matter). */
@@ -54,22 +55,40 @@ public final class BlendTuner {
 
   /** Tunes on train < {@code cutoff} ≤ validation < {@code end} with the penalties {@code lambdas}. */
   public Tuned tune(Instant cutoff, Instant end, int k, double[] lambdas) throws SQLException {
+    return tune(EvalProtocol.TEMPORAL, cutoff, end, k, lambdas);
+  }
+
+  /**
+   * Tunes on a validation split of {@code protocol} (a holdout protocol holds out part of the purchases
+   * before {@code cutoff}, for data without a time order such as a dataset's fixed training file).
+   */
+  public Tuned tune(EvalProtocol protocol, Instant cutoff, Instant end, int k, double[] lambdas) throws SQLException {
     long t0 = System.nanoTime();
     RecEvaluator eval = new RecEvaluator(warehouse, settings);
     // the split's model without the trained source: it is trained below, once its penalty is chosen
     Map<Source, Double> noEase = new EnumMap<>(settings.weights());
     noEase.put(Source.EASE, 0.0);
-    try (RecEvaluator.Split split = eval.split(EvalProtocol.TEMPORAL, RecEvaluator.DEFAULT_SEED, cutoff, end,
+    noEase.put(Source.IALS, 0.0);
+    try (RecEvaluator.Split split = eval.split(protocol, RecEvaluator.DEFAULT_SEED, cutoff, end,
         settings.withWeights(noEase))) {
       Map<String, Set<String>> truth = sample(split, eval.truth(split));
       PurchaseMatrix m;
+      Source trained;
       try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
-        m = PurchaseMatrix.read(st, cutoff, settings.ease().maxItems());
+        int easeMax = settings.ease().maxItems();
+        m = PurchaseMatrix.read(st, split.data.lines(), cutoff,
+            settings.trainer() == RecommendSettings.Trainer.EASE ? easeMax : Math.max(easeMax, settings.ials().maxItems()));
+        trained = settings.trainer().choose(m.items().size(), easeMax) == RecommendSettings.Trainer.EASE
+            ? Source.EASE : Source.IALS;
+        if (trained == Source.EASE && m.items().size() > easeMax) {
+          m = PurchaseMatrix.read(st, split.data.lines(), cutoff, easeMax);
+        }
       }
       List<Point> grid = new ArrayList<>();
-      double best = Double.NaN;
+      // an empty grid keeps the configured penalty
+      double best = trained == Source.IALS ? settings.ials().lambda() : settings.ease().lambda();
       double bestScore = -1;
-      for (double lambda : lambdas) {
+      for (double lambda : trained == Source.EASE ? lambdas : new double[0]) {
         Point p = easeOnSlice(m, lambda, truth, k);
         grid.add(p);
         if (p.recall() + p.ndcg() > bestScore) {
@@ -77,18 +96,23 @@ public final class BlendTuner {
           best = lambda;
         }
       }
-      RecommendSettings.Ease ease = settings.ease().withLambda(best);
+      RecommendSettings.Ease ease = trained == Source.EASE ? settings.ease().withLambda(best) : settings.ease();
       try (Connection c = warehouse.connect(); Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = "
                + SqlBinder.quote(split.model))) {
         rs.next();
-        new EaseTrainer(ease).train(c, "order_lines", split.model, rs.getLong(1), cutoff);
+        TrainingClock clock = new TrainingClock();
+        if (trained == Source.EASE) {
+          new EaseTrainer(ease).train(c, m, split.model, rs.getLong(1), clock);
+        } else {
+          new IalsTrainer(settings.ials()).train(c, m, split.model, rs.getLong(1), clock);
+        }
       }
       Map<Source, Map<String, Map<String, Double>>> lists = new EnumMap<>(Source.class);
       List<Source> untuned = new ArrayList<>();
       for (Source s : Source.values()) {
-        if (s == Source.SIMILAR) {
-          continue; // needs a context item; evaluation has none
+        if (s == Source.SIMILAR || (s == Source.EASE || s == Source.IALS) && s != trained) {
+          continue; // similar needs a context item (evaluation has none); the other trained source was not trained
         }
         Map<String, Map<String, Double>> l = scores(eval, split, s);
         if (l.isEmpty()) {
@@ -99,12 +123,12 @@ public final class BlendTuner {
       }
       Map<Source, Double> w = new EnumMap<>(settings.weights());
       Point before = blendOnSlice(lists, w, truth, k);
-      w.put(Source.EASE, 1.0);
+      w.put(trained, 1.0);
       double score = objective(blendOnSlice(lists, w, truth, k));
       for (int round = 0; round < ROUNDS; round++) {
         boolean moved = false;
         for (Source s : lists.keySet()) {
-          if (s == Source.EASE) {
+          if (s == trained) {
             continue;
           }
           double keep = w.get(s);

@@ -3,18 +3,12 @@ package dev.lode.recommend;
 import dev.lode.warehouse.insert.ColumnType;
 import dev.lode.warehouse.insert.RowBinaryInsert;
 import dev.lode.warehouse.insert.TargetTable;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
 import java.util.List;
 
 /**
- * Trains the {@code ease} source of a model generation: reads the purchase matrix before the
- * cutoff from ClickHouse, fits {@link EaseModel} in the JVM, and writes each item's strongest
+ * Trains the {@code ease} source of a model generation: fits {@link EaseModel} in the JVM, and writes each item's strongest
  * positive weights back as {@code rec_item_neighbors} rows of kind {@code ease}, so recommending
  * stays a lookup of the person's items' neighbours like the co-occurrence sources.
  */
@@ -32,22 +26,12 @@ final class EaseTrainer {
     this.ease = ease;
   }
 
-  /** Trains on the purchases in {@code lines} before {@code cutoff} and writes generation {@code gen} of {@code model}. */
-  ModelTraining train(Connection c, String lines, String model, long gen, Instant cutoff) throws SQLException {
-    long t0 = System.nanoTime();
-    List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP).toList();
-    heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-    PurchaseMatrix m;
-    try (Statement st = c.createStatement()) {
-      m = PurchaseMatrix.read(st, lines, cutoff, ease.maxItems());
-    }
+  /** Fits on {@code m} and writes generation {@code gen} of {@code model}; {@code clock} measures time and heap. */
+  ModelTraining train(Connection c, PurchaseMatrix m, String model, long gen, TrainingClock clock) throws SQLException {
     if (m.items().size() < 2) {
-      return new ModelTraining("ease", m.persons().size(), m.items().size(), m.pairs(), 0,
-          (System.nanoTime() - t0) / 1_000_000, 0);
+      return clock.done("ease", m, 0);
     }
     EaseModel model0 = m.fitEase(ease.lambda());
-    long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
     List<String> items = m.items();
     long rows = RowBinaryInsert.insert(c, NEIGHBORS, out -> {
       for (int i = 0; i < items.size(); i++) {
@@ -62,7 +46,6 @@ final class EaseTrainer {
         }
       }
     });
-    return new ModelTraining("ease lambda=" + ease.lambda(), m.persons().size(), items.size(), m.pairs(), rows,
-        (System.nanoTime() - t0) / 1_000_000, peak);
+    return clock.done("ease lambda=" + ease.lambda(), m, rows);
   }
 }

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a recommendation model inside ClickHouse with INSERT … SELECT statements: item
- * neighbours by co-occurrence in baskets, sessions and customers, the trained EASE weights
- * ({@link EaseTrainer}, in the JVM over the purchase matrix, written back beside them), popularity by
+ * neighbours by co-occurrence in baskets, sessions and customers, the trained source — EASE
+ * weights ({@link EaseTrainer}) or, on a large catalog, implicit-ALS factors and each person's best items
+ * ({@link IalsTrainer}), fitted in the JVM over the purchase matrix and written back, popularity by
  * segment × season × region, and trending items (both counting buyers as identity resolution knows
  * them, see {@link Buyers}), all from data before a cutoff. Each build
  * is a new generation; the previous ones are dropped once the new one is recorded. A build
@@ -96,8 +97,7 @@ public final class ModelBuilder {
             GROUP BY person_id, item_id ORDER BY person_id, n DESC)
           GROUP BY person_id HAVING length(items) >= 2""".formatted(MAX_CUSTOMER_ITEMS))));
       // the learned source: trained in the JVM on the purchase matrix, its weights written as neighbours of kind ease
-      ModelTraining training = settings.weight(Source.EASE) > 0
-          ? new EaseTrainer(settings.ease()).train(c, data.lines(), m, gen, cutoff) : ModelTraining.NONE;
+      ModelTraining training = train(c, st, m, gen, cutoff);
       st.execute(data.rewrite(popularity(with)));
       st.execute(data.rewrite(trending(with)));
       long nb = count(st, "rec_item_neighbors", m, gen);
@@ -115,6 +115,24 @@ public final class ModelBuilder {
           training.trainer(), training.persons(), training.items(), training.millis(), training.heapPeakMb());
       return new Build(m, gen, false, nb, pop, tr, ms, training);
     }
+  }
+
+  /**
+   * Trains the learned source the catalog calls for ({@link RecommendSettings.Trainer#choose}): EASE up to
+   * {@code lode.recommend.ease.max-items} items, implicit ALS above; nothing when both weights are 0.
+   */
+  private ModelTraining train(Connection c, Statement st, String m, long gen, Instant cutoff) throws SQLException {
+    if (settings.weight(Source.EASE) <= 0 && settings.weight(Source.IALS) <= 0) {
+      return ModelTraining.NONE;
+    }
+    TrainingClock clock = new TrainingClock();
+    RecommendSettings.Trainer forced = settings.trainer();
+    int cap = forced == RecommendSettings.Trainer.EASE ? settings.ease().maxItems()
+        : Math.max(settings.ease().maxItems(), settings.ials().maxItems());
+    PurchaseMatrix matrix = PurchaseMatrix.read(st, data.lines(), cutoff, cap);
+    return forced.choose(matrix.items().size(), settings.ease().maxItems()) == RecommendSettings.Trainer.EASE
+        ? new EaseTrainer(settings.ease()).train(c, matrix, m, gen, clock)
+        : new IalsTrainer(settings.ials()).train(c, matrix, m, gen, clock);
   }
 
   /** Drops a model's every generation (e.g. an evaluation model after use). */
@@ -185,7 +203,8 @@ public final class ModelBuilder {
   }
 
   private static void dropOlder(Statement st, Warehouse warehouse, String m, long keep) throws SQLException {
-    for (String table : List.of("rec_item_neighbors", "rec_item_popularity", "rec_item_trending")) {
+    for (String table : List.of("rec_item_neighbors", "rec_item_popularity", "rec_item_trending", "rec_factors",
+        "rec_person_items")) {
       List<String> gens = new ArrayList<>();
       try (ResultSet rs = st.executeQuery("SELECT DISTINCT generation FROM " + table + " WHERE model = "
           + SqlBinder.quote(m) + " AND generation < " + keep)) {

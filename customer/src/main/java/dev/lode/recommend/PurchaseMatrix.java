@@ -71,6 +71,11 @@ public record PurchaseMatrix(List<String> persons, List<String> items, int[] per
     return person.length;
   }
 
+  /** Fits implicit ALS on this matrix. */
+  public IalsModel fitIals(IalsModel.Params p) {
+    return IalsModel.fit(persons.size(), items.size(), person, item, p);
+  }
+
   /** Fits EASE on this matrix. */
   public EaseModel fitEase(double lambda) {
     return EaseModel.fit(persons.size(), items.size(), person, item, lambda);

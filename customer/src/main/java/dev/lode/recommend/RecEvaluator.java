@@ -40,6 +40,13 @@ public final class RecEvaluator {
     return settings;
   }
 
+  private volatile ModelTraining lastTraining = ModelTraining.NONE;
+
+  /** What training the trained source took in the last evaluation model built (time, heap, trainer). */
+  public ModelTraining lastTraining() {
+    return lastTraining;
+  }
+
   /** The default end of the test period: the recommender's "now" ({@code lode.recommend.as-of}), else the current time. */
   public Instant asOf() throws SQLException {
     return settings.asOf().resolve(warehouse).orElseGet(Instant::now);
@@ -143,7 +150,7 @@ public final class RecEvaluator {
           requireHeldOut(st, model, protocol, cutoff);
         }
       }
-      new ModelBuilder(warehouse, s, data).build(model, cutoff, true);
+      lastTraining = new ModelBuilder(warehouse, s, data).build(model, cutoff, true).training();
       ok = true;
       return split;
     } finally {

@@ -250,6 +250,9 @@ final class RecommendQuery {
           UNION ALL
           SELECT h.1, 'recent', h.2, h.1 FROM (SELECT arrayJoin(arrayFilter(x -> x.3 = 0, p_history)) AS h)
           UNION ALL
+          SELECT item_id, 'ials', toFloat64(score), '' FROM rec_person_items
+          WHERE p_personal AND model = p_model AND generation = p_gen AND kind = 'ials' AND person_id = p_person
+          UNION ALL
           SELECT p.item_id, 'category', p.score * p_interests[indexOf(p_interest_names, c.category)].2, c.category
           FROM rec_item_popularity p
           INNER JOIN (SELECT item_id, category FROM items FINAL WHERE has(p_interest_names, category)) c
@@ -305,6 +308,10 @@ final class RecommendQuery {
           """),
       Map.entry(List.of(Source.RECENT), """
           SELECT person_id, item_id, 'recent', weight, item_id FROM history WHERE bought = 0
+          """),
+      Map.entry(List.of(Source.IALS), """
+          SELECT person_id, item_id, 'ials', toFloat64(score), '' FROM rec_person_items
+          WHERE model = p_model AND generation = p_gen AND kind = 'ials' AND person_id IN (SELECT person_id FROM personal)
           """),
       Map.entry(List.of(Source.CATEGORY), """
           SELECT ci.person_id, cp.item_id, 'category', ci.w * cp.score, ci.category
@@ -397,6 +404,7 @@ final class RecommendQuery {
                source = 'session', concat('viewed in the same sessions as ', via),
                source = 'customer', concat('customers who bought ', via, ' also bought it'),
                source = 'ease', concat('learned from customers whose purchases are like yours (', via, ')'),
+               source = 'ials', 'learned from customers whose purchases are like yours',
                source = 'recent', 'you looked at it recently',
                source = 'category', concat('your recent interest in category ', via),
                source = 'similar', concat('similar to ', via),

@@ -12,12 +12,68 @@ import java.util.Map;
  * neighbour count and refresh interval, the consent rule, the calendar file, and how often the
  * served lists are refreshed and how far behind they may be before calls compute live, and the
  * clock the recommender measures decay, seasons and trending windows from ({@code lode.model.as-of}), and the
- * trained source's hyper-parameters ({@code lode.recommend.ease.*}).
+ * trained sources' hyper-parameters ({@code lode.recommend.ease.*}, {@code lode.recommend.ials.*}) and which
+ * of the two a build trains ({@code lode.recommend.trainer}).
  */
 public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
                                 double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
                                 boolean consentRequired, Path calendarFile, long servingIntervalMillis,
-                                long servingMaxLagMillis, AsOf asOf, Ease ease) {
+                                long servingMaxLagMillis, AsOf asOf, Ease ease, Ials ials, Trainer trainer) {
+
+  /**
+   * Which model a build trains ({@code lode.recommend.trainer}): {@code auto} (the default) trains EASE
+   * when the catalog — items bought by two or more persons — has at most {@code lode.recommend.ease.max-items}
+   * items, else implicit ALS; {@code ease} or {@code ials} force one.
+   */
+  public enum Trainer {
+    AUTO, EASE, IALS;
+
+    /** The trainer for a catalog of {@code items} items under an EASE cap of {@code easeMaxItems}. */
+    public Trainer choose(int items, int easeMaxItems) {
+      return this != AUTO ? this : items <= easeMaxItems ? EASE : IALS;
+    }
+
+    static Trainer parse(String v) {
+      for (Trainer t : values()) {
+        if (t.name().equalsIgnoreCase(v.trim())) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("configuration lode.recommend.trainer=" + v + " must be auto, ease or ials");
+    }
+  }
+
+  /**
+   * Implicit ALS's hyper-parameters ({@code lode.recommend.ials.*}): factors, L2 penalty λ, confidence
+   * α of a purchase, alternating sweeps, items kept per person, and the most items it is trained on.
+   */
+  public record Ials(int factors, double lambda, double alpha, int iterations, int perPerson, int maxItems) {
+    /** Reasoned defaults, one point of the validation grid on Gowalla (docs/recommend.md, "Implicit ALS"). */
+    public static final Ials DEFAULT = new Ials(64, 10, 10, 10, 100, 200_000);
+
+    public Ials {
+      new IalsModel.Params(factors, lambda, alpha, iterations, 0); // validates
+      if (perPerson < 1 || maxItems < 2) {
+        throw new IllegalArgumentException("lode.recommend.ials.per-person must be >= 1 and .max-items >= 2, got "
+            + perPerson + " and " + maxItems);
+      }
+    }
+
+    /** The fitting parameters (a fixed seed: the same data gives the same factors). */
+    public IalsModel.Params params() {
+      return new IalsModel.Params(factors, lambda, alpha, iterations, 42);
+    }
+
+    /** The same with another penalty and confidence (the validation grid tries several). */
+    public Ials with(double l, double a) {
+      return new Ials(factors, l, a, iterations, perPerson, maxItems);
+    }
+
+    /** The trainer and its hyper-parameters as rec_models records them. */
+    public String describe() {
+      return "ials factors=" + factors + " lambda=" + lambda + " alpha=" + alpha + " iterations=" + iterations;
+    }
+  }
 
   /**
    * The trained source's hyper-parameters ({@code lode.recommend.ease.*}): the L2 penalty, the most
@@ -49,6 +105,7 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
       Source.SESSION, 0.8,
       Source.CUSTOMER, 0.8,
       Source.EASE, 1.0,
+      Source.IALS, 1.0,
       Source.RECENT, 0.6,
       Source.CATEGORY, 0.15,
       Source.SIMILAR, 1.0,
@@ -59,6 +116,8 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
     weights = Map.copyOf(weights);
     asOf = asOf == null ? AsOf.NOW : asOf;
     ease = ease == null ? Ease.DEFAULT : ease;
+    ials = ials == null ? Ials.DEFAULT : ials;
+    trainer = trainer == null ? Trainer.AUTO : trainer;
   }
 
   /** Reads {@code lode.recommend.*}; a bad value fails naming its key. */
@@ -83,25 +142,44 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
         asOf(config),
         new Ease(number(config, "lode.recommend.ease.lambda", Ease.DEFAULT.lambda()),
             config.getInt("lode.recommend.ease.max-items", Ease.DEFAULT.maxItems()),
-            config.getInt("lode.recommend.ease.neighbors", Ease.DEFAULT.neighbors())));
+            config.getInt("lode.recommend.ease.neighbors", Ease.DEFAULT.neighbors())),
+        new Ials(config.getInt("lode.recommend.ials.factors", Ials.DEFAULT.factors()),
+            number(config, "lode.recommend.ials.lambda", Ials.DEFAULT.lambda()),
+            number(config, "lode.recommend.ials.alpha", Ials.DEFAULT.alpha()),
+            config.getInt("lode.recommend.ials.iterations", Ials.DEFAULT.iterations()),
+            config.getInt("lode.recommend.ials.per-person", Ials.DEFAULT.perPerson()),
+            config.getInt("lode.recommend.ials.max-items", Ials.DEFAULT.maxItems())),
+        Trainer.parse(config.get("lode.recommend.trainer", "auto")));
   }
 
   /** The settings with other weights, e.g. one source alone for evaluation. */
   public RecommendSettings withWeights(Map<Source, Double> w) {
     return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
-        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease);
+        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, trainer);
   }
 
   /** The settings with another clock, e.g. a fixed day to recommend as of. */
   public RecommendSettings withAsOf(AsOf clock) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock, ease);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock, ease, ials, trainer);
   }
 
   /** The settings with other trained-source hyper-parameters. */
   public RecommendSettings withEase(Ease e) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, e);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, e, ials, trainer);
+  }
+
+  /** The settings with other implicit-ALS hyper-parameters. */
+  public RecommendSettings withIals(Ials i) {
+    return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, i, trainer);
+  }
+
+  /** The settings with another trainer choice. */
+  public RecommendSettings withTrainer(Trainer t) {
+    return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, t);
   }
 
   public double weight(Source s) {

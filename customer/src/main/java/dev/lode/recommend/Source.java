@@ -12,6 +12,8 @@ public enum Source {
   CUSTOMER(true),
   /** Learned: the EASE item-item weights of the person's items (a model trained on everyone's purchases). */
   EASE(true),
+  /** Learned: the person's best items by implicit-ALS factors (trained instead of EASE on large catalogs). */
+  IALS(true),
   /** An item the person recently viewed or carted and has not bought. */
   RECENT(true),
   /** Popular in a category the person recently showed interest in. */
