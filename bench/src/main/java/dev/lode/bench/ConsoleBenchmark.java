@@ -5,8 +5,6 @@ import dev.lode.app.LodeServer;
 import dev.lode.app.LodeVersion;
 import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
-import dev.lode.privacy.PrivacySettings;
-import dev.lode.privacy.Pseudonym;
 import dev.lode.tags.TagService;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,8 +32,8 @@ import java.util.regex.Pattern;
  * as an analyst — p50, p95 and the worst of {@code requests} timed GETs per page after two
  * warm-up requests, against the 300 ms p95 target — then where each page's time went (every
  * statement it ran, from the page's {@code Server-Timing} answer), with the load average, since
- * the machine may be shared. People pages cycle through several persons, each searched by an id
- * the role's SQL shows (a pseudonym for analysts).
+ * the machine may be shared. People pages cycle through several persons, each searched by its
+ * person id (which every role's SQL shows as it is).
  */
 public final class ConsoleBenchmark implements Benchmark {
   private static final Pattern TOKEN = Pattern.compile("name=\"token\" value=\"([^\"]+)\"");
@@ -130,7 +128,6 @@ public final class ConsoleBenchmark implements Benchmark {
       if (persons.isEmpty()) {
         persons.add("nobody");
       }
-      Pseudonym pseudonym = new Pseudonym(PrivacySettings.of(config).salt());
       System.out.printf("  how: Lode %s, embedded ClickHouse %s; demo size %,d (%,d events, %,d profiles in the"
               + " warehouse); one client, sequential GETs over HTTP/1.1 keep-alive, %d timed requests per page and"
               + " role after 2 warm-ups; People cycles through %d tagged persons; background jobs off%n",
@@ -146,11 +143,8 @@ public final class ConsoleBenchmark implements Benchmark {
             .findFirst().orElseThrow();
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         String cookie = signIn(http, server.url(), u);
-        // the ids the role's SQL shows: analysts see pseudonyms, and search by them
-        Function<Integer, String> shown = i -> {
-          String p = persons.get(Math.floorMod(i, persons.size()));
-          return role == Credentials.Role.ADMIN ? p : pseudonym.of(p);
-        };
+        // person ids are Lode's own (not PII): every role's SQL shows them as they are
+        Function<Integer, String> shown = i -> persons.get(Math.floorMod(i, persons.size()));
         List<Page> pages = List.of(
             new Page("health", i -> "/console/health"),
             new Page("quality", i -> "/console/quality"),
