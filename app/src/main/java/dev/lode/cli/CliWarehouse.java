@@ -17,7 +17,7 @@ final class CliWarehouse {
   }
 
   static Warehouse open(LodeConfig config) throws IOException {
-    Optional<Properties> running = SqlCommand.runningServer(config);
+    Optional<Properties> running = RunFile.read(config);
     if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
       String password = Files.readString(config.dataDir().resolve("engine.password")).trim();
       LodeConfig via = config.with("lode.warehouse.url", running.get().getProperty("warehouse.url") + "?compress=false")

@@ -1,7 +1,6 @@
 package dev.lode.cli;
 
 import java.io.PrintStream;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -18,14 +17,14 @@ final class DelimitedPrinter implements ResultPrinter {
   }
 
   @Override
-  public long print(ResultSet rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
+  public long print(ResultRows rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
     line(out, columns.labels());
     long count = 0;
     String[] cells = new String[columns.size()];
     while (rs.next() && count < maxRows) {
       count++;
       for (int i = 0; i < cells.length; i++) {
-        cells[i] = rs.getObject(i + 1) == null ? null : columns.text(rs, i);
+        cells[i] = rs.value(i) == null ? null : columns.text(rs, i);
       }
       line(out, java.util.Arrays.asList(cells));
     }

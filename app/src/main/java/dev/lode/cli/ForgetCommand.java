@@ -58,7 +58,7 @@ public final class ForgetCommand implements Callable<Integer> {
       throw new Lode.UsageException("--yes and --dry-run contradict each other");
     }
     LodeConfig config = LodeConfig.load();
-    Optional<Properties> running = SqlCommand.runningServer(config);
+    Optional<Properties> running = RunFile.read(config);
     if (!yes) {
       Optional<Erasure.Preview> preview = preview(config, running);
       if (preview.isEmpty()) {

@@ -62,6 +62,11 @@ public final class Lode implements Callable<Integer> {
   }
 
   public static void main(String[] argv) {
+    // a script's one SELECT is answered before picocli and the log backend are loaded
+    java.util.OptionalInt quick = QuickSql.run(argv);
+    if (quick.isPresent()) {
+      System.exit(quick.getAsInt());
+    }
     logging(argv.length > 0 ? argv[0] : "");
     System.exit(run(argv));
   }

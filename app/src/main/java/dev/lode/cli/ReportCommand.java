@@ -121,7 +121,7 @@ final class ReportCommand extends CommandGroup {
       ReportSettings once = new ReportSettings(settings.definitionsDir(), dir, 1, Duration.ZERO,
           settings.timeoutSeconds(), false, settings.zone(), settings.poll());
       Clock clock = Clock.system(settings.zone());
-      Optional<Properties> running = SqlCommand.runningServer(config);
+      Optional<Properties> running = RunFile.read(config);
       if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
         Properties p = new Properties();
         p.setProperty("user", "lode");
@@ -195,7 +195,7 @@ final class ReportCommand extends CommandGroup {
     public Integer call() throws Exception {
       LodeConfig config = LodeConfig.load();
       ReportCatalog catalog = ReportSettings.of(config).catalog();
-      Optional<Properties> running = SqlCommand.runningServer(config);
+      Optional<Properties> running = RunFile.read(config);
       if (running.isPresent() && config.get("lode.warehouse.url").isEmpty()) {
         throw new IllegalStateException("a server is running on this data directory; it created the views at start");
       }

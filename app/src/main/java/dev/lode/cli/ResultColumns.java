@@ -14,20 +14,34 @@ import java.util.List;
 record ResultColumns(List<String> labels, List<Boolean> numeric, List<Boolean> tuple) {
   static ResultColumns of(ResultSetMetaData md, String sql) throws SQLException {
     List<String> labels = new ArrayList<>();
-    List<Boolean> numeric = new ArrayList<>();
-    List<Boolean> tuple = new ArrayList<>();
+    List<Integer> types = new ArrayList<>();
+    List<String> typeNames = new ArrayList<>();
     for (int i = 1; i <= md.getColumnCount(); i++) {
       labels.add(md.getColumnLabel(i));
-      numeric.add(isNumeric(md.getColumnType(i)));
-      String type = md.getColumnTypeName(i);
+      types.add(md.getColumnType(i));
+      typeNames.add(md.getColumnTypeName(i));
+    }
+    return of(labels, types, typeNames, sql);
+  }
+
+  /**
+   * The columns of the given labels, JDBC type codes ({@link Types}) and type names; unnamed
+   * ones take their text from {@code sql} when it is given (Lode SQL's results).
+   */
+  static ResultColumns of(List<String> labels, List<Integer> types, List<String> typeNames, String sql) {
+    List<Boolean> numeric = new ArrayList<>();
+    List<Boolean> tuple = new ArrayList<>();
+    for (int i = 0; i < labels.size(); i++) {
+      numeric.add(isNumeric(types.get(i)));
+      String type = typeNames.get(i);
       tuple.add(type != null && (type.startsWith("Tuple(") || type.startsWith("Nullable(Tuple(")));
     }
     return new ResultColumns(sql == null ? labels : SelectItemNames.name(sql, labels), numeric, tuple);
   }
 
   /** The text of column {@code i} (0-based) of the current row. */
-  String text(java.sql.ResultSet rs, int i) throws SQLException {
-    Object v = rs.getObject(i + 1);
+  String text(ResultRows rows, int i) throws SQLException {
+    Object v = rows.value(i);
     return tuple.get(i) ? CellText.tuple(v) : CellText.of(v);
   }
 

@@ -7,11 +7,11 @@ import java.sql.SQLException;
 /** Prints a result set in one of {@link SqlFormat}'s formats. */
 interface ResultPrinter {
   /** Prints up to {@code maxRows} rows under {@code columns}' labels; returns the number of rows read. */
-  long print(ResultSet rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException;
+  long print(ResultRows rows, ResultColumns columns, PrintStream out, long maxRows) throws SQLException;
 
   /** Prints with the result's own labels. */
   default long print(ResultSet rs, PrintStream out, long maxRows) throws SQLException {
-    return print(rs, ResultColumns.of(rs.getMetaData(), null), out, maxRows);
+    return print(ResultRows.of(rs), ResultColumns.of(rs.getMetaData(), null), out, maxRows);
   }
 
   /** The printer of a format. */

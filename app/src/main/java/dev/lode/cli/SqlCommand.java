@@ -3,7 +3,6 @@ package dev.lode.cli;
 import dev.lode.config.Credentials;
 import dev.lode.config.LodeConfig;
 import dev.lode.warehouse.Warehouse;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ final class SqlCommand implements Callable<Integer> {
       throw new Lode.UsageException("no SQL statement given");
     }
     LodeConfig config = LodeConfig.load();
-    Optional<Properties> running = runningServer(config);
+    Optional<Properties> running = RunFile.read(config);
     if (!shell) {
       DemoState.warnWhileLoading(config);
     }
@@ -93,10 +92,6 @@ final class SqlCommand implements Callable<Integer> {
       p.setProperty("avatica_password", u.password());
       // the driver itself, not DriverManager: that loads every driver on the class path first (Calcite's
       // own among them), which cost a statement from a script more than the statement
-      if (!shell) {
-        // Calcite's parser names unnamed columns; it warms up on the other core while the connection opens
-        SelectItemNames.parseAhead(statements);
-      }
       try (Connection c = new org.apache.calcite.avatica.remote.Driver().connect(
           cliAvaticaUrl(running.get().getProperty("url")), p)) {
         return shell ? shell(config, c, Mode.LODE, true, "Lode SQL at " + running.get().getProperty("url") + " as "
@@ -172,7 +167,7 @@ final class SqlCommand implements Callable<Integer> {
     try (Statement st = c.createStatement()) {
       if (st.execute(statement)) {
         try (ResultSet rs = st.getResultSet()) {
-          format.printer().print(rs, ResultColumns.of(rs.getMetaData(), mode == Mode.LODE ? statement : null),
+          format.printer().print(ResultRows.of(rs), ResultColumns.of(rs.getMetaData(), mode == Mode.LODE ? statement : null),
               System.out, maxRows);
         }
       } else if (format == SqlFormat.TABLE || format == SqlFormat.VERTICAL) {
@@ -222,26 +217,5 @@ final class SqlCommand implements Callable<Integer> {
   /** The same, over the JDK's HTTP client (the start of a one-statement run). */
   static String cliAvaticaUrl(String serverUrl) {
     return avaticaUrl(serverUrl) + ";httpclient_impl=" + JdkAvaticaClient.class.getName();
-  }
-
-  /** The run file of a live {@code bin/lode serve} over this data directory, if any. */
-  static Optional<Properties> runningServer(LodeConfig config) {
-    Path run = config.dataDir().resolve("run").resolve("server.properties");
-    if (!Files.isRegularFile(run)) {
-      return Optional.empty();
-    }
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(run)) {
-      p.load(in);
-    } catch (java.io.IOException e) {
-      return Optional.empty();
-    }
-    long pid;
-    try {
-      pid = Long.parseLong(p.getProperty("pid", "-1"));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(h -> p);
   }
 }

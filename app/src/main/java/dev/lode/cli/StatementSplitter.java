@@ -19,22 +19,11 @@ final class StatementSplitter {
     int n = script.length();
     while (i < n) {
       char c = script.charAt(i);
-      if (c == '\'' || c == '"' || c == '`') {
-        int end = i + 1;
-        while (end < n && script.charAt(end) != c) {
-          end += script.charAt(end) == '\\' ? 2 : 1;
-        }
-        end = Math.min(end + 1, n);
-        current.append(script, i, end);
-        i = end;
-      } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
-        int end = script.indexOf('\n', i);
+      int end = SqlScanner.opensQuote(c) ? SqlScanner.quoteEnd(script, i)
+          : SqlScanner.opensLineComment(script, i) ? SqlScanner.lineCommentEnd(script, i)
+          : SqlScanner.opensBlockComment(script, i) ? SqlScanner.blockCommentEnd(script, i) : i;
+      if (end != i) {
         end = end < 0 ? n : end;
-        current.append(script, i, end);
-        i = end;
-      } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
-        int end = script.indexOf("*/", i + 2);
-        end = end < 0 ? n : end + 2;
         current.append(script, i, end);
         i = end;
       } else if (c == ';') {
@@ -60,25 +49,19 @@ final class StatementSplitter {
     int n = script.length();
     while (i < n) {
       char c = script.charAt(i);
-      if (c == '\'' || c == '"' || c == '`') {
-        int end = i + 1;
-        while (end < n && script.charAt(end) != c) {
-          end += script.charAt(end) == '\\' ? 2 : 1;
-        }
-        if (end >= n) {
+      if (SqlScanner.opensQuote(c)) {
+        i = SqlScanner.quoteEnd(script, i);
+        if (i < 0) {
           return false;
         }
         pending = true;
-        i = end + 1;
-      } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
-        int end = script.indexOf('\n', i);
-        i = end < 0 ? n : end;
-      } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
-        int end = script.indexOf("*/", i + 2);
-        if (end < 0) {
+      } else if (SqlScanner.opensLineComment(script, i)) {
+        i = SqlScanner.lineCommentEnd(script, i);
+      } else if (SqlScanner.opensBlockComment(script, i)) {
+        i = SqlScanner.blockCommentEnd(script, i);
+        if (i < 0) {
           return false;
         }
-        i = end + 2;
       } else {
         if (c == ';') {
           pending = false;

@@ -25,7 +25,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LodeConfig config = LodeConfig.load();
-    Optional<Properties> running = SqlCommand.runningServer(config);
+    Optional<Properties> running = RunFile.read(config);
     String demo = DemoDataset.state(config);
     String demoText = switch (demo) {
       case "loading" -> "loading (since " + DemoDataset.loadingSince(config).orElse("?")

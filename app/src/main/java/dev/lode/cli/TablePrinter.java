@@ -1,7 +1,6 @@
 package dev.lode.cli;
 
 import java.io.PrintStream;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.List;
 /** Prints a result set as an aligned text table, numbers right-aligned, and the row count. */
 final class TablePrinter implements ResultPrinter {
   @Override
-  public long print(ResultSet rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
+  public long print(ResultRows rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
     int n = columns.size();
     String[] header = columns.labels().toArray(String[]::new);
     boolean[] numeric = new boolean[n];

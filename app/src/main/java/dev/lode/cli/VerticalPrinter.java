@@ -1,13 +1,12 @@
 package dev.lode.cli;
 
 import java.io.PrintStream;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Prints each row as a block of {@code column: value} lines, for wide rows (ClickHouse's Vertical format). */
 final class VerticalPrinter implements ResultPrinter {
   @Override
-  public long print(ResultSet rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
+  public long print(ResultRows rs, ResultColumns columns, PrintStream out, long maxRows) throws SQLException {
     int width = columns.labels().stream().mapToInt(String::length).max().orElse(0);
     long count = 0;
     while (rs.next() && count < maxRows) {

@@ -1,14 +1,26 @@
 package dev.lode.app;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +74,8 @@ public final class LodeCli {
     pb.environment().put("LODE_CLASSPATH", System.getProperty("java.class.path"));
     pb.environment().put("LODE_JAVA_HOME", System.getProperty("java.home"));
     pb.environment().put("LODE_JAVA_OPTS", "-Xmx1g -Dlode.http.port=0 -Dlode.demo.enabled=false");
+    // no start-up cache: recording one is a build's business (bin/lode), not each test's first command
+    pb.environment().put("LODE_AOT", "off");
     return finish(pb.start());
   }
 
@@ -94,15 +108,54 @@ public final class LodeCli {
   public static final class Server implements AutoCloseable {
     private final Process process;
     private final List<String> banner;
+    private final Path data;
 
-    private Server(Process process, List<String> banner) {
+    private Server(Process process, List<String> banner, Path data) {
       this.process = process;
       this.banner = banner;
+      this.data = data;
     }
 
     /** The lines the server printed up to and including the one naming the credentials file. */
     public String banner() {
       return String.join("\n", banner);
+    }
+
+    /**
+     * Waits until the server's periodic job {@code name} has finished a run, asking {@code GET /status}
+     * as the admin of the credentials file (a wait on the condition, not on a guess of its duration);
+     * returns the run's outcome.
+     */
+    public String awaitJobRun(String name, Duration timeout) throws Exception {
+      Properties run = new Properties();
+      try (var in = Files.newInputStream(data.resolve("run").resolve("server.properties"))) {
+        run.load(in);
+      }
+      Properties credentials = new Properties();
+      try (var in = Files.newInputStream(data.resolve("credentials.properties"))) {
+        credentials.load(in);
+      }
+      String admin = credentials.stringPropertyNames().stream()
+          .filter(k -> k.startsWith("user.") && k.endsWith(".role") && credentials.getProperty(k).equals("admin"))
+          .map(k -> k.substring("user.".length(), k.length() - ".role".length())).findFirst().orElseThrow();
+      String auth = "Basic " + Base64.getEncoder().encodeToString((admin + ":"
+          + credentials.getProperty("user." + admin + ".password")).getBytes(StandardCharsets.UTF_8));
+      HttpRequest status = HttpRequest.newBuilder(URI.create(run.getProperty("url") + "/status"))
+          .header("Authorization", auth).GET().build();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        while (true) {
+          HttpResponse<String> r = http.send(status, HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, r.statusCode(), r.body());
+          for (JsonNode job : new ObjectMapper().readTree(r.body()).path("jobs")) {
+            if (job.path("name").asText().equals(name) && !job.path("lastFinish").isNull()) {
+              return job.path("lastOutcome").asText();
+            }
+          }
+          assertTrue(process.isAlive() && System.nanoTime() < deadline, "job " + name + " ran no run: " + r.body());
+          Thread.sleep(200);
+        }
+      }
     }
 
     @Override
@@ -134,7 +187,7 @@ public final class LodeCli {
     });
     drain.setDaemon(true);
     drain.start();
-    return new Server(server, banner);
+    return new Server(server, banner, home.resolve("data"));
   }
 
   private ProcessBuilder command(String... args) {

@@ -518,45 +518,9 @@ class AvailabilityTest {
 
   // ---- the timed trivial query -------------------------------------------------------------
 
-  /** An attack, run once while the trivial query is timed. */
-  private interface Attack {
-    void run() throws Exception;
-  }
-
   /** Runs {@code attack} while timing the viewer's trivial query; at least {@code samples} samples. */
-  private List<Long> probe(Attack attack, int samples) throws Exception {
-    List<Long> times = Collections.synchronizedList(new ArrayList<>());
-    AtomicBoolean attacking = new AtomicBoolean(true);
-    Throwable[] failed = new Throwable[1];
-    Thread attacker = Thread.ofPlatform().start(() -> {
-      try {
-        attack.run();
-      } catch (Throwable t) {
-        failed[0] = t;
-      } finally {
-        attacking.set(false);
-      }
-    });
-    long expected = server.count(NATIVE_TRIVIAL);
-    while (attacking.get() || times.size() < samples) {
-      long t0 = System.nanoTime();
-      long got = trivial(viewer);
-      times.add((System.nanoTime() - t0) / 1_000_000);
-      if (got != expected) {
-        // the tag scheduler may have added definitions since: ask ClickHouse again
-        expected = server.count(NATIVE_TRIVIAL);
-        assertEquals(expected, got);
-      }
-      if (!attacking.get() && times.size() >= samples) {
-        break;
-      }
-      Thread.sleep(10);
-    }
-    attacker.join();
-    if (failed[0] != null) {
-      throw new AssertionError("the attack itself failed", failed[0]);
-    }
-    return times;
+  private List<Long> probe(TrivialQueryProbe.Attack attack, int samples) throws Exception {
+    return TrivialQueryProbe.during(attack, samples, 10, () -> trivial(viewer), () -> server.count(NATIVE_TRIVIAL));
   }
 
   private long p99(List<Long> times, String what) {

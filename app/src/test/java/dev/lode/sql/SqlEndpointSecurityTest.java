@@ -146,6 +146,29 @@ class SqlEndpointSecurityTest {
   }
 
   @Test
+  void anAdminsRecursionInTheJvmStopsAtTheTimeout() throws SQLException {
+    try (Connection c = SqlClient.connect(Credentials.Role.ADMIN); Statement st = c.createStatement()) {
+      // a small recursion runs and answers right (1 + 2 + … + 100, summed here)
+      long expected = 0;
+      for (int n = 1; n <= 100; n++) {
+        expected += n;
+      }
+      List<List<Object>> small = SqlClient.rows(st, "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL SELECT n + 1 FROM t"
+          + " WHERE n < 100) SELECT sum(n), count(*) FROM t");
+      assertEquals(expected, ((Number) small.get(0).get(0)).longValue());
+      assertEquals(100L, ((Number) small.get(0).get(1)).longValue());
+      // two billion rows generated in the JVM, none read from ClickHouse: watched row by row, it stops at the timeout
+      long t0 = System.nanoTime();
+      SQLException e = assertThrows(SQLException.class, () -> SqlClient.rows(st, "WITH RECURSIVE t(n) AS"
+          + " (VALUES (1) UNION ALL SELECT n + 1 FROM t WHERE n < 2000000000) SELECT count(*) FROM t"));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertEquals("57014", e.getSQLState(), message(e));
+      assertTrue(message(e).contains("lode.sql.timeout-seconds=" + SqlClient.TIMEOUT_SECONDS), message(e));
+      assertTrue(seconds < SqlClient.TIMEOUT_SECONDS + 8, "stopped after " + seconds + " s");
+    }
+  }
+
+  @Test
   void resultSizeLimitIsAClearError() throws SQLException {
     try (Connection c = SqlClient.connect(Credentials.Role.ANALYST); Statement st = c.createStatement()) {
       // the server reads the result before answering the execute call, so the overrun fails the

@@ -30,6 +30,7 @@ public final class BenchCommand implements Command {
     add(new RecommendBenchmark());
     add(new SqlBenchmark());
     add(new PrivacyBenchmark());
+    add(new DosBenchmark());
     add(new CliBenchmark());
     add(new ConsoleBenchmark());
   }

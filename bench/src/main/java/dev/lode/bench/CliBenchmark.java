@@ -10,12 +10,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bin/lode bench cli [runs]}: the wall time of {@code bin/lode sql "SELECT 1"} against a
- * running server (a fresh one over a scratch home), next to a bare {@code java -version} start
- * of the same JDK — what a script pays per statement, and how much of it is the JVM.
+ * running server (a fresh one over a scratch home) on the quick path, through the Avatica driver
+ * ({@code LODE_SQL_QUICK=off}) and without the AOT cache, then with no server (the embedded
+ * engine), next to a bare {@code java -version} start of the same JDK — what a script pays per
+ * statement, and how much of it is the JVM; with median, p90, the load average and the cache's state.
  */
 final class CliBenchmark implements Benchmark {
   @Override
@@ -25,8 +28,8 @@ final class CliBenchmark implements Benchmark {
 
   @Override
   public String summary() {
-    return "wall time of bin/lode sql \"SELECT 1\" against a running server, next to a bare java -version"
-        + " (median of RUNS, default 7)";
+    return "wall time of bin/lode sql \"SELECT 1\" against a running server (quick path, driver, no AOT cache) and"
+        + " without one, next to a bare java -version (median and p90 of RUNS, default 7)";
   }
 
   @Override
@@ -52,44 +55,65 @@ final class CliBenchmark implements Benchmark {
         throw new IllegalStateException("bin/lode serve did not start");
       }
       drain(out);
+      Path checkout = Path.of(launcher).toAbsolutePath().getParent().getParent();
+      Path aot = checkout.resolve("app/target/lode-cli.aot");
+      Path jar = checkout.resolve("app/target/lode-app.jar");
       double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-      long first = time(List.of(launcher, "sql", "SELECT 1"), home, true, false);
+      long first = time(List.of(launcher, "sql", "SELECT 1"), home, Map.of());
+      String cache = Files.isRegularFile(aot) && (!Files.isRegularFile(jar)
+          || Files.getLastModifiedTime(aot).compareTo(Files.getLastModifiedTime(jar)) > 0)
+          ? "used (" + aot.getFileName() + ", " + Files.size(aot) / (1 << 20) + " MB)" : "absent (LODE_CLASSPATH or LODE_AOT=off)";
       List<Long> jvm = new ArrayList<>();
-      List<Long> sql = new ArrayList<>();
+      List<Long> quick = new ArrayList<>();
+      List<Long> driver = new ArrayList<>();
       List<Long> noCache = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
-        jvm.add(time(List.of(java, "-version"), home, false, false));
-        sql.add(time(List.of(launcher, "sql", "SELECT 1"), home, true, false));
-        noCache.add(time(List.of(launcher, "sql", "SELECT 1"), home, true, true));
+        jvm.add(time(List.of(java, "-version"), home, null));
+        quick.add(time(List.of(launcher, "sql", "SELECT 1"), home, Map.of()));
+        driver.add(time(List.of(launcher, "sql", "SELECT 1"), home, Map.of("LODE_SQL_QUICK", "off")));
+        noCache.add(time(List.of(launcher, "sql", "SELECT 1"), home, Map.of("LODE_AOT", "off")));
+      }
+      server.destroy();
+      server.waitFor(60, TimeUnit.SECONDS);
+      // no server: the statement runs on the embedded engine this process opens (the first run creates the schema)
+      Path alone = Files.createTempDirectory("lode-bench-cli-alone");
+      time(List.of(launcher, "sql", "SELECT 1"), alone, Map.of());
+      List<Long> embedded = new ArrayList<>();
+      for (int i = 0; i < Math.min(runs, 3); i++) {
+        embedded.add(time(List.of(launcher, "sql", "SELECT 1"), alone, Map.of()));
       }
       double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-      System.out.printf("bin/lode sql \"SELECT 1\" against a running server, %d runs (after a first run of %,d ms,"
-          + " which records the start-up cache if the build is new)%n",
-          runs, first);
-      System.out.printf("  java -version                 median %,5d ms  min %,5d  max %,5d%n", median(jvm),
-          Collections.min(jvm), Collections.max(jvm));
-      System.out.printf("  bin/lode sql \"SELECT 1\"       median %,5d ms  min %,5d  max %,5d%n", median(sql),
-          Collections.min(sql), Collections.max(sql));
-      System.out.printf("  the same, LODE_AOT=off          median %,5d ms  min %,5d  max %,5d%n", median(noCache),
-          Collections.min(noCache), Collections.max(noCache));
-      System.out.printf("  Lode's share (median sql - median java -version): %,d ms%n", median(sql) - median(jvm));
-      System.out.printf("  load average %.1f before, %.1f after, on %d cores%s%n", loadBefore, loadAfter,
-          Runtime.getRuntime().availableProcessors(), loadAfter > Runtime.getRuntime().availableProcessors()
-              ? " (busy: other processes share the cores, wall times are inflated)" : "");
-      System.out.println("  bin/lode uses the JDK's AOT cache (app/target/lode-cli.aot, written by the first sql run"
-          + " after a build) unless LODE_AOT=off");
+      int cores = Runtime.getRuntime().availableProcessors();
+      System.out.printf("bin/lode sql \"SELECT 1\": wall time of each process from start to exit, %d runs each, interleaved"
+          + " (a first run of %,d ms before them records the start-up cache if the build is new)%n", runs, first);
+      row("java -version (the bare JVM)", jvm);
+      row("server up: quick path (Avatica JSON)", quick);
+      row("server up: LODE_SQL_QUICK=off (driver)", driver);
+      row("server up: quick path, LODE_AOT=off", noCache);
+      row("no server: embedded engine", embedded);
+      System.out.printf("  Lode's share (median quick path - median java -version): %,d ms; target 400 ms for the quick"
+          + " path%n", median(quick) - median(jvm));
+      System.out.printf("  AOT cache %s; load average %.1f before, %.1f after, on %d cores%s%n", cache, loadBefore,
+          loadAfter, cores, loadAfter > cores ? " (busy: other processes share the cores, wall times are inflated)" : "");
     } finally {
       server.destroy();
       server.waitFor(60, TimeUnit.SECONDS);
     }
   }
 
-  private static long time(List<String> cmd, Path home, boolean expectOne, boolean noCache)
+  private static void row(String label, List<Long> ms) {
+    System.out.printf("  %-42s median %,6d ms  p90 %,6d  min %,6d  max %,6d  (%d runs)%n", label, median(ms),
+        percentile(ms, 0.9), Collections.min(ms), Collections.max(ms), ms.size());
+  }
+
+  /** Runs {@code cmd} to its end; {@code env} null for a command that is not bin/lode sql "SELECT 1". */
+  private static long time(List<String> cmd, Path home, Map<String, String> env)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("LODE_HOME", home.toString());
-    if (noCache) {
-      pb.environment().put("LODE_AOT", "off");
+    boolean expectOne = env != null;
+    if (env != null) {
+      pb.environment().putAll(env);
     }
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -106,6 +130,13 @@ final class CliBenchmark implements Benchmark {
     List<Long> s = new ArrayList<>(xs);
     Collections.sort(s);
     return s.get(s.size() / 2);
+  }
+
+  /** The nearest-rank percentile {@code p} (0..1). */
+  private static long percentile(List<Long> xs, double p) {
+    List<Long> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    return s.get(Math.max(0, (int) Math.ceil(p * s.size()) - 1));
   }
 
   private static void drain(BufferedReader out) {

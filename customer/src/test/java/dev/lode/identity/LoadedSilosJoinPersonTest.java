@@ -19,6 +19,7 @@ import dev.lode.recommend.RecContext;
 import dev.lode.recommend.Recommendation;
 import dev.lode.recommend.RecommendSettings;
 import dev.lode.recommend.Recommender;
+import dev.lode.testing.SiloFiles;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.warehouse.Warehouse;
 import java.math.BigDecimal;
@@ -103,46 +104,6 @@ class LoadedSilosJoinPersonTest {
                   "event_time": {"from": "at", "format": "iso"}, "properties": {"columns": ["customer_no"]}}}
       """;
 
-  private static final String ORDERS_MAPPING = """
-      {"kind": "orders", "format": "csv", "header": true, "source": "shop_export",
-       "fields": {
-         "order_id": "InvoiceNo", "item_id": "StockCode", "quantity": "Quantity", "unit_price": "UnitPrice",
-         "order_time": {"from": "InvoiceDate", "format": "iso"},
-         "customer_key": {"from": "CustomerID", "transform": "integer"},
-         "status": {"when": {"field": "InvoiceNo", "prefix": "C"}, "then": "cancelled", "else": "completed"},
-         "country": "Country", "item_title": "Description"}}
-      """;
-
-  // the help desk knows customers by email only; one requester is no customer at all
-  private static final String TICKETS = """
-      Ticket,Email,Created,Kind,Subject
-      T-1,Ann.Buyer@Example.com ,2011-03-25 09:00:00,complaint,teapot cracked
-      T-2,ann.buyer@example.com,2011-04-01 12:00:00,question,refund?
-      T-3,pierre@example.fr,2011-05-10 08:30:00,praise,lovely lanterns
-      T-4,stranger@example.org,2011-05-11 08:30:00,question,do you ship to Mars
-      """;
-
-  private static final String TICKETS_MAPPING = """
-      {"kind": "tickets", "format": "csv", "header": true, "source": "helpdesk_export",
-       "fields": {
-         "ticket_id": "Ticket",
-         "requester": {"from": "Email", "transform": "email_sha256"},
-         "requester_type": {"const": "email_sha256"},
-         "opened_at": {"from": "Created", "format": "iso"},
-         "ticket_type": "Kind", "subject": "Subject"}}
-      """;
-
-  private static final String CRM = """
-      CustomerID,Email
-      12345,ann.buyer@example.com
-      12346,Pierre@Example.fr
-      """;
-
-  private static final String CRM_MAPPING = """
-      {"kind": "persons", "format": "csv", "header": true, "source": "crm_export",
-       "fields": {"contact_id": "CustomerID", "customer_no": "CustomerID", "email": "Email"}}
-      """;
-
   private static Warehouse w;
   private static IdentityResolver resolver;
   private static Map<String, Expected> expected;
@@ -161,13 +122,13 @@ class LoadedSilosJoinPersonTest {
     BatchLoader loader = new BatchLoader(w);
     // as bin/lode load does: load the file with the user's mapping file, then resolve
     loader.load(write(dir, "orders.csv", ORDERS), LoadKind.ORDERS,
-        MappingSpec.resolve(write(dir, "orders-mapping.json", ORDERS_MAPPING).toString()), BatchLoader.Options.defaults());
+        MappingSpec.resolve(write(dir, "orders-mapping.json", SiloFiles.ORDERS_MAPPING).toString()), BatchLoader.Options.defaults());
     resolver.resolve();
-    loader.load(write(dir, "tickets.csv", TICKETS), LoadKind.TICKETS,
-        MappingSpec.resolve(write(dir, "tickets-mapping.json", TICKETS_MAPPING).toString()), BatchLoader.Options.defaults());
+    loader.load(write(dir, "tickets.csv", SiloFiles.TICKETS), LoadKind.TICKETS,
+        MappingSpec.resolve(write(dir, "tickets-mapping.json", SiloFiles.TICKETS_MAPPING).toString()), BatchLoader.Options.defaults());
     resolver.resolve();
-    loader.load(write(dir, "crm.csv", CRM), LoadKind.PERSONS,
-        MappingSpec.resolve(write(dir, "crm-mapping.json", CRM_MAPPING).toString()), BatchLoader.Options.defaults());
+    loader.load(write(dir, "crm.csv", SiloFiles.CRM), LoadKind.PERSONS,
+        MappingSpec.resolve(write(dir, "crm-mapping.json", SiloFiles.CRM_MAPPING).toString()), BatchLoader.Options.defaults());
     resolver.resolve();
     loader.load(write(dir, "clicks.jsonl", EVENTS), LoadKind.EVENTS,
         MappingSpec.resolve(write(dir, "clicks-mapping.json", EVENTS_MAPPING).toString()), BatchLoader.Options.defaults());
@@ -268,7 +229,7 @@ class LoadedSilosJoinPersonTest {
               "first order of " + e.getKey());
           assertEquals(x.last(), rs.getTimestamp(4).toInstant().atOffset(ZoneOffset.UTC).toLocalDateTime(),
               "last order of " + e.getKey());
-          long tickets = TICKETS.lines().skip(1).filter(t -> customerOfEmail(t.split(",")[1]).equals(e.getKey()))
+          long tickets = SiloFiles.TICKETS.lines().skip(1).filter(t -> customerOfEmail(t.split(",")[1]).equals(e.getKey()))
               .count();
           assertEquals(tickets, rs.getLong(5), "tickets of " + e.getKey());
         }
@@ -282,7 +243,7 @@ class LoadedSilosJoinPersonTest {
 
   private static String customerOfEmail(String email) {
     String e = email.strip().toLowerCase(Locale.ROOT);
-    for (String line : CRM.lines().skip(1).toList()) {
+    for (String line : SiloFiles.CRM.lines().skip(1).toList()) {
       String[] f = line.split(",");
       if (f[1].strip().toLowerCase(Locale.ROOT).equals(e)) {
         return f[0];

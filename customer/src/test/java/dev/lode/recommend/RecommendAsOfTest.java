@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,21 +39,10 @@ class RecommendAsOfTest {
     f.event("ao-p", "product_view", "ao-a", Duration.ofDays(1), 1000, "ao-p-1");
     f.flush();
     f.consent("ao-p", "personalization", true, Instant.parse("2031-01-01T00:00:00Z"));
-    f.exec("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES"
-        + " ('item-ao-a', 'teapot', 'kitchen', 10, 9, 0, [], 't', now64(3)),"
-        + " ('item-ao-b', 'cups', 'kitchen', 5, 9, 0, [], 't', now64(3))");
+    f.item("item-ao-a", "teapot", "kitchen", 10);
+    f.item("item-ao-b", "cups", "kitchen", 5);
     // three customers bought teapot and cups together on 1-3 October 2031
-    StringBuilder lines = new StringBuilder();
-    for (int i = 1; i <= 3; i++) {
-      for (String item : List.of("item-ao-a", "item-ao-b")) {
-        lines.append(lines.isEmpty() ? "" : ", ").append("('ao-o").append(i).append("', ")
-            .append(item.endsWith("a") ? 1 : 2).append(", 'ao-c").append(i).append("', 'ao-c").append(i)
-            .append("', toDateTime64('2031-10-0").append(i).append(" 12:00:00', 3, 'UTC'), '").append(item)
-            .append("', 1, 1, 'completed', 't', now64(3))");
-      }
-    }
-    f.exec("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
-        + " unit_price, status, source, loaded_at) VALUES " + lines);
+    f.boughtTogether("ao", 3, LocalDate.of(2031, 10, 1), List.of("item-ao-a", "item-ao-b"));
     // basket and recent are what the clock changes here; the trained ease source has EaseModelTest
     settings = RecommendSettings.from(TestWarehouse.config().with("lode.recommend.weight.ease", "0"));
     new ModelBuilder(warehouse, settings).build(Recommender.LIVE, AS_OF, true);

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,21 +50,11 @@ class ServedAsOfTest {
     f.event("sa-p", "product_view", "sa-t", Duration.ofDays(2), 1000, "sa-p-0");
     f.flush();
     f.consent("sa-p", "personalization", true, Instant.parse("2011-01-01T00:00:00Z"));
-    f.exec("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES"
-        + " ('item-sa-a', 'teapot', 'sa-a', 10, 9, 0, [], 't', now64(3)),"
-        + " ('item-sa-b', 'cups', 'sa-a', 5, 9, 0, [], 't', now64(3)),"
-        + " ('item-sa-t', 'tray', 'sa-t', 7, 9, 0, [], 't', now64(3))");
-    StringBuilder lines = new StringBuilder();
-    for (int i = 1; i <= 4; i++) {
-      for (String item : List.of("item-sa-a", "item-sa-b")) {
-        lines.append(lines.isEmpty() ? "" : ", ").append("('sa-o").append(i).append("', ")
-            .append(item.endsWith("a") ? 1 : 2).append(", 'sa-c").append(i).append("', 'sa-c").append(i)
-            .append("', toDateTime64('2011-12-0").append(i).append(" 12:00:00', 3, 'UTC'), '").append(item)
-            .append("', 1, 1, 'completed', 't', now64(3))");
-      }
-    }
-    f.exec("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
-        + " unit_price, status, source, loaded_at) VALUES " + lines);
+    f.item("item-sa-a", "teapot", "sa-a", 10);
+    f.item("item-sa-b", "cups", "sa-a", 5);
+    f.item("item-sa-t", "tray", "sa-t", 7);
+    // four customers bought teapot and cups together on 1-4 December 2011
+    f.boughtTogether("sa", 4, LocalDate.of(2011, 12, 1), List.of("item-sa-a", "item-sa-b"));
     // the setting a user of the server has (the tests' default is now)
     settings = RecommendSettings.from(TestWarehouse.config().with(AsOf.KEY, "auto"));
     recommender = new Recommender(warehouse, settings);

@@ -22,9 +22,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code funnel(…, 'window_funnel')} equals ClickHouse's own {@code windowFunnel(window)} asked
- * natively of the same clickstream — the simulator's (the public data at hand has purchases but
- * no page views), identities resolved as in a running Lode — for windows from a minute to a
- * week; and the first-entry {@code ordered} mode really is a different question on it.
+ * natively of the same clickstream — the simulator's, with five step kinds and identities
+ * resolved as in a running Lode — for windows from a minute to a week; and the first-entry
+ * {@code ordered} mode really is a different question on it. (app's {@code
+ * ClickstreamWindowFunnelTest} asks the same of a file loaded through {@code bin/lode load},
+ * a public Taobao clickstream when one is named.)
  */
 class WindowFunnelModeTest {
   private static final String FROM = "2025-01-01 00:00:00.000";

@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -80,6 +82,34 @@ public final class BehaviorFixture {
         + SqlLiteral.string("t-" + UUID.randomUUID()) + ", '', '', " + SqlLiteral.string(person) + ", '', '', "
         + SqlLiteral.timestamp(now.minus(ago)) + ", " + SqlLiteral.string(type) + ", 'email', -0.5, 3, 'open', 's', 'b',"
         + " 'fixture', now64(3))");
+  }
+
+  /** A catalog item in stock (9), neither consumable nor seasonal. */
+  public void item(String itemId, String title, String category, double price) throws SQLException {
+    exec("INSERT INTO items (item_id, title, category, price, stock, consumable, seasons, source, loaded_at) VALUES ("
+        + SqlLiteral.string(itemId) + ", " + SqlLiteral.string(title) + ", " + SqlLiteral.string(category) + ", "
+        + SqlLiteral.number(price) + ", 9, 0, [], 't', now64(3))");
+  }
+
+  /**
+   * {@code customers} customers ({@code prefix}-c1, -c2, …, each their own person) who each bought
+   * every one of {@code items} together, one completed order ({@code prefix}-o1, …) a day, at noon
+   * UTC from {@code firstDay} on: the co-purchases a basket recommendation is made of.
+   */
+  public void boughtTogether(String prefix, int customers, LocalDate firstDay, List<String> items)
+      throws SQLException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 1; i <= customers; i++) {
+      String customer = SqlLiteral.string(prefix + "-c" + i);
+      Instant at = firstDay.plusDays(i - 1L).atTime(12, 0).toInstant(ZoneOffset.UTC);
+      for (int line = 1; line <= items.size(); line++) {
+        lines.add("(" + String.join(", ", SqlLiteral.string(prefix + "-o" + i), Integer.toString(line), customer,
+            customer, SqlLiteral.timestamp(at), SqlLiteral.string(items.get(line - 1)), "1", "1", "'completed'", "'t'",
+            "now64(3)") + ")");
+      }
+    }
+    exec("INSERT INTO order_lines (order_id, line_no, customer_key, person_id, order_time, item_id, quantity,"
+        + " unit_price, status, source, loaded_at) VALUES " + String.join(", ", lines));
   }
 
   /** A consent decision for {@code purpose} recorded at {@code at} under the person's user id. */

@@ -60,6 +60,10 @@ public final class TestWarehouse {
     o.put("lode.tags.refresh-interval-seconds", "0");
     // no background recommendation-list refresher either: the tests of served lists run their own
     o.put("lode.recommend.serving.interval-ms", "0");
+    // nor background model rebuilds (10 s after a server starts, then every 15 min): the tests of models
+    // build their own, and a rebuild over the whole shared warehouse (the trained model too) took the CPU
+    // from whichever tests ran meanwhile
+    o.put("lode.recommend.refresh-minutes", "0");
     // the model's clock is the current time unless a test sets its own (the default, auto, follows the data)
     o.put("lode.model.as-of", "now");
     LodeConfig base = LodeConfig.load();
