@@ -9,8 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,6 +33,9 @@ final class ConsoleSql implements UserSql {
   /** The endpoints this process serves, by the key in the in-process URL. */
   private static final Map<String, UnaryOperator<byte[]>> ENDPOINTS = new ConcurrentHashMap<>();
 
+  /** Page statements one connection keeps prepared at most (a page runs up to ten; the console has seven pages). */
+  static final int KEPT_STATEMENTS = 48;
+
   private final String key = UUID.randomUUID().toString();
 
   ConsoleSql(AvaticaResource avatica) {
@@ -50,10 +53,28 @@ final class ConsoleSql implements UserSql {
     p.setProperty("serialization", "protobuf");
     p.setProperty("httpclient_factory", InProcess.class.getName());
     java.sql.Connection c = as(user, client, () -> new Driver().connect("jdbc:avatica:remote:url=http://in-process/" + key, p));
+    // the page statements this connection keeps prepared, least recently used first
+    Map<String, PreparedStatement> kept = new LinkedHashMap<>(16, 0.75f, true);
     return new UserSql.Connection() {
       @Override
-      public SqlResult query(String sql, List<Object> parameters, int maxRows) throws SQLException {
-        return as(user, client, () -> run(c, sql, parameters, maxRows));
+      public SqlResult query(String sql, List<Object> parameters, int maxRows, boolean keep) throws SQLException {
+        return as(user, client, () -> {
+          PreparedStatement ps = keep ? kept.get(sql) : null;
+          if (ps == null) {
+            ps = c.prepareStatement(sql);
+            if (keep) {
+              kept.put(sql, ps);
+              forgetOldest(kept);
+            }
+          }
+          try {
+            return run(ps, parameters, maxRows);
+          } finally {
+            if (!keep) {
+              ps.close();
+            }
+          }
+        });
       }
 
       @Override
@@ -90,44 +111,47 @@ final class ConsoleSql implements UserSql {
     }
   }
 
-  private static SqlResult run(java.sql.Connection c, String sql, List<Object> parameters, int maxRows) throws SQLException {
+  /** Closes the least recently used kept statement past {@link #KEPT_STATEMENTS}. */
+  private static void forgetOldest(Map<String, PreparedStatement> kept) throws SQLException {
+    if (kept.size() > KEPT_STATEMENTS) {
+      var oldest = kept.entrySet().iterator();
+      PreparedStatement ps = oldest.next().getValue();
+      oldest.remove();
+      ps.close();
+    }
+  }
+
+  private static SqlResult run(PreparedStatement ps, List<Object> parameters, int maxRows) throws SQLException {
     long t0 = System.nanoTime();
-    try (Statement st = c.prepareStatement(sql)) {
-      // one row more than kept tells whether the result was cut
-      st.setMaxRows(maxRows + 1);
-      ResultSet rs;
-      if (st instanceof PreparedStatement ps) {
-        for (int i = 0; i < parameters.size(); i++) {
-          ps.setObject(i + 1, parameters.get(i));
-        }
-        rs = ps.executeQuery();
-      } else {
-        rs = st.executeQuery(sql);
+    // one row more than kept tells whether the result was cut
+    ps.setMaxRows(maxRows + 1);
+    ps.clearParameters();
+    for (int i = 0; i < parameters.size(); i++) {
+      ps.setObject(i + 1, parameters.get(i));
+    }
+    try (ResultSet rs = ps.executeQuery()) {
+      ResultSetMetaData md = rs.getMetaData();
+      int n = md.getColumnCount();
+      List<String> columns = new ArrayList<>(n);
+      List<String> types = new ArrayList<>(n);
+      for (int i = 1; i <= n; i++) {
+        columns.add(md.getColumnLabel(i));
+        types.add(md.getColumnTypeName(i));
       }
-      try (rs) {
-        ResultSetMetaData md = rs.getMetaData();
-        int n = md.getColumnCount();
-        List<String> columns = new ArrayList<>(n);
-        List<String> types = new ArrayList<>(n);
+      List<List<Object>> rows = new ArrayList<>();
+      boolean truncated = false;
+      while (rs.next()) {
+        if (rows.size() == maxRows) {
+          truncated = true;
+          break;
+        }
+        List<Object> row = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
-          columns.add(md.getColumnLabel(i));
-          types.add(md.getColumnTypeName(i));
+          row.add(rs.getObject(i));
         }
-        List<List<Object>> rows = new ArrayList<>();
-        boolean truncated = false;
-        while (rs.next()) {
-          if (rows.size() == maxRows) {
-            truncated = true;
-            break;
-          }
-          List<Object> row = new ArrayList<>(n);
-          for (int i = 1; i <= n; i++) {
-            row.add(rs.getObject(i));
-          }
-          rows.add(row);
-        }
-        return new SqlResult(columns, types, rows, truncated, (System.nanoTime() - t0) / 1_000_000);
+        rows.add(row);
       }
+      return new SqlResult(columns, types, rows, truncated, (System.nanoTime() - t0) / 1_000_000);
     }
   }
 

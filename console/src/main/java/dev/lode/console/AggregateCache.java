@@ -28,6 +28,11 @@ public final class AggregateCache {
     this.ttlNanos = seconds * 1_000_000_000L;
   }
 
+  /** Forgets every answer. */
+  void clear() {
+    answers.clear();
+  }
+
   /** The role's answer to {@code sql}, computed by {@code compute} when absent, stale or failed. */
   PageFrame.Answer get(Credentials.Role role, String sql, List<Object> parameters, Supplier<PageFrame.Answer> compute) {
     Key k = new Key(role, sql, parameters);

@@ -37,12 +37,15 @@ public final class PageFrame {
   private final Sessions sessions;
   private final Templates templates;
   private final AggregateCache aggregates;
+  private final UserConnections connections;
 
   PageFrame(ConsoleServices services, Sessions sessions, Templates templates) {
     this.services = services;
     this.sessions = sessions;
     this.templates = templates;
     this.aggregates = new AggregateCache(services.config().getInt("lode.console.aggregate-cache-seconds", 60));
+    this.connections = new UserConnections(services.sql(), services.config().getInt("lode.console.connection-idle-seconds",
+        300));
   }
 
   public ConsoleServices services() {
@@ -87,7 +90,13 @@ public final class PageFrame {
   /** Runs {@code sql} as the session's user through the SQL endpoint's path. */
   public SqlResult query(ConsoleSession s, ContainerRequestContext request, String sql, Object... parameters)
       throws SQLException {
-    return connection(s, request).query(sql, List.of(parameters), PAGE_ROWS);
+    UserSql.Connection c = connection(s, request);
+    long t0 = System.nanoTime();
+    try {
+      return c.query(sql, List.of(parameters), PAGE_ROWS, true);
+    } finally {
+      PageTimings.current().statement(sql, t0, false);
+    }
   }
 
   /** The request's connection as the session's user, opened on first use; {@link RequestSql} closes it. */
@@ -95,7 +104,9 @@ public final class PageFrame {
     if (request.getProperty(RequestSql.PROPERTY) instanceof UserSql.Connection c) {
       return c;
     }
-    UserSql.Connection c = services.sql().open(s.user(), client(request));
+    long t0 = System.nanoTime();
+    UserSql.Connection c = connections.open(s.user(), client(request));
+    PageTimings.current().record("connect", t0, null);
     request.setProperty(RequestSql.PROPERTY, c);
     return c;
   }
@@ -111,11 +122,29 @@ public final class PageFrame {
 
   /** As {@link #attempt}, for an aggregate-only query whose answer the role's users share for a minute ({@link AggregateCache}). */
   public Answer aggregate(ConsoleSession s, ContainerRequestContext request, String sql, Object... parameters) {
-    return aggregates.get(s.user().role(), sql, List.of(parameters), () -> attempt(s, request, sql, parameters));
+    long t0 = System.nanoTime();
+    boolean[] computed = {false};
+    Answer a = aggregates.get(s.user().role(), sql, List.of(parameters), () -> {
+      computed[0] = true;
+      return attempt(s, request, sql, parameters);
+    });
+    if (!computed[0]) {
+      PageTimings.current().statement(sql, t0, true);
+    }
+    return a;
+  }
+
+  /** Drops every shared aggregate answer (after an action that changes what they count). */
+  public void forgetAggregates() {
+    aggregates.clear();
   }
 
   /** A query's rows, or why there are none. */
-  public record Answer(SqlResult result, String error) {
+  public record Answer(SqlResult result, String error, java.time.Instant at) {
+    public Answer(SqlResult result, String error) {
+      this(result, error, java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+
     public boolean ok() {
       return result != null;
     }
@@ -155,8 +184,10 @@ public final class PageFrame {
       m.put("admin", s.is(Credentials.Role.ADMIN));
       m.put("viewer", s.is(Credentials.Role.VIEWER));
     }
-    return secured(Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
-        .entity(templates.render(template, m))).build();
+    long t0 = System.nanoTime();
+    String html = templates.render(template, m);
+    PageTimings.current().record("render", t0, template);
+    return secured(Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(html)).build();
   }
 
   /** Adds the headers every console answer carries. */

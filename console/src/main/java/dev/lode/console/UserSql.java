@@ -16,8 +16,12 @@ public interface UserSql {
 
   /** One user's connection; a page runs all its statements over one. */
   interface Connection extends AutoCloseable {
-    /** Runs {@code sql} with {@code parameters} bound to its {@code ?} markers, keeping at most {@code maxRows} rows. */
-    SqlResult query(String sql, List<Object> parameters, int maxRows) throws SQLException;
+    /**
+     * Runs {@code sql} with {@code parameters} bound to its {@code ?} markers, keeping at most
+     * {@code maxRows} rows; {@code keep}: the statement stays prepared on this connection for the
+     * next run of the same text (a page's own statements; never a user's ad-hoc SQL).
+     */
+    SqlResult query(String sql, List<Object> parameters, int maxRows, boolean keep) throws SQLException;
 
     @Override
     void close();

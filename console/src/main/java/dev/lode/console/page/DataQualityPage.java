@@ -44,6 +44,7 @@ public class DataQualityPage {
         "SELECT \"check\", dimension, \"value\", total, share FROM data_quality ORDER BY \"check\", dimension");
     m.put("checks", checks.records());
     m.put("checksError", checks.error());
+    m.put("checksAsOf", checks.at().toString());
     PageFrame.Answer daily = frame.aggregate(s, request, "SELECT CAST(event_time AS DATE) AS \"day\", COUNT(*) AS events,"
         + " SUM(CASE WHEN is_bot = 1 THEN 1 ELSE 0 END) AS bot_events,"
         + " SUM(CASE WHEN is_misclick = 1 THEN 1 ELSE 0 END) AS misclicks,"
@@ -51,6 +52,7 @@ public class DataQualityPage {
         + " FROM events_quality WHERE event_time > (SELECT MAX(event_time) FROM events_quality) - INTERVAL '"
         + DAYS + "' DAY GROUP BY CAST(event_time AS DATE) ORDER BY \"day\"");
     m.put("dailyError", daily.error());
+    m.put("dailyAsOf", daily.at().toString());
     List<Map<String, Object>> days = daily.records();
     m.put("days", days);
     if (!days.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.lode.console.page;
 import dev.lode.config.Credentials.Role;
 import dev.lode.console.Console;
 import dev.lode.console.PageFrame;
+import dev.lode.console.PageTimings;
 import dev.lode.console.session.ConsoleSession;
 import dev.lode.console.view.TimeSeriesSvg;
 import dev.lode.schedule.JobState;
@@ -48,33 +49,43 @@ public class HealthPage {
     ConsoleSession s = frame.signedIn(cookie, uri);
     var services = frame.services();
     Map<String, Object> m = new LinkedHashMap<>();
+    long connecting = System.nanoTime();
     try (Connection c = services.warehouse().connect(); Statement st = c.createStatement()) {
+      PageTimings.current().record("connect", connecting, "warehouse");
       m.put("engine", one(st, "SELECT version()"));
       List<Long> perHour = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT h, count() FROM (SELECT toStartOfHour(received_time) AS h FROM events"
+      String sql1 = "SELECT h, count() FROM (SELECT toStartOfHour(received_time) AS h FROM events"
           + " WHERE received_time >= toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1) + " HOUR) GROUP BY h"
           + " ORDER BY h WITH FILL FROM toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1)
-          + " HOUR TO toStartOfHour(now64(3)) + INTERVAL 1 HOUR STEP INTERVAL 1 HOUR")) {
+          + " HOUR TO toStartOfHour(now64(3)) + INTERVAL 1 HOUR STEP INTERVAL 1 HOUR";
+      long t1 = System.nanoTime();
+      try (ResultSet rs = st.executeQuery(sql1)) {
         while (rs.next()) {
           perHour.add(rs.getLong(2));
         }
       }
+      PageTimings.current().statement(sql1, t1, false);
       long lastHour = perHour.isEmpty() ? 0 : perHour.getLast();
       m.put("eventsLastHour", lastHour);
       m.put("eventsPerHourChart", TimeSeriesSvg.of("events received per hour", perHour, HOURS + " h ago", "now"));
-      try (ResultSet rs = st.executeQuery("SELECT count(), max(received_time), dateDiff('second', max(received_time),"
+      String sql2 = "SELECT count(), max(received_time), dateDiff('second', max(received_time),"
           + " now64(3)), quantileExact(0.5)(dateDiff('second', event_time, received_time)) FROM events"
-          + " WHERE received_time >= now64(3) - INTERVAL 1 HOUR OR received_time = (SELECT max(received_time) FROM events)")) {
+          + " WHERE received_time >= now64(3) - INTERVAL 1 HOUR OR received_time = (SELECT max(received_time) FROM events)";
+      long t2 = System.nanoTime();
+      try (ResultSet rs = st.executeQuery(sql2)) {
         rs.next();
         m.put("lastReceived", rs.getLong(1) == 0 ? null : rs.getString(2));
         m.put("sinceLastSeconds", rs.getLong(1) == 0 ? null : rs.getLong(3));
         m.put("medianLagSeconds", rs.getLong(1) == 0 ? null : rs.getLong(4));
       }
+      PageTimings.current().statement(sql2, t2, false);
       m.put("eventsTotal", one(st, "SELECT count() FROM events"));
       List<Map<String, Object>> reasons = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT reason_code, count(), max(received_time), argMax(detail, received_time),"
+      String sql3 = "SELECT reason_code, count(), max(received_time), argMax(detail, received_time),"
           + " substring(argMax(raw_payload, received_time), 1, 300) FROM quarantine GROUP BY reason_code"
-          + " ORDER BY count() DESC LIMIT 50")) {
+          + " ORDER BY count() DESC LIMIT 50";
+      long t3 = System.nanoTime();
+      try (ResultSet rs = st.executeQuery(sql3)) {
         while (rs.next()) {
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("reason", rs.getString(1));
@@ -85,10 +96,13 @@ public class HealthPage {
           reasons.add(r);
         }
       }
+      PageTimings.current().statement(sql3, t3, false);
       m.put("quarantine", reasons);
       List<Map<String, Object>> runs = new ArrayList<>();
-      try (ResultSet rs = st.executeQuery("SELECT target, mode, status, started_at, dateDiff('millisecond', started_at,"
-          + " finished_at), rows_written, rows_removed, error FROM refresh_runs ORDER BY started_at DESC LIMIT 12")) {
+      String sql4 = "SELECT target, mode, status, started_at, dateDiff('millisecond', started_at,"
+          + " finished_at), rows_written, rows_removed, error FROM refresh_runs ORDER BY started_at DESC LIMIT 12";
+      long t4 = System.nanoTime();
+      try (ResultSet rs = st.executeQuery(sql4)) {
         while (rs.next()) {
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("target", rs.getString(1));
@@ -102,8 +116,10 @@ public class HealthPage {
           runs.add(r);
         }
       }
+      PageTimings.current().statement(sql4, t4, false);
       m.put("refreshRuns", runs);
     }
+    long local = System.nanoTime();
     m.put("jobs", services.jobs().get().stream().map(JobState::asMap).toList());
     if (services.collector() != null) {
       m.put("accepted", services.collector().accepted());
@@ -119,12 +135,16 @@ public class HealthPage {
     } catch (IOException e) {
       m.put("diskError", e.getMessage());
     }
+    PageTimings.current().record("local", local, "jobs, collector, spool and disk");
     return frame.page("health", s, uri, m);
   }
 
   private static String one(Statement st, String sql) throws SQLException {
+    long t0 = System.nanoTime();
     try (ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
+    } finally {
+      PageTimings.current().statement(sql, t0, false);
     }
   }
 

@@ -85,8 +85,9 @@ public class PeoplePage {
         + " FROM person_tags WHERE person_id = ? ORDER BY tag_id", person);
     m.put("tags", tags.records());
     m.put("tagsError", tags.error());
+    // the person as a parameter: one prepared statement serves every person's page
     PageFrame.Answer recs = frame.attempt(s, request, "SELECT item_id, score, item_rank, source, reason FROM"
-        + " TABLE(recommend(" + LodeSqlText.string(person) + ", 10)) ORDER BY item_rank");
+        + " TABLE(recommend(?, 10)) ORDER BY item_rank", person);
     m.put("recommendations", recs.records());
     m.put("recommendationsError", recs.error());
     PageFrame.Answer ids = frame.attempt(s, request, "SELECT id_type, id_value, source, link_reason, first_seen"

@@ -58,7 +58,7 @@ public class PlaygroundPage {
       return page(s, request, uri, "", null, "enter a statement");
     }
     try {
-      SqlResult r = frame.connection(s, request).query(sql, List.of(), MAX_ROWS);
+      SqlResult r = frame.connection(s, request).query(sql, List.of(), MAX_ROWS, false);
       s.ran(sql, r.rows().size() + (r.truncated() ? "+" : "") + " rows in " + r.millis() + " ms");
       return page(s, request, uri, sql, r, null);
     } catch (SQLException | RuntimeException e) {

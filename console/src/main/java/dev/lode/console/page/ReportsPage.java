@@ -3,6 +3,7 @@ package dev.lode.console.page;
 import dev.lode.config.Credentials.Role;
 import dev.lode.console.Console;
 import dev.lode.console.PageFrame;
+import dev.lode.console.PageTimings;
 import dev.lode.console.session.ConsoleSession;
 import dev.lode.report.ReportDefinition;
 import dev.lode.report.ReportRun;
@@ -58,9 +59,11 @@ public class ReportsPage {
     ConsoleSession s = frame.signedIn(cookie, uri);
     ReportSettings settings = ReportSettings.of(frame.services().config());
     List<Map<String, Object>> runs = new ArrayList<>();
+    String latestRuns = "SELECT run_id, report, trigger, started_at, finished_at, status, rows,"
+        + " duration_ms, error FROM report_runs FINAL ORDER BY started_at DESC, updated_at DESC LIMIT 40";
+    long t0 = System.nanoTime();
     try (Connection c = frame.services().warehouse().connect(); Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("SELECT run_id, report, trigger, started_at, finished_at, status, rows,"
-             + " duration_ms, error FROM report_runs FINAL ORDER BY started_at DESC, updated_at DESC LIMIT 40")) {
+         ResultSet rs = st.executeQuery(latestRuns)) {
       while (rs.next()) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("run_id", rs.getString(1));
@@ -75,6 +78,8 @@ public class ReportsPage {
         runs.add(r);
       }
     }
+    PageTimings.current().statement(latestRuns, t0, false);
+    long t1 = System.nanoTime();
     List<Map<String, Object>> gallery = new ArrayList<>();
     for (ReportDefinition d : settings.catalog().all()) {
       Map<String, Object> g = new LinkedHashMap<>();
@@ -87,6 +92,7 @@ public class ReportsPage {
       g.put("hasOutput", Files.exists(settings.outputDir().resolve(d.name()).resolve("latest.html")));
       gallery.add(g);
     }
+    PageTimings.current().record("gallery", t1, "report definitions and outputs");
     return frame.page("reports", s, uri, Map.of("gallery", gallery, "runs", runs, "done", done == null ? "" : done,
         "mayRun", RUNNERS.contains(s.user().role())));
   }

@@ -3,6 +3,7 @@ package dev.lode.console.page;
 import dev.lode.config.Credentials.Role;
 import dev.lode.console.Console;
 import dev.lode.console.PageFrame;
+import dev.lode.console.PageTimings;
 import dev.lode.console.session.ConsoleSession;
 import dev.lode.tags.TagCatalog;
 import dev.lode.tags.TagDefinitionException;
@@ -18,7 +19,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,13 +47,19 @@ public class TagsPage {
                        @Context ContainerRequestContext request, @Context UriInfo uri) {
     ConsoleSession s = frame.signedIn(cookie, uri);
     Map<String, Object> m = new LinkedHashMap<>();
-    PageFrame.Answer catalog = frame.attempt(s, request, "SELECT t.tag_id, t.name, t.owner, t.category, t.sensitivity,"
-        + " t.kind, t.status, t.version, t.persons_tagged, t.last_refreshed_at, q.coverage, q.stability_wow,"
-        + " q.conversion_lift FROM tags t LEFT JOIN tag_quality q ON q.tag_id = t.tag_id ORDER BY t.tag_id");
-    m.put("tags", catalog.records());
-    m.put("catalogError", catalog.error());
+    // the catalog itself is read fresh (a retirement shows at once); the quality figures are aggregates over
+    // every tagged person that move only with a refresh, shared by the role's users for a minute
+    PageFrame.Answer catalog = frame.attempt(s, request, "SELECT tag_id, name, owner, category, sensitivity,"
+        + " kind, status, version, persons_tagged, last_refreshed_at FROM tags ORDER BY tag_id");
+    PageFrame.Answer quality = catalog.ok() ? frame.aggregate(s, request,
+        "SELECT tag_id, coverage, stability_wow, conversion_lift FROM tag_quality") : catalog;
+    m.put("tags", withQuality(catalog.records(), quality.records()));
+    m.put("catalogError", catalog.ok() ? quality.error() : catalog.error());
+    m.put("qualityAsOf", quality.at().toString());
+    long t0 = System.nanoTime();
     m.put("refused", TagCatalog.load(frame.services().config()).refused().stream()
         .map(TagDefinitionException::getMessage).toList());
+    PageTimings.current().record("definitions", t0, "tag definition files read and checked");
     m.put("done", done);
     m.put("person", person == null ? "" : person);
     m.put("tag", tag == null ? "" : tag);
@@ -60,6 +70,27 @@ public class TagsPage {
       m.put("explanationError", why.error());
     }
     return frame.page("tags", s, uri, m);
+  }
+
+  /**
+   * Each catalog row with its tag's quality figures (null where {@code tag_quality} has no row:
+   * a retired tag), as {@code tags LEFT JOIN tag_quality USING (tag_id)} would give.
+   */
+  static List<Map<String, Object>> withQuality(List<Map<String, Object>> tags, List<Map<String, Object>> quality) {
+    Map<Object, Map<String, Object>> byTag = new HashMap<>();
+    for (Map<String, Object> q : quality) {
+      byTag.putIfAbsent(q.get("tag_id"), q);
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> t : tags) {
+      Map<String, Object> row = new LinkedHashMap<>(t);
+      Map<String, Object> q = byTag.getOrDefault(t.get("tag_id"), Map.of());
+      for (String c : List.of("coverage", "stability_wow", "conversion_lift")) {
+        row.put(c, q.get(c));
+      }
+      out.add(row);
+    }
+    return out;
   }
 
   @POST
@@ -89,6 +120,8 @@ public class TagsPage {
     } catch (IllegalArgumentException e) {
       return frame.page(404, "refused", s, uri, Map.of("reason", e.getMessage()));
     }
+    // tag_quality lists active tags only: the shared figures are stale now
+    frame.forgetAggregates();
     return PageFrame.seeOther(uri, "tags?done=" + java.net.URLEncoder.encode((retire ? "retired " : "enabled ") + id,
         java.nio.charset.StandardCharsets.UTF_8));
   }
