@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stay up, and the trivial query's p99 must stay under 1 s — or, on a machine too busy for that,
  * under three times the p99 measured without an attack in the same run.
  */
+@Tag("latency-bound") // asserts a trivial query's p99: runs alone (app/pom.xml)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AvailabilityTest {

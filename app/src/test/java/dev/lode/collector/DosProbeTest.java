@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shared machine; the p99 figures come from {@code bin/lode bench dos}), the attack must get its
  * documented answer, and the server must stay up.
  */
+@Tag("latency-bound") // asserts a trivial query's p99: runs alone (app/pom.xml)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DosProbeTest {
