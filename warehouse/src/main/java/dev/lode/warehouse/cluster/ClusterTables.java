@@ -64,6 +64,10 @@ public final class ClusterTables {
       entry("rec_item_trending", Placement.everywhere("per item; bounded by the catalog")),
       entry("rec_calendar", Placement.everywhere(SMALL)),
       entry("rec_person_recs", Placement.sharded(PERSON, ROW_OF_PERSON)),
+      entry("rec_person_items", Placement.sharded(PERSON, "a trained model's top items per person, read by a"
+          + " point lookup on person_id")),
+      entry("rec_factors", Placement.everywhere("a trained model's vectors, written and read whole by the trainer"
+          + " in the JVM: (persons + items) x factors floats")),
       entry("rec_serving_state", Placement.everywhere(SMALL)),
       entry("audit_queries", Placement.sharded("cityHash64(started_at, user)", "one row per SQL statement; grows"
           + " with use; sharded by its sort key")),
