@@ -54,7 +54,7 @@ public class SqlUserAuthFilter implements ContainerRequestFilter {
     }
     Optional<String[]> sent = basicUser(authorization);
     if (sent.isEmpty()) {
-      request.abortWith(challenge());
+      request.abortWith(bodyUnread(challenge()));
       return;
     }
     String[] up = sent.get();
@@ -62,9 +62,19 @@ public class SqlUserAuthFilter implements ContainerRequestFilter {
         (String) request.getProperty(AnonymousBodyGate.CLIENT_ADDRESS), () -> credentials.authenticate(up[0], up[1]));
     switch (attempt) {
       case LoginBackoff.Attempt.Accepted<Credentials.User> ok -> request.setProperty(USER, ok.value());
-      case LoginBackoff.Attempt.Refused<Credentials.User> wait -> request.abortWith(backingOff(wait));
-      case LoginBackoff.Attempt.Rejected<Credentials.User> wrong -> request.abortWith(challenge());
+      case LoginBackoff.Attempt.Refused<Credentials.User> wait -> request.abortWith(bodyUnread(backingOff(wait)));
+      case LoginBackoff.Attempt.Rejected<Credentials.User> wrong -> request.abortWith(bodyUnread(challenge()));
     }
+  }
+
+  /**
+   * {@code answer} to a request whose body is left unread, marked to close the connection: Jetty
+   * cannot reuse a connection with an unread body behind a committed answer and closes it after
+   * answering, and a client that was not told so sends its next request on the dead connection
+   * ("header parser received no bytes" — seen on guessed logins, 200 in a row on one connection).
+   */
+  static Response bodyUnread(Response answer) {
+    return Response.fromResponse(answer).header("Connection", "close").build();
   }
 
   /** The 429 answer to a login not checked because its user or address is backing off after failures. */

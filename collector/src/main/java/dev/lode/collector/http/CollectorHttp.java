@@ -59,6 +59,7 @@ final class CollectorHttp {
     LoginBackoff backoff = collector.loginBackoff();
     // the key is checked before the body is read; a client guessing keys waits before its next try is checked
     Collector.Outcome o = null;
+    boolean bodyUnread = true;
     if (key != null && !key.isEmpty()) {
       LoginBackoff.Attempt<String> a = backoff.attempt(null, key, r.clientAddress(),
           () -> collector.sourceFor(key));
@@ -72,6 +73,7 @@ final class CollectorHttp {
       }
     }
     if (o == null) {
+      bodyUnread = false;
       o = path.equals("/sa")
           ? collector.sensors(basicUser, token, contentType, contentEncoding, length, r.body())
           : collector.segment(path.substring("/v1/".length()), basicUser, contentType, contentEncoding, length,
@@ -87,6 +89,11 @@ final class CollectorHttp {
     }
     if (o.status() == 401) {
       headers.put("WWW-Authenticate", "Basic realm=\"lode collector\"");
+    }
+    if (bodyUnread) {
+      // the container cannot reuse a connection with an unread body behind the answer and closes
+      // it; a client not told so sends its next request on the dead connection
+      headers.put("Connection", "close");
     }
     return new Answer(o.status(), headers, o.json().getBytes(StandardCharsets.UTF_8));
   }
