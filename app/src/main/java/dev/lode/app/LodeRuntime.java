@@ -77,7 +77,7 @@ public final class LodeRuntime implements AutoCloseable {
     RecommendSettings recommend = RecommendSettings.from(config);
     // loading the demo, the model's first build waits for the load's end (below) instead of learning from
     // a half-loaded warehouse 10 s after start: that generation would be replaced a refresh interval later,
-    // and every served list with it, so People pages computed recommendations live for the first half hour
+    // and every served list with it, so People pages computed recommendations live again until the next full pass
     ModelRefresher model = demo
         ? ModelRefresher.start(jobs, warehouse, recommend, Duration.ofMinutes(Math.max(1, recommend.refreshMinutes())))
         : ModelRefresher.start(jobs, warehouse, recommend);

@@ -111,6 +111,24 @@ class ConsoleSignInTest {
         lastHour + " events this hour shown, " + before[1] + "–" + after[1] + " counted");
   }
 
+  @Test
+  void thePlaygroundsStatementsStopAtTheSqlEndpointsTimeout() throws Exception {
+    String session = signIn(user(Credentials.Role.ADMIN));
+    String csrf = token(get("/console/sql", session).body());
+    int timeout = server.context().config().getInt("lode.sql.timeout-seconds", 120);
+    // two billion rows generated in the JVM, none read from ClickHouse: only the endpoint's deadline stops it
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = post("/console/sql", form("sql", "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL"
+        + " SELECT n + 1 FROM t WHERE n < 2000000000) SELECT count(*) FROM t", "csrf", csrf), session);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(200, r.statusCode());
+    String error = shown(r.body(), "sql-error");
+    assertTrue(error.contains("57014") && error.contains("statement timeout: the query ran longer than"
+        + " lode.sql.timeout-seconds=" + timeout + " s"), error);
+    // unbounded it would count for minutes; the deadline is checked as rows are generated (18.5 s under load 10)
+    assertTrue(seconds < timeout + 15, "stopped after " + seconds + " s");
+  }
+
   /** Events in the warehouse, and those received in the current clock hour, counted natively. */
   private static long[] nativeEventCounts() throws Exception {
     try (Connection c = server.context().warehouse().connect(); Statement st = c.createStatement();
