@@ -74,7 +74,8 @@ curl -sf -u "$key:" "$url/v1/batch" -H 'Content-Type: application/json' -d '{
      "properties": {"product_id": "sku-3", "category": "bags", "price": 70, "quantity": 1}}
   ]}'; echo
 # the web console under the WAR's context path: / sends browsers there; an admin signs in
-# (form token + cookie), the health page renders, and a playground query runs as that admin
+# (form token + cookie), the health page renders with the engine version ClickHouse reports, and a
+# playground query runs as that admin
 root=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$url/")
 case "$root" in "303 $url/console/"*) ;; *) echo "GET $url/ did not send browsers to the console: $root"; exit 1;; esac
 jar="$base/console-cookies"
@@ -83,7 +84,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -c "$jar" --data-urlenco
   --data-urlencode "password=$pw" --data-urlencode "token=$token" "$url/console/login")
 [ "$code" = "303" ] || { echo "console sign-in answered HTTP $code"; exit 1; }
 curl -sf -b "$jar" "$url/console/health" -o "$base/console-health.html" || { echo "console health page failed"; exit 1; }
-grep -q 'id="engine"' "$base/console-health.html" || { echo "console health page has no engine version"; exit 1; }
+avatica() { "$LODE_JAVA_HOME/bin/java" --sun-misc-unsafe-memory-access=allow -cp "$LODE_HOME/app/target/lib/*" "$LODE_HOME/webapp/tomcat-check/AvaticaQuery.java" "$url/avatica" admin "$pw" "$@"; }
+# the health page's engine version is the one ClickHouse reports (version() is pushed down to it)
+engine=$(avatica value "SELECT version()")
+shown=$(sed -n 's/.*id="engine">ClickHouse \([^<]*\)<.*/\1/p' "$base/console-health.html")
+[ -n "$engine" ] && [ "$shown" = "$engine" ] || { echo "console health page shows engine '$shown', ClickHouse reports '$engine'"; exit 1; }
 csrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$base/console-health.html" | head -1)
 curl -sf -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "sql=SELECT 6 * 7 AS answer" "$url/console/sql" \
   | grep -q '<td>42</td>' || { echo "console SQL playground did not answer 42"; exit 1; }
@@ -106,3 +111,11 @@ for j in json.load(sys.stdin)["jobs"]:
 # a tag that cannot be computed over four events (it is retried every cycle) says why here
 grep -h "WARN dev.lode.tags" "$base"/logs/catalina.out | sort -u | head -3 || true
 echo "OK: lode.war in tomcat10 resolved identities, refreshed profiles and tags, and served a recommendation list"
+# the console's People page finds the tracked user by user id and lists the same first recommendation as SQL
+person=$(avatica value "SELECT MAX(person_id) FROM identities WHERE id_type = 'user_id' AND id_value = 'tc-alice'")
+first=$(avatica value "SELECT item_id FROM TABLE(recommend('$person', 10)) ORDER BY item_rank LIMIT 1")
+curl -sf -b "$jar" "$url/console/people?q=tc-alice" -o "$base/console-people.html" || { echo "console people page failed"; exit 1; }
+grep -q "<h2 id=\"person\">$person</h2>" "$base/console-people.html" || { echo "console people page did not find $person"; exit 1; }
+grep -q "<td class=\"n\">1</td><td>$first</td>" "$base/console-people.html" \
+  || { echo "console people page's first recommendation is not $first"; grep -o '<table id="recommendations">.*' "$base/console-people.html" | head -c 600; exit 1; }
+echo "OK: the console in the WAR shows ClickHouse $engine on its health page and $person with recommendation $first"

@@ -8,7 +8,8 @@ import java.util.Properties;
 /**
  * Runs queries through the Avatica JDBC driver against a Lode deployed in a servlet container;
  * prints the rows and exits non-zero on any error. Arguments: url user password, then either
- * nothing (a few queries) or {@code await tracked-user-id deadline-seconds}: wait until the
+ * nothing (a few queries), {@code value sql} (print the first column of the first row alone), or
+ * {@code await tracked-user-id deadline-seconds}: wait until the
  * deployment's schedulers have worked on one tracked user (the event is in {@code events},
  * identity resolution gave the user a person and linked the identified email to it, that
  * person has a profile row, a tag value, a stored recommendation list, and recommend() gives
@@ -22,7 +23,14 @@ public class AvaticaQuery {
     p.setProperty("avatica_password", args[2]);
     String url = "jdbc:avatica:remote:url=" + args[0] + ";serialization=protobuf;authentication=BASIC";
     try (Connection c = DriverManager.getConnection(url, p)) {
-      if (args.length > 3 && args[3].equals("await")) {
+      if (args.length > 4 && args[3].equals("value")) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(args[4])) {
+          if (!rs.next()) {
+            throw new IllegalStateException("no row: " + args[4]);
+          }
+          System.out.println(rs.getString(1));
+        }
+      } else if (args.length > 3 && args[3].equals("await")) {
         awaitScheduledWork(c, args[4], Long.parseLong(args[5]));
       } else {
         queries(c);

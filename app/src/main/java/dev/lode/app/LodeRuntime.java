@@ -12,6 +12,7 @@ import dev.lode.schedule.JobScheduler;
 import dev.lode.schedule.JobState;
 import dev.lode.tags.TagScheduler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -69,22 +70,36 @@ public final class LodeRuntime implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("could not apply lode.quality.* settings: {}", e.getMessage());
     }
-    if (DemoDataset.due(config)) {
+    boolean demo = DemoDataset.due(config);
+    started.push(ResolverSchedule.start(jobs, warehouse, config));
+    TagScheduler tags = TagScheduler.start(jobs, warehouse, config);
+    started.push(tags);
+    RecommendSettings recommend = RecommendSettings.from(config);
+    // loading the demo, the model's first build waits for the load's end (below) instead of learning from
+    // a half-loaded warehouse 10 s after start: that generation would be replaced a refresh interval later,
+    // and every served list with it, so People pages computed recommendations live again until the next full pass
+    ModelRefresher model = demo
+        ? ModelRefresher.start(jobs, warehouse, recommend, Duration.ofMinutes(Math.max(1, recommend.refreshMinutes())))
+        : ModelRefresher.start(jobs, warehouse, recommend);
+    started.push(model);
+    started.push(ServingRefresher.start(jobs, new ServingStore(warehouse, recommend), recommend.servingIntervalMillis()));
+    if (demo) {
       long size = DemoDataset.size(config);
-      Thread demo = Thread.ofPlatform().name("lode-demo").daemon().start(() -> {
+      Thread loader = Thread.ofPlatform().name("lode-demo").daemon().start(() -> {
         try {
           DemoDataset.load(warehouse, config, size, LOG::info);
         } catch (Exception e) {
           LOG.warn("demo dataset not loaded: {}", e.getMessage());
+          return;
         }
+        // the demo is there to be looked at: profiles, tags and the model (and with it the served
+        // recommendation lists) are computed now, not at their first scheduled run minutes later
+        LOG.info("demo: refreshing profiles and tags, then building the recommendation model");
+        tags.runNow();
+        model.runNow();
       });
-      started.push(demo::interrupt);
+      started.push(loader::interrupt);
     }
-    started.push(ResolverSchedule.start(jobs, warehouse, config));
-    started.push(TagScheduler.start(jobs, warehouse, config));
-    RecommendSettings recommend = RecommendSettings.from(config);
-    started.push(ModelRefresher.start(jobs, warehouse, recommend));
-    started.push(ServingRefresher.start(jobs, new ServingStore(warehouse, recommend), recommend.servingIntervalMillis()));
   }
 
   public LodeContext context() {

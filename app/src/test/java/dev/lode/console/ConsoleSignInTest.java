@@ -13,6 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -90,6 +93,65 @@ class ConsoleSignInTest {
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((name + ":wrong").getBytes(
             StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(429, basic.statusCode(), basic.body());
+  }
+
+  @Test
+  void healthShowsTheWarehousesOwnFigures() throws Exception {
+    String session = signIn(user(Credentials.Role.ANALYST));
+    long[] before = nativeEventCounts();
+    HttpResponse<String> health = get("/console/health", session);
+    long[] after = nativeEventCounts();
+    assertEquals(200, health.statusCode(), health.body());
+    assertEquals("ClickHouse " + nativeOne("SELECT version()"), shown(health.body(), "engine"));
+    // the events counted by the page's one summary statement, between the counts asked just before and after it
+    long total = Long.parseLong(shown(health.body(), "events-total"));
+    assertTrue(before[0] <= total && total <= after[0], total + " events shown, " + before[0] + "–" + after[0] + " counted");
+    long lastHour = Long.parseLong(shown(health.body(), "events-last-hour"));
+    assertTrue(before[1] <= lastHour && lastHour <= after[1] || after[1] < before[1],
+        lastHour + " events this hour shown, " + before[1] + "–" + after[1] + " counted");
+  }
+
+  @Test
+  void thePlaygroundsStatementsStopAtTheSqlEndpointsTimeout() throws Exception {
+    String session = signIn(user(Credentials.Role.ADMIN));
+    String csrf = token(get("/console/sql", session).body());
+    int timeout = server.context().config().getInt("lode.sql.timeout-seconds", 120);
+    // two billion rows generated in the JVM, none read from ClickHouse: only the endpoint's deadline stops it
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = post("/console/sql", form("sql", "WITH RECURSIVE t(n) AS (VALUES (1) UNION ALL"
+        + " SELECT n + 1 FROM t WHERE n < 2000000000) SELECT count(*) FROM t", "csrf", csrf), session);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(200, r.statusCode());
+    String error = shown(r.body(), "sql-error");
+    assertTrue(error.contains("57014") && error.contains("statement timeout: the query ran longer than"
+        + " lode.sql.timeout-seconds=" + timeout + " s"), error);
+    // unbounded it would count for minutes; the deadline is checked as rows are generated (18.5 s under load 10)
+    assertTrue(seconds < timeout + 15, "stopped after " + seconds + " s");
+  }
+
+  /** Events in the warehouse, and those received in the current clock hour, counted natively. */
+  private static long[] nativeEventCounts() throws Exception {
+    try (Connection c = server.context().warehouse().connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count(), countIf(toStartOfHour(received_time)"
+             + " = toStartOfHour(now64(3))) FROM events")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    }
+  }
+
+  private static String nativeOne(String sql) throws Exception {
+    try (Connection c = server.context().warehouse().connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /** The text of the element with {@code id} in {@code html}. */
+  private static String shown(String html, String id) {
+    Matcher m = Pattern.compile("id=\"" + id + "\">([^<]*)<").matcher(html);
+    assertTrue(m.find(), "no #" + id + " in the page");
+    return m.group(1).strip();
   }
 
   @Test

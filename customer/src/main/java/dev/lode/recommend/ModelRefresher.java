@@ -21,19 +21,39 @@ public final class ModelRefresher implements AutoCloseable {
     this.job = job;
   }
 
-  /** Schedules refreshing on {@code jobs}; with refresh-minutes 0 it does nothing. */
+  /** Schedules refreshing on {@code jobs}, the first build 10 s after start; with refresh-minutes 0 it does nothing. */
   public static ModelRefresher start(JobScheduler jobs, Warehouse warehouse, RecommendSettings settings) {
+    return start(jobs, warehouse, settings, Duration.ofSeconds(FIRST_DELAY_SECONDS));
+  }
+
+  /**
+   * As {@link #start(JobScheduler, Warehouse, RecommendSettings)} with the first build after
+   * {@code firstDelay} (a server loading its demo data builds when the load ends, {@link #runNow()},
+   * not over a half-loaded warehouse).
+   */
+  public static ModelRefresher start(JobScheduler jobs, Warehouse warehouse, RecommendSettings settings,
+                                     Duration firstDelay) {
     if (settings.refreshMinutes() <= 0) {
       return new ModelRefresher(null);
     }
     ModelBuilder builder = new ModelBuilder(warehouse, settings);
-    return new ModelRefresher(jobs.everyDelay("recommend-model", Duration.ofSeconds(FIRST_DELAY_SECONDS),
+    return new ModelRefresher(jobs.everyDelay("recommend-model", firstDelay,
         Duration.ofMinutes(settings.refreshMinutes()), "the previous generation stays in use", () -> {
           // the model learns from what happened before the recommender's "now" (lode.recommend.as-of)
           ModelBuilder.Build b = builder.build(Recommender.LIVE,
               settings.asOf().resolve(warehouse).orElseGet(Instant::now), false);
           return (b.skipped() ? "unchanged, generation " : "built generation ") + b.generation();
         }));
+  }
+
+  /**
+   * Builds the model now, on the calling thread (after a run in progress), outside the schedule:
+   * when its input just changed in bulk; nothing when refreshing is off.
+   */
+  public void runNow() {
+    if (job != null) {
+      job.runNow();
+    }
   }
 
   @Override

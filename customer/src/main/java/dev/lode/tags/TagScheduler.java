@@ -70,6 +70,16 @@ public final class TagScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Refreshes profiles and tags now, on the calling thread (after a run in progress), outside the
+   * schedule: when their input just changed in bulk; nothing when the refresh is off.
+   */
+  public void runNow() {
+    if (job != null) {
+      job.runNow();
+    }
+  }
+
   @Override
   public void close() {
     if (job != null) {

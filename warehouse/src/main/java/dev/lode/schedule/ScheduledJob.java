@@ -46,6 +46,11 @@ public final class ScheduledJob implements AutoCloseable {
 
   /** One run, on a scheduler thread renamed after the job for thread dumps and logs. */
   void runOnce() {
+    run(true);
+  }
+
+  /** One run; {@code scheduled}: the schedule's own, after which the next is {@code delay} away. */
+  private void run(boolean scheduled) {
     if (stopped) {
       return;
     }
@@ -68,10 +73,22 @@ public final class ScheduledJob implements AutoCloseable {
     } finally {
       runs++;
       lastFinish = Instant.now();
-      nextRun = stopped ? null : lastFinish.plus(delay);
+      if (stopped) {
+        nextRun = null;
+      } else if (scheduled) {
+        nextRun = lastFinish.plus(delay);
+      }
       thread.setName(poolName);
       running.unlock();
     }
+  }
+
+  /**
+   * One run now, on the calling thread, outside the schedule (after a run in progress ends; the
+   * schedule goes on): for an owner who knows the job's input just changed, e.g. a demo load that ended.
+   */
+  public void runNow() {
+    run(false);
   }
 
   private static String suffix(String outcome) {

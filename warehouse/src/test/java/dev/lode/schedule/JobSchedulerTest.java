@@ -50,6 +50,21 @@ class JobSchedulerTest {
   }
 
   @Test
+  void runNowRunsOnTheCallersThreadAndKeepsTheSchedule() throws Exception {
+    try (JobScheduler jobs = new JobScheduler()) {
+      AtomicInteger runs = new AtomicInteger();
+      ScheduledJob job = jobs.everyDelay("later", Duration.ofHours(1), Duration.ofHours(1), "nothing",
+          () -> "run " + runs.incrementAndGet());
+      java.time.Instant scheduled = jobs.states().getFirst().nextRun();
+      job.runNow();
+      JobState s = jobs.states().getFirst();
+      assertEquals(1, runs.get(), "ran once, before runNow returned");
+      assertEquals("ok: run 1", s.lastOutcome());
+      assertEquals(scheduled, s.nextRun(), "the scheduled run is still where it was");
+    }
+  }
+
+  @Test
   void closingAJobWaitsForItsRunInProgress() throws Exception {
     try (JobScheduler jobs = new JobScheduler()) {
       CountDownLatch started = new CountDownLatch(1);

@@ -52,34 +52,37 @@ public class HealthPage {
     long connecting = System.nanoTime();
     try (Connection c = services.warehouse().connect(); Statement st = c.createStatement()) {
       PageTimings.current().record("connect", connecting, "warehouse");
-      m.put("engine", one(st, "SELECT version()"));
-      List<Long> perHour = new ArrayList<>();
-      String sql1 = "SELECT h, count() FROM (SELECT toStartOfHour(received_time) AS h FROM events"
+      // one statement for the engine, the totals and the chart's series: each statement over the warehouse
+      // connection costs a round trip and a plan, which on a small warehouse is most of its time
+      String summary = "SELECT version(), (SELECT count() FROM events),"
+          + " (SELECT arrayMap(x -> x.2, arraySort(groupArray((h, n)))) FROM (SELECT h, count() AS n FROM ("
+          + "SELECT toStartOfHour(received_time) AS h FROM events"
           + " WHERE received_time >= toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1) + " HOUR) GROUP BY h"
           + " ORDER BY h WITH FILL FROM toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1)
-          + " HOUR TO toStartOfHour(now64(3)) + INTERVAL 1 HOUR STEP INTERVAL 1 HOUR";
+          + " HOUR TO toStartOfHour(now64(3)) + INTERVAL 1 HOUR STEP INTERVAL 1 HOUR)),"
+          + " count(), max(received_time), dateDiff('second', max(received_time), now64(3)),"
+          + " quantileExact(0.5)(dateDiff('second', event_time, received_time)) FROM events"
+          + " WHERE received_time >= now64(3) - INTERVAL 1 HOUR OR received_time = (SELECT max(received_time) FROM events)";
+      List<Long> perHour = new ArrayList<>();
       long t1 = System.nanoTime();
-      try (ResultSet rs = st.executeQuery(sql1)) {
-        while (rs.next()) {
-          perHour.add(rs.getLong(2));
+      try (ResultSet rs = st.executeQuery(summary)) {
+        rs.next();
+        m.put("engine", rs.getString(1));
+        m.put("eventsTotal", rs.getString(2));
+        // the driver answers an array of counts as a primitive or a boxed array
+        Object counts = rs.getArray(3).getArray();
+        for (int i = 0; i < java.lang.reflect.Array.getLength(counts); i++) {
+          perHour.add(((Number) java.lang.reflect.Array.get(counts, i)).longValue());
         }
+        boolean any = rs.getLong(4) != 0;
+        m.put("lastReceived", any ? rs.getString(5) : null);
+        m.put("sinceLastSeconds", any ? rs.getLong(6) : null);
+        m.put("medianLagSeconds", any ? rs.getLong(7) : null);
       }
-      PageTimings.current().statement(sql1, t1, false);
+      PageTimings.current().statement(summary, t1, false);
       long lastHour = perHour.isEmpty() ? 0 : perHour.getLast();
       m.put("eventsLastHour", lastHour);
       m.put("eventsPerHourChart", TimeSeriesSvg.of("events received per hour", perHour, HOURS + " h ago", "now"));
-      String sql2 = "SELECT count(), max(received_time), dateDiff('second', max(received_time),"
-          + " now64(3)), quantileExact(0.5)(dateDiff('second', event_time, received_time)) FROM events"
-          + " WHERE received_time >= now64(3) - INTERVAL 1 HOUR OR received_time = (SELECT max(received_time) FROM events)";
-      long t2 = System.nanoTime();
-      try (ResultSet rs = st.executeQuery(sql2)) {
-        rs.next();
-        m.put("lastReceived", rs.getLong(1) == 0 ? null : rs.getString(2));
-        m.put("sinceLastSeconds", rs.getLong(1) == 0 ? null : rs.getLong(3));
-        m.put("medianLagSeconds", rs.getLong(1) == 0 ? null : rs.getLong(4));
-      }
-      PageTimings.current().statement(sql2, t2, false);
-      m.put("eventsTotal", one(st, "SELECT count() FROM events"));
       List<Map<String, Object>> reasons = new ArrayList<>();
       String sql3 = "SELECT reason_code, count(), max(received_time), argMax(detail, received_time),"
           + " substring(argMax(raw_payload, received_time), 1, 300) FROM quarantine GROUP BY reason_code"
@@ -137,15 +140,6 @@ public class HealthPage {
     }
     PageTimings.current().record("local", local, "jobs, collector, spool and disk");
     return frame.page("health", s, uri, m);
-  }
-
-  private static String one(Statement st, String sql) throws SQLException {
-    long t0 = System.nanoTime();
-    try (ResultSet rs = st.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    } finally {
-      PageTimings.current().statement(sql, t0, false);
-    }
   }
 
   /** The bytes the files under {@code dir} take (0 when it does not exist). */
