@@ -260,7 +260,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     String sql = StatementRewriter.withoutTrailingSemicolon(clientSql);
     RemoteStatement s = stmt(h);
     statements.closeResult(s);
-    audit.flushFor(c);
+    audit.flushFor(c, sql);
     audit.begin(s, h.connectionId + "/" + h.id, sql);
     s.bound = deadline();
     try {
@@ -305,7 +305,7 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
       throw new IllegalStateException("statement " + h.id + " was not prepared");
     }
     statements.closeResult(s);
-    audit.flushFor(s.owner);
+    audit.flushFor(s.owner, s.sql);
     audit.begin(s, h.connectionId + "/" + h.id, s.sql);
     s.bound = deadline();
     try {
