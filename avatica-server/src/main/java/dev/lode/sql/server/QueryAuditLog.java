@@ -1,13 +1,19 @@
 package dev.lode.sql.server;
 
+import dev.lode.privacy.ErasureStore;
+import dev.lode.privacy.ErasureStores;
+import dev.lode.privacy.ErasureSubject;
 import dev.lode.warehouse.Warehouse;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * The audit log of SQL statements served over JDBC ({@code audit_queries}, read by admins as
  * {@code audit.queries}): who ran what, as which role, when, for how long, how many rows.
  * Entries are batched in memory and written every second, on {@link #flush} (before an
- * admin's statement, so the log an admin reads is complete) and on close; a failed write
- * keeps the entries for the next attempt.
+ * admin's statement that may read the log, so what an admin reads of it is complete), before
+ * an erasure scrubs the log (it is an {@link ErasureStore} of its queued entries) and on close;
+ * a failed write keeps the entries for the next attempt.
  */
 public final class QueryAuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryAuditLog.class);
@@ -40,9 +47,22 @@ public final class QueryAuditLog implements AutoCloseable {
     return t;
   });
 
+  private final ErasureStore queued = new QueuedEntries();
+
   public QueryAuditLog(Warehouse warehouse) {
+    this(warehouse, Duration.ofSeconds(1));
+  }
+
+  /** A log written every {@code every} (tests hold entries queued with a long period). */
+  QueryAuditLog(Warehouse warehouse, Duration every) {
     this.warehouse = warehouse;
-    writer.scheduleWithFixedDelay(this::flushQuietly, 1, 1, TimeUnit.SECONDS);
+    writer.scheduleWithFixedDelay(this::flushQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    ErasureStores.register(queued);
+  }
+
+  /** The erasure store of the entries queued and not yet written (registered while the log is open). */
+  ErasureStore queuedEntries() {
+    return queued;
   }
 
   /** Queues one entry. */
@@ -105,7 +125,43 @@ public final class QueryAuditLog implements AutoCloseable {
 
   @Override
   public void close() {
+    ErasureStores.unregister(queued);
     writer.shutdownNow();
     flushQuietly();
+  }
+
+  /**
+   * The entries still queued, as an erasure sees them: it writes them out before the warehouse
+   * is cleaned, so the scrub of {@code audit_queries} reaches a statement that named the person
+   * a moment ago (an admin's statements no longer wait for the log's insert).
+   */
+  private final class QueuedEntries implements ErasureStore {
+    @Override
+    public String name() {
+      return "audit_queries (queued, written before the scrub)";
+    }
+
+    @Override
+    public long erase(ErasureSubject subject) throws IOException {
+      List<String> ids = subject.all().stream().filter(v -> v.length() >= 3).map(v -> v.toLowerCase(Locale.ROOT)).toList();
+      long naming;
+      synchronized (pending) {
+        naming = pending.stream().filter(e -> names(e, ids)).count();
+      }
+      try {
+        flush();
+      } catch (SQLException e) {
+        throw new IOException("the SQL audit log's queued entries could not be written before the erasure's scrub: "
+            + e.getMessage(), e);
+      }
+      return naming;
+    }
+
+    /** Whether the entry's text or error contains one of {@code ids}, ignoring case, as the scrub matches. */
+    private static boolean names(Entry e, List<String> ids) {
+      String text = ((e.statement() == null ? "" : e.statement()) + "\n" + (e.error() == null ? "" : e.error()))
+          .toLowerCase(Locale.ROOT);
+      return ids.stream().anyMatch(text::contains);
+    }
   }
 }
