@@ -14,7 +14,7 @@ import dev.lode.config.LodeConfig;
  * @param maxRows              {@code lode.sql.max-rows}
  * @param sessionGapSeconds    {@code lode.sql.session-gap-seconds}, the {@code sessions} table's gap
  * @param statementMemoryBytes {@code lode.sql.statement-memory-mb}: what one statement's held result may take
- *                             (default: a sixteenth of the heap, at most 256 MB)
+ *                             (default: an eighth of the heap, at most 256 MB)
  * @param userMemoryBytes      {@code lode.sql.user-memory-mb}: what all results held for one user may take
  *                             together (default: an eighth of the heap)
  * @param resultsMemoryBytes   {@code lode.sql.results-memory-mb}: what all results held for all users may take
@@ -34,8 +34,9 @@ public record SqlLimits(int timeoutSeconds, long maxRows, long sessionGapSeconds
   public static SqlLimits from(LodeConfig config) {
     long heap = Runtime.getRuntime().maxMemory();
     // what results held for clients may take on the heap, well below it: the estimate per row is an
-    // estimate, reading a result makes garbage of its own, and the other users' queries need the rest
-    long statementDefault = Math.min(256 * MB, heap / 16);
+    // estimate, reading a result makes garbage of its own, and the other users' queries need the rest;
+    // one statement may take all its user's share (spilled rows cost CPU when they are read back)
+    long statementDefault = Math.min(256 * MB, heap / 8);
     long userDefault = heap / 8;
     long allDefault = heap / 4;
     return new SqlLimits(config.getInt("lode.sql.timeout-seconds", 120),
