@@ -147,25 +147,39 @@ final class ChildServer implements AutoCloseable {
     }
   }
 
-  /** How far the GC log has been written: a mark for {@link #heapPeakMbSince}. */
+  /** How far the GC log has been written: a mark for {@link #heapPeakSince}. */
   long gcMark() throws IOException {
     return Files.exists(gcLog) ? Files.size(gcLog) : 0;
   }
 
-  /** The largest heap occupancy the collections after {@code mark} found (MB before a collection), or -1 if none ran. */
-  long heapPeakMbSince(long mark) throws IOException {
+  /**
+   * The largest heap occupancy the collections after {@code mark} found before they ran (garbage
+   * included: the collector lets the heap fill before it collects) and after (what survived, the
+   * held data's high-water mark), in MB; -1 each if none ran.
+   */
+  HeapPeak heapPeakSince(long mark) throws IOException {
     if (!Files.exists(gcLog)) {
-      return -1;
+      return new HeapPeak(-1, -1);
     }
     byte[] all = Files.readAllBytes(gcLog);
     String tail = new String(all, (int) Math.min(mark, all.length), (int) Math.max(0, all.length - mark),
         StandardCharsets.UTF_8);
-    long peak = -1;
+    long before = -1;
+    long after = -1;
     Matcher m = GC_LINE.matcher(tail);
     while (m.find()) {
-      peak = Math.max(peak, Long.parseLong(m.group(1)));
+      before = Math.max(before, Long.parseLong(m.group(1)));
+      after = Math.max(after, Long.parseLong(m.group(2)));
     }
-    return peak;
+    return new HeapPeak(before, after);
+  }
+
+  /** The heap's high-water marks of a phase, in MB (-1: no collection ran). */
+  record HeapPeak(long beforeMb, long afterMb) {
+    @Override
+    public String toString() {
+      return beforeMb < 0 ? "—" : beforeMb + "/" + afterMb;
+    }
   }
 
   /** Whether the server's log mentions an {@code OutOfMemoryError}. */

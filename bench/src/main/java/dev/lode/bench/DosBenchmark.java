@@ -88,11 +88,11 @@ public final class DosBenchmark implements Benchmark {
       }
       prober.close();
       System.out.println();
-      System.out.printf("%-60s %5s %7s %7s %7s %5s %7s %9s %s%n", "phase", "n", "p50 ms", "p99 ms", "max ms", "err",
+      System.out.printf("%-60s %5s %7s %7s %7s %5s %9s %9s %s%n", "phase", "n", "p50 ms", "p99 ms", "max ms", "err",
           "heap MB", "load", "p99 < 1 s");
       for (TrivialProber.Phase p : phases) {
-        System.out.printf("%-60s %5d %7d %7d %7d %5d %7s %4.1f-%-4.1f %s%n", p.name(), p.all().size(), p.p50(),
-            p.p99(), p.max(), p.errors(), p.heapPeakMb() < 0 ? "—" : Long.toString(p.heapPeakMb()), p.loadBefore(),
+        System.out.printf("%-60s %5d %7d %7d %7d %5d %9s %4.1f-%-4.1f %s%n", p.name(), p.all().size(), p.p50(),
+            p.p99(), p.max(), p.errors(), p.heap(), p.loadBefore(),
             p.loadAfter(), p.p99() < 1000 && p.errors() == 0 ? "yes" : "NO");
       }
       System.out.printf("server up at the end: %s; OutOfMemoryError in its log: %s%n", server.alive(),
@@ -107,7 +107,8 @@ public final class DosBenchmark implements Benchmark {
             + " heap high-water %s; load %.1f → %.1f; server %s%n", p.name(), p.all().size(), p.oneMs().size(),
         p.tookMs() / 1000.0, p.p50(), p.p99(), p.max(), p.errors(),
         p.firstError() == null ? "" : " (first: " + p.firstError() + ")",
-        p.heapPeakMb() < 0 ? "— (no collection)" : p.heapPeakMb() + " MB", p.loadBefore(), p.loadAfter(),
+        p.heap().beforeMb() < 0 ? "— (no collection)" : p.heap().beforeMb() + " MB before a collection, "
+            + p.heap().afterMb() + " MB after one", p.loadBefore(), p.loadAfter(),
         p.serverUp() ? "up" : "DOWN");
     if (!"—".equals(p.outcome())) {
       System.out.println("    the attack: " + p.outcome());

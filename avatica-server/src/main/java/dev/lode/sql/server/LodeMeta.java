@@ -83,7 +83,8 @@ public final class LodeMeta extends MetaImpl implements ProtobufMeta {
     this.productVersion = productVersion;
     this.limits = limits;
     this.audit = new StatementAudit(audit);
-    this.memory = new ResultMemory(limits.statementMemoryBytes(), limits.userMemoryBytes(), limits.userSpillBytes());
+    this.memory = new ResultMemory(limits.statementMemoryBytes(), limits.userMemoryBytes(),
+        limits.resultsMemoryBytes(), limits.userSpillBytes());
     ResultSpill.clear(limits.spillDir());
     this.frames = new ResultFrames(limits, memory);
     this.statements = new StatementRegistry(this.audit, frames);

@@ -24,6 +24,8 @@ final class ResultFrames {
   static final Calendar UTC = Calendar.getInstance(TimeZone.getTimeZone("UTC"), Locale.ROOT);
   /** Rows per frame when the client does not ask for a size. */
   static final int FRAME_ROWS = 100;
+  /** Rows per frame at most, whatever the client asks: a larger frame would be a second copy of a held result. */
+  static final int MAX_FRAME_ROWS = 10_000;
   /** SQLSTATE of a result that could not be spilled to disk (disk full). */
   static final String SPILL_FAILED = "53100";
 
@@ -104,8 +106,12 @@ final class ResultFrames {
         + spillDir + ": " + e.getMessage() + "; add a LIMIT or aggregate", SPILL_FAILED, e);
   }
 
-  /** The next frame of at most {@code size} rows of the spooled result; {@code done} on the last. */
-  Frame next(RemoteStatement s, long offset, int size) {
+  /**
+   * The next frame of at most {@code size} rows of the spooled result (and at most {@link #MAX_FRAME_ROWS}:
+   * a client asking for more gets them in further frames, as it fetches until one is {@code done}).
+   */
+  Frame next(RemoteStatement s, long offset, int asked) {
+    int size = Math.min(asked, MAX_FRAME_ROWS);
     List<Object> held = s.rows;
     List<Object> rows = new ArrayList<>(Math.min(size, 4096));
     int from = (int) Math.min(s.rowsSent, held.size());

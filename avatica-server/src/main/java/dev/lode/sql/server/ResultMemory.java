@@ -8,11 +8,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The memory and disk the results held for clients take, estimated row by row as they are
- * read and counted per statement and per user: rows past the statement's memory budget, or
- * past its user's across all their open results, go to a {@link ResultSpill} file instead of the
- * heap, so one client leaving results unfetched cannot fill the heap the other users' queries
- * need; a result that would push its user's spilled rows past their disk budget is dropped and
- * its statement fails with SQLSTATE 53200 naming the budget.
+ * read and counted per statement, per user and for all users together: rows past the statement's
+ * memory budget, past its user's across all their open results, or past what every open result
+ * of the server may hold, go to a {@link ResultSpill} file instead of the heap, so neither one
+ * client nor several leaving results unfetched can fill the heap the other users' queries need;
+ * a result that would push its user's spilled rows past their disk budget is dropped and its
+ * statement fails with SQLSTATE 53200 naming the budget.
  */
 final class ResultMemory {
   /** SQLSTATE of a result over a memory budget (out of memory). */
@@ -21,19 +22,23 @@ final class ResultMemory {
 
   private final long statementBytes;
   private final long userBytes;
+  private final long allBytes;
   private final long userSpillBytes;
   private final Map<String, AtomicLong> heldByUser = new ConcurrentHashMap<>();
+  private final AtomicLong heldByAll = new AtomicLong();
   private final Map<String, AtomicLong> spilledByUser = new ConcurrentHashMap<>();
 
-  ResultMemory(long statementBytes, long userBytes, long userSpillBytes) {
+  ResultMemory(long statementBytes, long userBytes, long allBytes, long userSpillBytes) {
     this.statementBytes = statementBytes;
     this.userBytes = userBytes;
+    this.allBytes = allBytes;
     this.userSpillBytes = userSpillBytes;
   }
 
   /**
    * Whether a row of {@code bytes} of {@code s}'s result may stay on the heap (and counts it if
-   * so): not once the result has started spilling, nor past the statement's or the user's budget.
+   * so): not once the result has started spilling, nor past the statement's, the user's or all
+   * users' budget.
    */
   boolean keep(RemoteStatement s, long bytes) {
     if (s.spill != null || s.heldBytes + bytes > statementBytes) {
@@ -41,6 +46,11 @@ final class ResultMemory {
     }
     AtomicLong user = heldByUser.computeIfAbsent(s.owner.user.name(), k -> new AtomicLong());
     if (user.addAndGet(bytes) > userBytes) {
+      user.addAndGet(-bytes);
+      return false;
+    }
+    if (heldByAll.addAndGet(bytes) > allBytes) {
+      heldByAll.addAndGet(-bytes);
       user.addAndGet(-bytes);
       return false;
     }
@@ -66,12 +76,18 @@ final class ResultMemory {
     s.heldBytes = 0;
     if (bytes != 0) {
       heldByUser.computeIfPresent(s.owner.user.name(), (k, v) -> v.addAndGet(-bytes) <= 0 ? null : v);
+      heldByAll.addAndGet(-bytes);
     }
     long spilled = s.spilledBytes;
     s.spilledBytes = 0;
     if (spilled != 0) {
       spilledByUser.computeIfPresent(s.owner.user.name(), (k, v) -> v.addAndGet(-spilled) <= 0 ? null : v);
     }
+  }
+
+  /** What the results held for every user take now, in bytes. */
+  long heldByAll() {
+    return heldByAll.get();
   }
 
   /** What the results held for {@code user} take now, in bytes (for tests and status). */
