@@ -48,9 +48,14 @@ public final class BlendTuner {
   public record Point(String what, double recall, double ndcg) {
   }
 
-  /** What tuning chose, and the figures it chose by. */
-  public record Tuned(RecommendSettings settings, double lambda, List<Point> lambdas, Map<Source, Double> weights,
-                      Point before, Point after, List<Source> untuned, long persons, long millis) {
+  /**
+   * What tuning chose, and the figures it chose by: the validation slice ({@code slice}, in words), the
+   * trained source's penalty grid, the weights, the blend on the slice with the configured and the chosen
+   * weights, and each source alone on it.
+   */
+  public record Tuned(RecommendSettings settings, String slice, double lambda, List<Point> lambdas,
+                      Map<Source, Double> weights, Point before, Point after, List<Point> alone, List<Source> untuned,
+                      long persons, long millis) {
   }
 
   /** Tunes on train < {@code cutoff} ≤ validation < {@code end} with the penalties {@code lambdas}. */
@@ -63,14 +68,59 @@ public final class BlendTuner {
    * before {@code cutoff}, for data without a time order such as a dataset's fixed training file).
    */
   public Tuned tune(EvalProtocol protocol, Instant cutoff, Instant end, int k, double[] lambdas) throws SQLException {
+    return tune(protocol, RecEvaluator.DEFAULT_SEED, cutoff, end, TrainingData.WAREHOUSE, k, lambdas);
+  }
+
+  /**
+   * The seed of the validation holdout carved out of a random split's training side with seed {@code seed}:
+   * another seed, so the validation items are not the test items' hash neighbours.
+   */
+  static long validationSeed(long seed) {
+    return seed + 1;
+  }
+
+  /**
+   * The start of the validation slice of a temporal split train &lt; {@code cutoff} ≤ test &lt; {@code end}: the
+   * slice is as long as the test period and ends at the cutoff.
+   */
+  public static Instant validationCutoff(Instant cutoff, Instant end) {
+    return cutoff.minus(java.time.Duration.between(cutoff, end));
+  }
+
+  /**
+   * Tunes for an evaluation of {@code protocol} whose split {@code outer} is materialised: the validation
+   * slice is carved out of that split's training side with the same protocol — the temporal tail before
+   * the cutoff as long as the test period, a random holdout (seed {@link #validationSeed}) of the training
+   * lines, or each person's last order left in the training lines — so the test part is never seen.
+   */
+  Tuned tuneFor(EvalProtocol protocol, long seed, RecEvaluator.Split outer, Instant end, int k, double[] lambdas)
+      throws SQLException {
+    return switch (protocol) {
+      case TEMPORAL -> tune(protocol, seed, validationCutoff(outer.asOf, end), outer.asOf, TrainingData.WAREHOUSE, k,
+          lambdas);
+      case RANDOM -> tune(protocol, validationSeed(seed), outer.asOf, outer.asOf, outer.data, k, lambdas);
+      case LEAVE_LAST_OUT -> tune(protocol, seed, outer.asOf, outer.asOf, outer.data, k, lambdas);
+    };
+  }
+
+  /** Tunes on a validation split of {@code protocol} made from {@code within}'s purchases before {@code cutoff}. */
+  Tuned tune(EvalProtocol protocol, long seed, Instant cutoff, Instant end, TrainingData within, int k,
+             double[] lambdas) throws SQLException {
     long t0 = System.nanoTime();
     RecEvaluator eval = new RecEvaluator(warehouse, settings);
     // the split's model without the trained source: it is trained below, once its penalty is chosen
     Map<Source, Double> noEase = new EnumMap<>(settings.weights());
     noEase.put(Source.EASE, 0.0);
     noEase.put(Source.IALS, 0.0);
-    try (RecEvaluator.Split split = eval.split(protocol, RecEvaluator.DEFAULT_SEED, cutoff, end,
-        settings.withWeights(noEase))) {
+    String slice = switch (protocol) {
+      case TEMPORAL -> "temporal: train < " + cutoff + " <= validation < " + end;
+      case RANDOM -> "random holdout (seed " + seed + ") of the " + (within.equals(TrainingData.WAREHOUSE)
+          ? "purchases" : "training lines") + " before " + cutoff;
+      case LEAVE_LAST_OUT -> "each person's last order of the " + (within.equals(TrainingData.WAREHOUSE)
+          ? "purchases" : "training lines") + " before " + cutoff;
+    };
+    try (RecEvaluator.Split split = eval.materializeSplit(protocol, seed, cutoff, end, within, "val_")) {
+      eval.build(split, settings.withWeights(noEase));
       Map<String, Set<String>> truth = sample(split, eval.truth(split));
       PurchaseMatrix m;
       Source trained;
@@ -124,7 +174,15 @@ public final class BlendTuner {
       Map<Source, Double> w = new EnumMap<>(settings.weights());
       Point before = blendOnSlice(lists, w, truth, k);
       w.put(trained, 1.0);
+      // the grid's start: the better of the configured weights and the trained source alone (the others 0),
+      // so the ascent can only end at or above the trained source alone
+      Map<Source, Double> alone = solo(w, lists.keySet(), trained);
       double score = objective(blendOnSlice(lists, w, truth, k));
+      double aloneScore = objective(blendOnSlice(lists, alone, truth, k));
+      if (aloneScore > score) {
+        w = alone;
+        score = aloneScore;
+      }
       for (int round = 0; round < ROUNDS; round++) {
         boolean moved = false;
         for (Source s : lists.keySet()) {
@@ -147,11 +205,31 @@ public final class BlendTuner {
           break;
         }
       }
+      // each source alone on the slice; should one beat the blend (the pivot cannot reach it), it is the choice
+      List<Point> sources = new ArrayList<>();
+      for (Source s : lists.keySet()) {
+        Map<Source, Double> only = solo(w, lists.keySet(), s);
+        Point p = blendOnSlice(lists, only, truth, k);
+        sources.add(new Point(s.sqlName(), p.recall(), p.ndcg()));
+        if (objective(p) > score + 1e-12) {
+          score = objective(p);
+          w = only;
+        }
+      }
       Point after = blendOnSlice(lists, w, truth, k);
       RecommendSettings tuned = settings.withWeights(w).withEase(ease);
-      return new Tuned(tuned, best, grid, Map.copyOf(w), before, after, untuned, truth.size(),
+      return new Tuned(tuned, slice, best, grid, Map.copyOf(w), before, after, sources, untuned, truth.size(),
           (System.nanoTime() - t0) / 1_000_000);
     }
+  }
+
+  /** {@code w} with weight 1 for {@code source} and 0 for the other sources that have lists ({@code tuned}). */
+  private static Map<Source, Double> solo(Map<Source, Double> w, Set<Source> tuned, Source source) {
+    Map<Source, Double> out = new EnumMap<>(w);
+    for (Source s : tuned) {
+      out.put(s, s == source ? 1.0 : 0.0);
+    }
+    return out;
   }
 
   /** Keeps {@link #MAX_PERSONS} of the split's test persons (by a hash of their id), in the split's table too. */
