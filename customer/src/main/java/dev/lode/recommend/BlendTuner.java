@@ -22,7 +22,8 @@ import java.util.Set;
  * and scored in the JVM per value), or implicit ALS with its configured hyper-parameters (tuned apart by
  * {@link IalsTuner}) — then the source weights by coordinate ascent over a grid, the trained source
  * being the fixed pivot, on each source's own top lists for the validation persons; the objective is
- * recall@k + NDCG@k. Sources with no candidate on the slice keep their configured weight.
+ * recall@k + NDCG@k. Sources with no candidate on the slice keep their configured weight. Every run is
+ * recorded in {@code rec_tunings} ({@link TunedWeights}).
  */
 public final class BlendTuner {
   /** The weights tried for each source (the trained source's weight is fixed at 1: only ratios matter). */
@@ -217,9 +218,14 @@ public final class BlendTuner {
         }
       }
       Point after = blendOnSlice(lists, w, truth, k);
-      RecommendSettings tuned = settings.withWeights(w).withEase(ease);
-      return new Tuned(tuned, slice, best, grid, Map.copyOf(w), before, after, sources, untuned, truth.size(),
+      RecommendSettings tuned = settings.withWeights(w, "tuned on " + slice).withEase(ease);
+      Tuned out = new Tuned(tuned, slice, best, grid, Map.copyOf(w), before, after, sources, untuned, truth.size(),
           (System.nanoTime() - t0) / 1_000_000);
+      // recorded: a server takes the newest temporal tuning's weights as its defaults (TunedWeights)
+      try (Connection c = warehouse.connect()) {
+        TunedWeights.record(c, protocol, out, trained, k);
+      }
+      return out;
     }
   }
 

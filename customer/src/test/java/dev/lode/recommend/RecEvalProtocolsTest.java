@@ -161,6 +161,36 @@ class RecEvalProtocolsTest {
     assertEquals(PERSONS, te.results().get(0).persons(), te.results().toString());
   }
 
+  @Test
+  void theServersDefaultWeightsAreTheNewestTemporalTuningsUnlessConfigured() throws Exception {
+    dev.lode.config.LodeConfig config = TestWarehouse.config();
+    // no temporal tuning yet (the other tuning here is on leave-last-out): the defaults stay
+    RecommendSettings untouched = RecommendSettings.from(TunedWeights.apply(warehouse, config));
+    assertEquals(RecommendSettings.from(config).weights(), untouched.weights());
+    assertEquals("defaults", untouched.weightsFrom());
+    BlendTuner.Tuned t = new BlendTuner(warehouse, evaluator.settings()).tune(Instant.parse("2020-03-01T00:00:00Z"),
+        Instant.parse("2020-06-01T00:00:00Z"), K, new double[] {1.0, 5.0});
+    // a configured weight wins over the tuning; every other weight and EASE's penalty are the tuning's
+    RecommendSettings served = RecommendSettings.from(TunedWeights.apply(warehouse,
+        config.with("lode.recommend.weight.basket", "0.7")));
+    for (Source s : Source.values()) {
+      double want = s == Source.BASKET ? 0.7 : t.weights().get(s);
+      assertEquals(want, served.weight(s), 1e-12, s + " in " + served.weights() + ", tuned " + t.weights());
+    }
+    assertEquals(t.lambda(), served.ease().lambda(), 1e-12);
+    assertTrue(served.weightsFrom().startsWith("tuned ") && served.weightsFrom().contains(t.slice())
+        && served.weightsFrom().endsWith("configured: basket"), served.weightsFrom());
+    // a build records the weights it serves with
+    new ModelBuilder(warehouse, served).build("tw_check", Instant.parse("2020-06-01T00:00:00Z"), true);
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         java.sql.ResultSet rs = st.executeQuery("SELECT weights FROM rec_models WHERE model = 'tw_check'")) {
+      assertTrue(rs.next());
+      assertEquals(served.describeWeights(), rs.getString(1));
+    } finally {
+      new ModelBuilder(warehouse, served).drop("tw_check");
+    }
+  }
+
   /** Reads the split's truth and each method's lists, and compares rec_eval's figures with the ones computed here. */
   private static void check(EvalProtocol protocol, long seed, Instant cutoff, Map<String, Set<String>> truth,
                             Map<String, Set<String>> train) throws Exception {
