@@ -1,6 +1,7 @@
 -- What each run of the blend tuner chose, on which validation slice: the server's blend takes its
--- default weights (and EASE's penalty) from the newest temporal tuning, the protocol serving resembles,
--- unless lode.recommend.weight.* / lode.recommend.ease.lambda are configured. rec_models records the
+-- default weights (and the trained model's hyper-parameters) from the newest temporal tuning, the protocol serving resembles,
+-- unless lode.recommend.weight.* / lode.recommend.ease.lambda / lode.recommend.ials.lambda, .alpha
+-- are configured. rec_models records the
 -- weights each build's model was served with and where they came from.
 CREATE TABLE IF NOT EXISTS rec_tunings
 (
@@ -9,6 +10,8 @@ CREATE TABLE IF NOT EXISTS rec_tunings
     slice           String COMMENT 'the validation slice in words (train / validation bounds, seed)',
     trained         LowCardinality(String) COMMENT 'the trained source the weights pivot on: ease or ials',
     ease_lambda     Float64 COMMENT 'the EASE penalty chosen on the slice (the configured one on an iALS catalog)',
+    ials_lambda     Float64 COMMENT 'implicit ALS''s penalty chosen on the slice (the configured one on an EASE catalog)',
+    ials_alpha      Float64 COMMENT 'implicit ALS''s confidence chosen on the slice',
     weights         Map(String, Float64) COMMENT 'the chosen weight per source',
     untuned         Array(String) COMMENT 'sources with no candidate on the slice: they kept their configured weight',
     persons         UInt64 COMMENT 'validation persons scored',

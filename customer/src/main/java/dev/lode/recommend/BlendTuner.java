@@ -19,8 +19,8 @@ import java.util.Set;
 /**
  * Tunes the blend on a validation slice of the training data (a split inside it, never the test
  * data): the trained source the catalog calls for — EASE, with its L2 penalty chosen by a grid (fitted
- * and scored in the JVM per value), or implicit ALS with its configured hyper-parameters (tuned apart by
- * {@link IalsTuner}) — then the source weights by coordinate ascent over a grid, the trained source
+ * and scored in the JVM per value), or implicit ALS with its penalty and confidence chosen the same way from a
+ * small λ × α grid ({@link #withIalsGrid}) — then the source weights by coordinate ascent over a grid, the trained source
  * being the fixed pivot, on each source's own top lists for the validation persons; the objective is
  * recall@k + NDCG@k. Sources with no candidate on the slice keep their configured weight. Every run is
  * recorded in {@code rec_tunings} ({@link TunedWeights}).
@@ -37,12 +37,32 @@ public final class BlendTuner {
    */
   static final int MAX_PERSONS = 800;
 
+  /** Implicit ALS's penalties and confidences tried on the validation slice of a catalog above EASE's cap. */
+  static final double[] IALS_LAMBDAS = {1, 10, 50};
+  static final double[] IALS_ALPHAS = {3, 10, 30};
+
   private final Warehouse warehouse;
   private final RecommendSettings settings;
+  private final double[] ialsLambdas;
+  private final double[] ialsAlphas;
 
   public BlendTuner(Warehouse warehouse, RecommendSettings settings) {
+    this(warehouse, settings, IALS_LAMBDAS, IALS_ALPHAS);
+  }
+
+  private BlendTuner(Warehouse warehouse, RecommendSettings settings, double[] ialsLambdas, double[] ialsAlphas) {
     this.warehouse = warehouse;
     this.settings = settings;
+    this.ialsLambdas = ialsLambdas.clone();
+    this.ialsAlphas = ialsAlphas.clone();
+  }
+
+  /**
+   * The same tuner with another λ × α grid for implicit ALS (empty keeps the configured ones, e.g. when
+   * {@link IalsTuner} chose them already).
+   */
+  public BlendTuner withIalsGrid(double[] lambdas, double[] alphas) {
+    return new BlendTuner(warehouse, settings, lambdas, alphas);
   }
 
   /** One grid point's figures on the validation slice. */
@@ -148,6 +168,19 @@ public final class BlendTuner {
         }
       }
       RecommendSettings.Ease ease = trained == Source.EASE ? settings.ease().withLambda(best) : settings.ease();
+      // on a catalog above EASE's cap: implicit ALS's penalty and confidence from a small grid, each point fitted
+      // on the slice's training purchases and scored on its validation items like EASE's penalties
+      RecommendSettings.Ials ials = settings.ials();
+      for (double lambda : trained == Source.IALS ? ialsLambdas : new double[0]) {
+        for (double alpha : ialsAlphas) {
+          Point p = ialsOnSlice(m, settings.ials().with(lambda, alpha), truth, k);
+          grid.add(p);
+          if (p.recall() + p.ndcg() > bestScore) {
+            bestScore = p.recall() + p.ndcg();
+            ials = settings.ials().with(lambda, alpha);
+          }
+        }
+      }
       try (Connection c = warehouse.connect(); Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = "
                + SqlBinder.quote(split.model))) {
@@ -156,7 +189,7 @@ public final class BlendTuner {
         if (trained == Source.EASE) {
           new EaseTrainer(ease).train(c, m, split.model, rs.getLong(1), clock);
         } else {
-          new IalsTrainer(settings.ials()).train(c, m, split.model, rs.getLong(1), clock);
+          new IalsTrainer(ials).train(c, m, split.model, rs.getLong(1), clock);
         }
       }
       Map<Source, Map<String, Map<String, Double>>> lists = new EnumMap<>(Source.class);
@@ -218,7 +251,7 @@ public final class BlendTuner {
         }
       }
       Point after = blendOnSlice(lists, w, truth, k);
-      RecommendSettings tuned = settings.withWeights(w, "tuned on " + slice).withEase(ease);
+      RecommendSettings tuned = settings.withWeights(w, "tuned on " + slice).withEase(ease).withIals(ials);
       Tuned out = new Tuned(tuned, slice, best, grid, Map.copyOf(w), before, after, sources, untuned, truth.size(),
           (System.nanoTime() - t0) / 1_000_000);
       // recorded: a server takes the newest temporal tuning's weights as its defaults (TunedWeights)
@@ -298,6 +331,35 @@ public final class BlendTuner {
       ndcg += r.ndcg();
     }
     return new Point("ease lambda=" + lambda, recall / truth.size(), ndcg / truth.size());
+  }
+
+  /** Implicit ALS alone on the slice, fitted on every training pair and scored in the JVM, bought items excluded. */
+  static Point ialsOnSlice(PurchaseMatrix m, RecommendSettings.Ials ials, Map<String, Set<String>> truth, int k) {
+    IalsModel model = IalsModel.fit(m.persons().size(), m.items().size(), m.person(), m.item(), ials.params());
+    Map<String, Integer> personIndex = new HashMap<>();
+    for (int p = 0; p < m.persons().size(); p++) {
+      personIndex.put(m.persons().get(p), p);
+    }
+    Map<Integer, Set<String>> found = new HashMap<>();
+    truth.forEach((id, items) -> {
+      Integer p = personIndex.get(id);
+      if (p != null) {
+        found.put(p, items);
+      }
+    });
+    double[] sum = new double[2];
+    model.top(found.keySet().stream().mapToInt(Integer::intValue).sorted().toArray(), k, (u, top, scores) -> {
+      List<String> ranked = new ArrayList<>(top.length);
+      for (int i : top) {
+        ranked.add(m.items().get(i));
+      }
+      RankingMetrics r = RankingMetrics.of(ranked, found.get(u), k);
+      sum[0] += r.recall();
+      sum[1] += r.ndcg();
+    });
+    // persons the slice's training side does not know are scored as empty lists, as EASE's are
+    return new Point("ials lambda=" + ials.lambda() + " alpha=" + ials.alpha(), sum[0] / truth.size(),
+        sum[1] / truth.size());
   }
 
   private static List<String> top(double[] scores, List<String> items, int k) {

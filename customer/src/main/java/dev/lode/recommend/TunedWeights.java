@@ -17,19 +17,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The blend's default weights are the tuner's choice: every {@link BlendTuner} run is recorded in
  * {@code rec_tunings}, and a server takes the newest <em>temporal</em> tuning's weights (the protocol
- * serving resembles: learn from the past, recommend the future) and EASE penalty as its defaults; a weight
- * or penalty set in the configuration still wins, and without a tuning the documented defaults apply.
+ * serving resembles: learn from the past, recommend the future) and trained-model hyper-parameters (EASE's λ,
+ * or implicit ALS's λ and α) as its defaults; a weight or hyper-parameter set in the configuration still wins, and without a tuning the documented defaults apply.
  */
 public final class TunedWeights {
   private static final Logger LOG = LoggerFactory.getLogger(TunedWeights.class);
   private static final String LAMBDA = "lode.recommend.ease.lambda";
+  private static final String IALS_LAMBDA = "lode.recommend.ials.lambda";
+  private static final String IALS_ALPHA = "lode.recommend.ials.alpha";
 
   private TunedWeights() {
   }
 
   /** One recorded tuning: when, on which slice, and what it chose. */
   public record Tuning(Instant at, String protocol, String slice, String trained, double easeLambda,
-                       Map<Source, Double> weights) {
+                       double ialsLambda, double ialsAlpha, Map<Source, Double> weights) {
   }
 
   /** Records what {@code t} chose on a slice of {@code protocol}, scored at {@code k}. */
@@ -43,10 +45,11 @@ public final class TunedWeights {
       untuned.append(untuned.isEmpty() ? "" : ", ").append(SqlBinder.quote(s.sqlName()));
     }
     try (Statement st = c.createStatement()) {
-      st.execute("INSERT INTO rec_tunings (tuned_at, protocol, slice, trained, ease_lambda, weights, untuned, persons,"
+      st.execute("INSERT INTO rec_tunings (tuned_at, protocol, slice, trained, ease_lambda, ials_lambda, ials_alpha, weights, untuned, persons,"
           + " k, recall_before, ndcg_before, recall_at_k, ndcg_at_k, tune_ms) SELECT now64(3), "
           + SqlBinder.quote(protocol.sqlName()) + ", " + SqlBinder.quote(t.slice()) + ", "
-          + SqlBinder.quote(trained.sqlName()) + ", " + t.lambda() + ", map(" + weights + "), CAST([" + untuned + "] AS Array(String)), "
+          + SqlBinder.quote(trained.sqlName()) + ", " + t.lambda() + ", " + t.settings().ials().lambda() + ", "
+          + t.settings().ials().alpha() + ", map(" + weights + "), CAST([" + untuned + "] AS Array(String)), "
           + t.persons() + ", " + k + ", " + t.before().recall() + ", " + t.before().ndcg() + ", " + t.after().recall()
           + ", " + t.after().ndcg() + ", " + t.millis());
     }
@@ -56,7 +59,8 @@ public final class TunedWeights {
   public static Optional<Tuning> latestTemporal(Warehouse warehouse) throws SQLException {
     try (Connection c = warehouse.connect(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT tuned_at, protocol, slice, trained, ease_lambda, mapKeys(weights),"
-             + " mapValues(weights) FROM rec_tunings WHERE protocol = 'temporal' ORDER BY tuned_at DESC LIMIT 1")) {
+             + " mapValues(weights), ials_lambda, ials_alpha"
+             + " FROM rec_tunings WHERE protocol = 'temporal' ORDER BY tuned_at DESC LIMIT 1")) {
       if (!rs.next()) {
         return Optional.empty();
       }
@@ -71,7 +75,7 @@ public final class TunedWeights {
         }
       }
       return Optional.of(new Tuning(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3), rs.getString(4),
-          rs.getDouble(5), Map.copyOf(w)));
+          rs.getDouble(5), rs.getDouble(8), rs.getDouble(9), Map.copyOf(w)));
     }
   }
 
@@ -100,11 +104,18 @@ public final class TunedWeights {
         out = out.with("lode.recommend.weight." + e.getKey().sqlName(), Double.toString(e.getValue()));
       }
     }
-    boolean lambda = t.trained().equals(Source.EASE.sqlName()) && config.get(LAMBDA).isEmpty();
-    if (lambda) {
+    // the trained model's hyper-parameters the tuning chose, unless configured
+    String params = "";
+    if (t.trained().equals(Source.EASE.sqlName()) && config.get(LAMBDA).isEmpty()) {
       out = out.with(LAMBDA, Double.toString(t.easeLambda()));
+      params = ", ease lambda " + t.easeLambda();
     }
-    String from = "tuned " + t.at() + " on " + t.slice() + (lambda ? ", ease lambda " + t.easeLambda() : "")
+    if (t.trained().equals(Source.IALS.sqlName()) && config.get(IALS_LAMBDA).isEmpty()
+        && config.get(IALS_ALPHA).isEmpty()) {
+      out = out.with(IALS_LAMBDA, Double.toString(t.ialsLambda())).with(IALS_ALPHA, Double.toString(t.ialsAlpha()));
+      params = ", ials lambda " + t.ialsLambda() + " alpha " + t.ialsAlpha();
+    }
+    String from = "tuned " + t.at() + " on " + t.slice() + params
         + (set.isEmpty() ? "" : "; configured: " + String.join(", ", set.stream().map(Source::sqlName).toList()));
     out = out.with(RecommendSettings.WEIGHTS_FROM, from);
     LOG.info("recommendation weights: {}", RecommendSettings.from(out).describeWeights());
