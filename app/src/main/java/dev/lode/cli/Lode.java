@@ -31,7 +31,7 @@ public final class Lode implements Callable<Integer> {
    * of a one-statement {@code bin/lode sql}, so a command line naming one adds only that one.
    */
   private static final List<String> COMMANDS = List.of("serve", "sql", "status", "load", "demo", "simulate", "resolve",
-      "profiles", "tags", "report", "forget", "engine");
+      "profiles", "tags", "tune", "report", "forget", "engine");
 
   /** A new built-in command (a switch, not a table of lambdas: linking those cost the start as well). */
   private static Object command(String name) {
@@ -45,6 +45,7 @@ public final class Lode implements Callable<Integer> {
       case "resolve" -> new ResolveCommand();
       case "profiles" -> new ProfilesCommand();
       case "tags" -> new TagsCommand();
+      case "tune" -> new TuneCommand();
       case "report" -> new ReportCommand();
       case "forget" -> new ForgetCommand();
       case "engine" -> new EngineCommand();

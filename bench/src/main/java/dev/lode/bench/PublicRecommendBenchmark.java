@@ -114,7 +114,9 @@ public final class PublicRecommendBenchmark implements Benchmark {
         // (the training file has no time order to cut a temporal slice from); never the test file
         System.out.printf("  tuning the blend's weights on a validation holdout of the training data (random:%d,"
             + " per person max(1, n/5) of n >= 2 training items), at most 800 persons%n", RecEvaluator.DEFAULT_SEED);
-        BlendTuner.Tuned b = new BlendTuner(w, settings).tune(EvalProtocol.RANDOM, GivenSplitFixture.CUTOFF,
+        BlendTuner.Tuned b = new BlendTuner(w, settings)
+            // implicit ALS's λ and α: IalsTuner's choice above (or the configured ones with tune=no), not a second grid
+            .withIalsGrid(new double[0], new double[0]).tune(EvalProtocol.RANDOM, GivenSplitFixture.CUTOFF,
             GivenSplitFixture.END, K, new double[0]);
         System.out.printf("    chosen weights %s (untuned, no candidates on the holdout: %s); validation blend:"
             + " configured recall@20 %.4f ndcg@20 %.4f -> tuned %.4f / %.4f; %d persons; %,d ms%n",

@@ -40,8 +40,6 @@ public final class RecommendBenchmark implements Benchmark {
   static final Instant CUTOFF = Instant.parse("2011-10-01T00:00:00Z");
   static final Instant END = Instant.parse("2011-12-31T00:00:00Z");
   static final int K = 20;
-  /** The validation slice the blend and the trained model are tuned on: inside the training period. */
-  static final Instant VALIDATION_CUTOFF = Instant.parse("2011-07-01T00:00:00Z");
   /** The EASE penalties tried on the validation slice. */
   static final double[] LAMBDAS = {50, 150, 400, 1000};
   static final List<String> HEADLINE = List.of("blend", "ease", "item_knn", "popularity");
@@ -109,21 +107,6 @@ public final class RecommendBenchmark implements Benchmark {
             l.lines(), l.orders(), l.items(), l.persons(), l.millis());
       }
       RecommendSettings tunedSettings = settings;
-      if (evaluate) {
-        // 1. tune on a validation slice of the training data: train < VALIDATION_CUTOFF <= validation < CUTOFF
-        System.out.printf("  tuning on the validation slice: train < %s <= validation < %s (never the test period)%n",
-            VALIDATION_CUTOFF, CUTOFF);
-        BlendTuner.Tuned t = new BlendTuner(w, settings).tune(VALIDATION_CUTOFF, CUTOFF, K, LAMBDAS);
-        for (BlendTuner.Point p : t.lambdas()) {
-          System.out.printf("    %-22s recall@20 %.4f  ndcg@20 %.4f%n", p.what(), p.recall(), p.ndcg());
-        }
-        System.out.printf("    chosen: ease lambda %s; weights %s (untuned, no candidates on the slice: %s)%n",
-            t.lambda(), new java.util.TreeMap<>(t.weights()), t.untuned());
-        System.out.printf("    validation blend: configured weights recall@20 %.4f ndcg@20 %.4f -> tuned %.4f / %.4f;"
-            + " %d validation persons; tuning took %,d ms%n", t.before().recall(), t.before().ndcg(),
-            t.after().recall(), t.after().ndcg(), t.persons(), t.millis());
-        tunedSettings = t.settings();
-      }
       for (EvalProtocol protocol : evaluate ? protocols : List.<EvalProtocol>of()) {
         Instant cutoff = protocol == EvalProtocol.TEMPORAL ? CUTOFF : END;
         System.out.printf("  protocol %s: %s; k = %d%n", protocol.sqlName(), switch (protocol) {
@@ -134,8 +117,29 @@ public final class RecommendBenchmark implements Benchmark {
           case LEAVE_LAST_OUT -> "purchases before " + END + ", each person's last order held out (2+ orders)";
         }, K);
         long t0 = System.nanoTime();
-        List<RecEvaluator.Result> results = new RecEvaluator(w, tunedSettings).evaluate(protocol,
-            RecEvaluator.DEFAULT_SEED, cutoff, END, K, protocol == EvalProtocol.TEMPORAL ? TEMPORAL_METHODS : HEADLINE);
+        // the blend is tuned for each protocol on a validation slice of that protocol carved out of its training
+        // side (never the test part), then evaluated with what the tuning chose
+        RecEvaluator.TunedEvaluation te = new RecEvaluator(w, settings).evaluateTuned(protocol,
+            RecEvaluator.DEFAULT_SEED, cutoff, END, K, protocol == EvalProtocol.TEMPORAL ? TEMPORAL_METHODS : HEADLINE,
+            LAMBDAS);
+        BlendTuner.Tuned t = te.tuning();
+        System.out.printf("    tuning on the validation slice (%s), %d persons:%n", t.slice(), t.persons());
+        for (BlendTuner.Point p : t.lambdas()) {
+          System.out.printf("      %-22s recall@20 %.4f  ndcg@20 %.4f%n", p.what(), p.recall(), p.ndcg());
+        }
+        for (BlendTuner.Point p : t.alone()) {
+          System.out.printf("      %-22s recall@20 %.4f  ndcg@20 %.4f (alone)%n", p.what(), p.recall(), p.ndcg());
+        }
+        System.out.printf("      chosen: ease lambda %s; weights %s (untuned, no candidates on the slice: %s)%n",
+            t.lambda(), new java.util.TreeMap<>(t.weights()), t.untuned());
+        System.out.printf("      validation blend: configured weights recall@20 %.4f ndcg@20 %.4f -> tuned %.4f / %.4f;"
+            + " tuning took %,d ms%n", t.before().recall(), t.before().ndcg(), t.after().recall(), t.after().ndcg(),
+            t.millis());
+        if (protocol == EvalProtocol.TEMPORAL) {
+          // serving resembles the temporal protocol: the live model and the timed calls use its weights
+          tunedSettings = t.settings();
+        }
+        List<RecEvaluator.Result> results = te.results();
         System.out.printf("  %-12s %8s %10s %10s %12s %9s %10s %8s%n", "method", "persons", "recall@20", "ndcg@20",
             "precision@20", "hit@20", "coverage", "ms");
         Map<String, RecEvaluator.Result> by = new LinkedHashMap<>();
@@ -148,7 +152,7 @@ public final class RecommendBenchmark implements Benchmark {
         RecEvaluator.Result knn = by.get("item_knn");
         System.out.printf("  %s: blend / item_knn recall@20 = %.2f, NDCG@20 = %.2f (target >= 1.2 both);"
             + " ease / item_knn recall@20 = %.2f, NDCG@20 = %.2f; blend / popularity recall@20 = %.2f;"
-            + " %,d ms (model build and EASE training included)%n", protocol.sqlName(), blend.recall() / knn.recall(),
+            + " %,d ms (tuning, model build and EASE training included)%n", protocol.sqlName(), blend.recall() / knn.recall(),
             blend.ndcg() / knn.ndcg(), by.get("ease").recall() / knn.recall(), by.get("ease").ndcg() / knn.ndcg(),
             blend.recall() / by.get("popularity").recall(), (System.nanoTime() - t0) / 1_000_000);
         System.out.printf("  load average: %s%n", loadAverage());

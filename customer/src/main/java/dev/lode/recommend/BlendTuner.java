@@ -19,10 +19,11 @@ import java.util.Set;
 /**
  * Tunes the blend on a validation slice of the training data (a split inside it, never the test
  * data): the trained source the catalog calls for — EASE, with its L2 penalty chosen by a grid (fitted
- * and scored in the JVM per value), or implicit ALS with its configured hyper-parameters (tuned apart by
- * {@link IalsTuner}) — then the source weights by coordinate ascent over a grid, the trained source
+ * and scored in the JVM per value), or implicit ALS with its penalty and confidence chosen the same way from a
+ * small λ × α grid ({@link #withIalsGrid}) — then the source weights by coordinate ascent over a grid, the trained source
  * being the fixed pivot, on each source's own top lists for the validation persons; the objective is
- * recall@k + NDCG@k. Sources with no candidate on the slice keep their configured weight.
+ * recall@k + NDCG@k. Sources with no candidate on the slice keep their configured weight. Every run is
+ * recorded in {@code rec_tunings} ({@link TunedWeights}).
  */
 public final class BlendTuner {
   /** The weights tried for each source (the trained source's weight is fixed at 1: only ratios matter). */
@@ -36,21 +37,46 @@ public final class BlendTuner {
    */
   static final int MAX_PERSONS = 800;
 
+  /** Implicit ALS's penalties and confidences tried on the validation slice of a catalog above EASE's cap. */
+  static final double[] IALS_LAMBDAS = {1, 10, 50};
+  static final double[] IALS_ALPHAS = {3, 10, 30};
+
   private final Warehouse warehouse;
   private final RecommendSettings settings;
+  private final double[] ialsLambdas;
+  private final double[] ialsAlphas;
 
   public BlendTuner(Warehouse warehouse, RecommendSettings settings) {
+    this(warehouse, settings, IALS_LAMBDAS, IALS_ALPHAS);
+  }
+
+  private BlendTuner(Warehouse warehouse, RecommendSettings settings, double[] ialsLambdas, double[] ialsAlphas) {
     this.warehouse = warehouse;
     this.settings = settings;
+    this.ialsLambdas = ialsLambdas.clone();
+    this.ialsAlphas = ialsAlphas.clone();
+  }
+
+  /**
+   * The same tuner with another λ × α grid for implicit ALS (empty keeps the configured ones, e.g. when
+   * {@link IalsTuner} chose them already).
+   */
+  public BlendTuner withIalsGrid(double[] lambdas, double[] alphas) {
+    return new BlendTuner(warehouse, settings, lambdas, alphas);
   }
 
   /** One grid point's figures on the validation slice. */
   public record Point(String what, double recall, double ndcg) {
   }
 
-  /** What tuning chose, and the figures it chose by. */
-  public record Tuned(RecommendSettings settings, double lambda, List<Point> lambdas, Map<Source, Double> weights,
-                      Point before, Point after, List<Source> untuned, long persons, long millis) {
+  /**
+   * What tuning chose, and the figures it chose by: the validation slice ({@code slice}, in words), the
+   * trained source's penalty grid, the weights, the blend on the slice with the configured and the chosen
+   * weights, and each source alone on it.
+   */
+  public record Tuned(RecommendSettings settings, String slice, double lambda, List<Point> lambdas,
+                      Map<Source, Double> weights, Point before, Point after, List<Point> alone, List<Source> untuned,
+                      long persons, long millis) {
   }
 
   /** Tunes on train < {@code cutoff} ≤ validation < {@code end} with the penalties {@code lambdas}. */
@@ -63,14 +89,59 @@ public final class BlendTuner {
    * before {@code cutoff}, for data without a time order such as a dataset's fixed training file).
    */
   public Tuned tune(EvalProtocol protocol, Instant cutoff, Instant end, int k, double[] lambdas) throws SQLException {
+    return tune(protocol, RecEvaluator.DEFAULT_SEED, cutoff, end, TrainingData.WAREHOUSE, k, lambdas);
+  }
+
+  /**
+   * The seed of the validation holdout carved out of a random split's training side with seed {@code seed}:
+   * another seed, so the validation items are not the test items' hash neighbours.
+   */
+  static long validationSeed(long seed) {
+    return seed + 1;
+  }
+
+  /**
+   * The start of the validation slice of a temporal split train &lt; {@code cutoff} ≤ test &lt; {@code end}: the
+   * slice is as long as the test period and ends at the cutoff.
+   */
+  public static Instant validationCutoff(Instant cutoff, Instant end) {
+    return cutoff.minus(java.time.Duration.between(cutoff, end));
+  }
+
+  /**
+   * Tunes for an evaluation of {@code protocol} whose split {@code outer} is materialised: the validation
+   * slice is carved out of that split's training side with the same protocol — the temporal tail before
+   * the cutoff as long as the test period, a random holdout (seed {@link #validationSeed}) of the training
+   * lines, or each person's last order left in the training lines — so the test part is never seen.
+   */
+  Tuned tuneFor(EvalProtocol protocol, long seed, RecEvaluator.Split outer, Instant end, int k, double[] lambdas)
+      throws SQLException {
+    return switch (protocol) {
+      case TEMPORAL -> tune(protocol, seed, validationCutoff(outer.asOf, end), outer.asOf, TrainingData.WAREHOUSE, k,
+          lambdas);
+      case RANDOM -> tune(protocol, validationSeed(seed), outer.asOf, outer.asOf, outer.data, k, lambdas);
+      case LEAVE_LAST_OUT -> tune(protocol, seed, outer.asOf, outer.asOf, outer.data, k, lambdas);
+    };
+  }
+
+  /** Tunes on a validation split of {@code protocol} made from {@code within}'s purchases before {@code cutoff}. */
+  Tuned tune(EvalProtocol protocol, long seed, Instant cutoff, Instant end, TrainingData within, int k,
+             double[] lambdas) throws SQLException {
     long t0 = System.nanoTime();
     RecEvaluator eval = new RecEvaluator(warehouse, settings);
     // the split's model without the trained source: it is trained below, once its penalty is chosen
     Map<Source, Double> noEase = new EnumMap<>(settings.weights());
     noEase.put(Source.EASE, 0.0);
     noEase.put(Source.IALS, 0.0);
-    try (RecEvaluator.Split split = eval.split(protocol, RecEvaluator.DEFAULT_SEED, cutoff, end,
-        settings.withWeights(noEase))) {
+    String slice = switch (protocol) {
+      case TEMPORAL -> "temporal: train < " + cutoff + " <= validation < " + end;
+      case RANDOM -> "random holdout (seed " + seed + ") of the " + (within.equals(TrainingData.WAREHOUSE)
+          ? "purchases" : "training lines") + " before " + cutoff;
+      case LEAVE_LAST_OUT -> "each person's last order of the " + (within.equals(TrainingData.WAREHOUSE)
+          ? "purchases" : "training lines") + " before " + cutoff;
+    };
+    try (RecEvaluator.Split split = eval.materializeSplit(protocol, seed, cutoff, end, within, "val_")) {
+      eval.build(split, settings.withWeights(noEase));
       Map<String, Set<String>> truth = sample(split, eval.truth(split));
       PurchaseMatrix m;
       Source trained;
@@ -97,6 +168,19 @@ public final class BlendTuner {
         }
       }
       RecommendSettings.Ease ease = trained == Source.EASE ? settings.ease().withLambda(best) : settings.ease();
+      // on a catalog above EASE's cap: implicit ALS's penalty and confidence from a small grid, each point fitted
+      // on the slice's training purchases and scored on its validation items like EASE's penalties
+      RecommendSettings.Ials ials = settings.ials();
+      for (double lambda : trained == Source.IALS ? ialsLambdas : new double[0]) {
+        for (double alpha : ialsAlphas) {
+          Point p = ialsOnSlice(m, settings.ials().with(lambda, alpha), truth, k);
+          grid.add(p);
+          if (p.recall() + p.ndcg() > bestScore) {
+            bestScore = p.recall() + p.ndcg();
+            ials = settings.ials().with(lambda, alpha);
+          }
+        }
+      }
       try (Connection c = warehouse.connect(); Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT max(generation) FROM rec_models WHERE model = "
                + SqlBinder.quote(split.model))) {
@@ -105,7 +189,7 @@ public final class BlendTuner {
         if (trained == Source.EASE) {
           new EaseTrainer(ease).train(c, m, split.model, rs.getLong(1), clock);
         } else {
-          new IalsTrainer(settings.ials()).train(c, m, split.model, rs.getLong(1), clock);
+          new IalsTrainer(ials).train(c, m, split.model, rs.getLong(1), clock);
         }
       }
       Map<Source, Map<String, Map<String, Double>>> lists = new EnumMap<>(Source.class);
@@ -124,7 +208,15 @@ public final class BlendTuner {
       Map<Source, Double> w = new EnumMap<>(settings.weights());
       Point before = blendOnSlice(lists, w, truth, k);
       w.put(trained, 1.0);
+      // the grid's start: the better of the configured weights and the trained source alone (the others 0),
+      // so the ascent can only end at or above the trained source alone
+      Map<Source, Double> alone = solo(w, lists.keySet(), trained);
       double score = objective(blendOnSlice(lists, w, truth, k));
+      double aloneScore = objective(blendOnSlice(lists, alone, truth, k));
+      if (aloneScore > score) {
+        w = alone;
+        score = aloneScore;
+      }
       for (int round = 0; round < ROUNDS; round++) {
         boolean moved = false;
         for (Source s : lists.keySet()) {
@@ -147,11 +239,36 @@ public final class BlendTuner {
           break;
         }
       }
+      // each source alone on the slice; should one beat the blend (the pivot cannot reach it), it is the choice
+      List<Point> sources = new ArrayList<>();
+      for (Source s : lists.keySet()) {
+        Map<Source, Double> only = solo(w, lists.keySet(), s);
+        Point p = blendOnSlice(lists, only, truth, k);
+        sources.add(new Point(s.sqlName(), p.recall(), p.ndcg()));
+        if (objective(p) > score + 1e-12) {
+          score = objective(p);
+          w = only;
+        }
+      }
       Point after = blendOnSlice(lists, w, truth, k);
-      RecommendSettings tuned = settings.withWeights(w).withEase(ease);
-      return new Tuned(tuned, best, grid, Map.copyOf(w), before, after, untuned, truth.size(),
+      RecommendSettings tuned = settings.withWeights(w, "tuned on " + slice).withEase(ease).withIals(ials);
+      Tuned out = new Tuned(tuned, slice, best, grid, Map.copyOf(w), before, after, sources, untuned, truth.size(),
           (System.nanoTime() - t0) / 1_000_000);
+      // recorded: a server takes the newest temporal tuning's weights as its defaults (TunedWeights)
+      try (Connection c = warehouse.connect()) {
+        TunedWeights.record(c, protocol, out, trained, k);
+      }
+      return out;
     }
+  }
+
+  /** {@code w} with weight 1 for {@code source} and 0 for the other sources that have lists ({@code tuned}). */
+  private static Map<Source, Double> solo(Map<Source, Double> w, Set<Source> tuned, Source source) {
+    Map<Source, Double> out = new EnumMap<>(w);
+    for (Source s : tuned) {
+      out.put(s, s == source ? 1.0 : 0.0);
+    }
+    return out;
   }
 
   /** Keeps {@link #MAX_PERSONS} of the split's test persons (by a hash of their id), in the split's table too. */
@@ -214,6 +331,35 @@ public final class BlendTuner {
       ndcg += r.ndcg();
     }
     return new Point("ease lambda=" + lambda, recall / truth.size(), ndcg / truth.size());
+  }
+
+  /** Implicit ALS alone on the slice, fitted on every training pair and scored in the JVM, bought items excluded. */
+  static Point ialsOnSlice(PurchaseMatrix m, RecommendSettings.Ials ials, Map<String, Set<String>> truth, int k) {
+    IalsModel model = IalsModel.fit(m.persons().size(), m.items().size(), m.person(), m.item(), ials.params());
+    Map<String, Integer> personIndex = new HashMap<>();
+    for (int p = 0; p < m.persons().size(); p++) {
+      personIndex.put(m.persons().get(p), p);
+    }
+    Map<Integer, Set<String>> found = new HashMap<>();
+    truth.forEach((id, items) -> {
+      Integer p = personIndex.get(id);
+      if (p != null) {
+        found.put(p, items);
+      }
+    });
+    double[] sum = new double[2];
+    model.top(found.keySet().stream().mapToInt(Integer::intValue).sorted().toArray(), k, (u, top, scores) -> {
+      List<String> ranked = new ArrayList<>(top.length);
+      for (int i : top) {
+        ranked.add(m.items().get(i));
+      }
+      RankingMetrics r = RankingMetrics.of(ranked, found.get(u), k);
+      sum[0] += r.recall();
+      sum[1] += r.ndcg();
+    });
+    // persons the slice's training side does not know are scored as empty lists, as EASE's are
+    return new Point("ials lambda=" + ials.lambda() + " alpha=" + ials.alpha(), sum[0] / truth.size(),
+        sum[1] / truth.size());
   }
 
   private static List<String> top(double[] scores, List<String> items, int k) {

@@ -105,14 +105,15 @@ public final class ModelBuilder {
       long tr = count(st, "rec_item_trending", m, gen);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       st.execute("INSERT INTO rec_models (model, generation, cutoff, built_at, watermark, neighbors, popularity, trending,"
-          + " build_ms, trainer, train_ms, train_heap_mb, train_items) SELECT " + lit.string(m) + ", " + gen + ", "
+          + " build_ms, trainer, train_ms, train_heap_mb, train_items, weights) SELECT " + lit.string(m) + ", " + gen + ", "
           + lit.time(cutoff) + ", now64(3), " + lit.string(watermark) + ", " + nb + ", " + pop + ", " + tr + ", " + ms
           + ", " + lit.string(training.trainer()) + ", " + training.millis() + ", " + training.heapPeakMb() + ", "
-          + training.items());
+          + training.items() + ", " + lit.string(settings.describeWeights()));
       dropOlder(st, warehouse, m, gen);
       LOG.info("recommendation model {} generation {}: {} neighbour rows, {} popularity rows, {} trending, {} ms;"
-          + " trained {} on {} persons x {} items in {} ms, heap peak {} MB", m, gen, nb, pop, tr, ms,
-          training.trainer(), training.persons(), training.items(), training.millis(), training.heapPeakMb());
+          + " trained {} on {} persons x {} items in {} ms, heap peak {} MB; blend weights {}", m, gen, nb, pop, tr, ms,
+          training.trainer(), training.persons(), training.items(), training.millis(), training.heapPeakMb(),
+          settings.describeWeights());
       return new Build(m, gen, false, nb, pop, tr, ms, training);
     }
   }

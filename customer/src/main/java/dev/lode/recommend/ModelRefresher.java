@@ -9,7 +9,9 @@ import java.time.Instant;
 /**
  * Keeps the {@code live} model fresh: rebuilds it {@code lode.recommend.refresh-minutes} after
  * the previous build (0 = never), skipping builds when no input table changed. A failed build
- * is logged and retried next time; readers keep using the previous generation meanwhile.
+ * is logged and retried next time; readers keep using the previous generation meanwhile. The weights it
+ * builds and serves with are the server's ({@link TunedWeights}: the newest temporal tuning's unless configured),
+ * recorded in {@code rec_models.weights} and shown in the job's status.
  */
 public final class ModelRefresher implements AutoCloseable {
   /** The first build waits this long, so it does not compete with start-up. */
@@ -42,7 +44,8 @@ public final class ModelRefresher implements AutoCloseable {
           // the model learns from what happened before the recommender's "now" (lode.recommend.as-of)
           ModelBuilder.Build b = builder.build(Recommender.LIVE,
               settings.asOf().resolve(warehouse).orElseGet(Instant::now), false);
-          return (b.skipped() ? "unchanged, generation " : "built generation ") + b.generation();
+          return (b.skipped() ? "unchanged, generation " : "built generation ") + b.generation() + "; blend weights "
+              + settings.describeWeights();
         }));
   }
 

@@ -78,6 +78,30 @@ public final class RecEvaluator {
     }
   }
 
+  /** An evaluation with the blend tuned for it, and what the tuning chose. */
+  public record TunedEvaluation(BlendTuner.Tuned tuning, List<Result> results) {
+  }
+
+  /**
+   * Evaluates under {@code protocol} with the trained source's penalty ({@code lambdas}) and the blend's
+   * weights tuned for it: the split is materialised first, the tuner carves its validation slice out of
+   * the split's training side with the same protocol ({@link BlendTuner#tuneFor}), and the evaluation model
+   * is then built and every method scored with what it chose. The test part is never seen by the tuning.
+   */
+  public TunedEvaluation evaluateTuned(EvalProtocol protocol, long seed, Instant cutoff, Instant end, int k,
+                                       List<String> methods, double[] lambdas) throws SQLException {
+    checkMethods(k, methods);
+    try (Split split = materializeSplit(protocol, seed, cutoff, end, TrainingData.WAREHOUSE, "eval_")) {
+      BlendTuner.Tuned t = new BlendTuner(warehouse, settings).tuneFor(protocol, seed, split, end, k, lambdas);
+      build(split, t.settings());
+      List<Result> out = new ArrayList<>();
+      for (String m : methods) {
+        out.add(evaluateOne(split, m, k, t.settings()));
+      }
+      return new TunedEvaluation(t, out);
+    }
+  }
+
   /** The seed of the random protocol when none is given. */
   public static final long DEFAULT_SEED = 42;
 
@@ -124,14 +148,43 @@ public final class RecEvaluator {
 
   /** Materialises the split and builds its model with {@code s} (its trained-source hyper-parameters). */
   Split split(EvalProtocol protocol, long seed, Instant cutoff, Instant end, RecommendSettings s) throws SQLException {
+    Split split = materializeSplit(protocol, seed, cutoff, end, TrainingData.WAREHOUSE, "eval_");
+    build(split, s);
+    return split;
+  }
+
+  /** Builds the split's evaluation model from its training side with {@code s}; on failure the split is dropped. */
+  void build(Split split, RecommendSettings s) throws SQLException {
+    boolean ok = false;
+    try {
+      lastTraining = new ModelBuilder(warehouse, s, split.data).build(split.model, split.asOf, true).training();
+      ok = true;
+    } finally {
+      if (!ok) {
+        split.close();
+      }
+    }
+  }
+
+  /**
+   * Materialises the split's tables (no model yet) from the purchases of {@code source}: the warehouse's
+   * own order lines, or an outer split's training lines, so a validation slice is carved out of an
+   * evaluation's training side and never sees its test part. {@code prefix} names the split's tables
+   * ({@code eval_}, or {@code val_} for a validation slice, which may share the outer split's cutoff).
+   */
+  Split materializeSplit(EvalProtocol protocol, long seed, Instant cutoff, Instant end, TrainingData source,
+                         String prefix) throws SQLException {
     if (protocol == EvalProtocol.TEMPORAL && !end.isAfter(cutoff)) {
       throw new IllegalArgumentException("rec_eval: the test end must be after the cutoff");
     }
+    if (protocol == EvalProtocol.TEMPORAL && !source.equals(TrainingData.WAREHOUSE)) {
+      throw new IllegalArgumentException("a temporal split reads the warehouse's order lines, not " + source.lines());
+    }
     String stamp = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(cutoff);
-    String model = switch (protocol) {
-      case TEMPORAL -> "eval_" + stamp;
-      case RANDOM -> "eval_rnd_" + stamp;
-      case LEAVE_LAST_OUT -> "eval_llo_" + stamp;
+    String model = prefix + switch (protocol) {
+      case TEMPORAL -> stamp;
+      case RANDOM -> "rnd_" + stamp;
+      case LEAVE_LAST_OUT -> "llo_" + stamp;
     };
     TrainingData data = protocol == EvalProtocol.TEMPORAL ? TrainingData.WAREHOUSE
         : new TrainingData(model + "_lines", false);
@@ -141,8 +194,8 @@ public final class RecEvaluator {
       try (Connection c = warehouse.connect(); Statement st = c.createStatement()) {
         switch (protocol) {
           case TEMPORAL -> materialize(st, model, cutoff, end);
-          case RANDOM -> materializeRandom(st, model, cutoff, seed);
-          case LEAVE_LAST_OUT -> materializeLastOut(st, model, cutoff);
+          case RANDOM -> materializeRandom(st, model, cutoff, seed, source);
+          case LEAVE_LAST_OUT -> materializeLastOut(st, model, cutoff, source);
         }
         if (protocol == EvalProtocol.TEMPORAL) {
           requireTestPersons(st, model, cutoff, end);
@@ -150,7 +203,6 @@ public final class RecEvaluator {
           requireHeldOut(st, model, protocol, cutoff);
         }
       }
-      lastTraining = new ModelBuilder(warehouse, s, data).build(model, cutoff, true).training();
       ok = true;
       return split;
     } finally {
@@ -163,36 +215,38 @@ public final class RecEvaluator {
   private static final String COMPLETED = "person_id != '' AND item_id != '' AND status = 'completed' AND quantity > 0";
 
   /** Per person, a seeded hash picks max(1, ⌊n/5⌋) of their n ≥ 2 distinct items to hold out. */
-  private static void materializeRandom(Statement st, String model, Instant cutoff, long seed) throws SQLException {
+  private static void materializeRandom(Statement st, String model, Instant cutoff, long seed, TrainingData source)
+      throws SQLException {
     String c = SqlBinder.literals().time(cutoff);
     dropSplit(st, model);
-    st.execute("CREATE TABLE " + model + "_held ENGINE = MergeTree ORDER BY (person_id, item_id) AS"
+    st.execute(source.rewrite("CREATE TABLE " + model + "_held ENGINE = MergeTree ORDER BY (person_id, item_id) AS"
         + " SELECT person_id, item_id FROM ("
         + "  SELECT person_id, item_id,"
         + "   row_number() OVER (PARTITION BY person_id ORDER BY cityHash64(toUInt64(" + seed + "), person_id, item_id),"
         + "     item_id) AS r, count() OVER (PARTITION BY person_id) AS n"
         + "  FROM (SELECT DISTINCT person_id, item_id FROM order_lines WHERE " + COMPLETED + " AND order_time < " + c + "))"
-        + " WHERE n >= 2 AND r <= greatest(1, intDiv(n, 5))");
-    st.execute("CREATE TABLE " + model + "_lines ENGINE = MergeTree ORDER BY (person_id, order_time) AS"
+        + " WHERE n >= 2 AND r <= greatest(1, intDiv(n, 5))"));
+    st.execute(source.rewrite("CREATE TABLE " + model + "_lines ENGINE = MergeTree ORDER BY (person_id, order_time) AS"
         + " SELECT * FROM order_lines WHERE order_time < " + c
-        + " AND (person_id, item_id) NOT IN (SELECT person_id, item_id FROM " + model + "_held)");
+        + " AND (person_id, item_id) NOT IN (SELECT person_id, item_id FROM " + model + "_held)"));
     trainAndTruth(st, model, "SELECT person_id, item_id FROM " + model + "_held");
   }
 
   /** Per person with two or more orders, the latest order's lines are held out; its items new to them are the truth. */
-  private static void materializeLastOut(Statement st, String model, Instant cutoff) throws SQLException {
+  private static void materializeLastOut(Statement st, String model, Instant cutoff, TrainingData source)
+      throws SQLException {
     String c = SqlBinder.literals().time(cutoff);
     dropSplit(st, model);
-    st.execute("CREATE TABLE " + model + "_held ENGINE = MergeTree ORDER BY (person_id, item_id) AS"
+    st.execute(source.rewrite("CREATE TABLE " + model + "_held ENGINE = MergeTree ORDER BY (person_id, item_id) AS"
         + " SELECT l.person_id AS person_id, l.item_id AS item_id FROM order_lines l"
         + " WHERE l." + COMPLETED.replace(" AND ", " AND l.") + " AND l.order_time < " + c
         + " AND (l.person_id, l.order_id) IN ("
         + "  SELECT person_id, argMax(order_id, (order_time, order_id)) FROM order_lines"
-        + "  WHERE " + COMPLETED + " AND order_time < " + c + " GROUP BY person_id HAVING uniqExact(order_id) >= 2)");
-    st.execute("CREATE TABLE " + model + "_lines ENGINE = MergeTree ORDER BY (person_id, order_time) AS"
+        + "  WHERE " + COMPLETED + " AND order_time < " + c + " GROUP BY person_id HAVING uniqExact(order_id) >= 2)"));
+    st.execute(source.rewrite("CREATE TABLE " + model + "_lines ENGINE = MergeTree ORDER BY (person_id, order_time) AS"
         + " SELECT * FROM order_lines WHERE order_time < " + c
         + " AND (person_id, order_id) NOT IN (SELECT person_id, argMax(order_id, (order_time, order_id)) FROM order_lines"
-        + "  WHERE " + COMPLETED + " AND order_time < " + c + " GROUP BY person_id HAVING uniqExact(order_id) >= 2)");
+        + "  WHERE " + COMPLETED + " AND order_time < " + c + " GROUP BY person_id HAVING uniqExact(order_id) >= 2)"));
     trainAndTruth(st, model, "SELECT person_id, item_id FROM " + model + "_held");
   }
 

@@ -13,12 +13,14 @@ import java.util.Map;
  * served lists are refreshed and how far behind they may be before calls compute live, and the
  * clock the recommender measures decay, seasons and trending windows from ({@code lode.model.as-of}), and the
  * trained sources' hyper-parameters ({@code lode.recommend.ease.*}, {@code lode.recommend.ials.*}) and which
- * of the two a build trains ({@code lode.recommend.trainer}).
+ * of the two a build trains ({@code lode.recommend.trainer}), and where the blend's weights came from (a tuning,
+ * the configuration, the defaults: {@link TunedWeights}).
  */
 public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays, double viewWeight,
                                 double cartWeight, double purchaseWeight, int neighbors, int refreshMinutes,
                                 boolean consentRequired, Path calendarFile, long servingIntervalMillis,
-                                long servingMaxLagMillis, AsOf asOf, Ease ease, Ials ials, Trainer trainer) {
+                                long servingMaxLagMillis, AsOf asOf, Ease ease, Ials ials, Trainer trainer,
+                                String weightsFrom) {
 
   /**
    * Which model a build trains ({@code lode.recommend.trainer}): {@code auto} (the default) trains EASE
@@ -118,7 +120,14 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
     ease = ease == null ? Ease.DEFAULT : ease;
     ials = ials == null ? Ials.DEFAULT : ials;
     trainer = trainer == null ? Trainer.AUTO : trainer;
+    weightsFrom = weightsFrom == null || weightsFrom.isBlank() ? "defaults" : weightsFrom;
   }
+
+  /**
+   * Where the blend's weights came from, in words (set by {@link TunedWeights#apply}: a tuning, the
+   * configuration, the defaults); recorded with each model build.
+   */
+  static final String WEIGHTS_FROM = "lode.recommend.weights-from";
 
   /** Reads {@code lode.recommend.*}; a bad value fails naming its key. */
   public static RecommendSettings from(LodeConfig config) {
@@ -149,37 +158,64 @@ public record RecommendSettings(Map<Source, Double> weights, double halfLifeDays
             config.getInt("lode.recommend.ials.iterations", Ials.DEFAULT.iterations()),
             config.getInt("lode.recommend.ials.per-person", Ials.DEFAULT.perPerson()),
             config.getInt("lode.recommend.ials.max-items", Ials.DEFAULT.maxItems())),
-        Trainer.parse(config.get("lode.recommend.trainer", "auto")));
+        Trainer.parse(config.get("lode.recommend.trainer", "auto")),
+        config.get(WEIGHTS_FROM).orElse(configured(config).isEmpty() ? "defaults" : "configured"));
+  }
+
+  /** The sources whose weight {@code config} sets ({@code lode.recommend.weight.<source>}). */
+  static java.util.Set<Source> configured(LodeConfig config) {
+    java.util.Set<Source> out = java.util.EnumSet.noneOf(Source.class);
+    for (Source s : Source.values()) {
+      if (config.get("lode.recommend.weight." + s.sqlName()).isPresent()) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /** The settings with other weights, e.g. one source alone for evaluation. */
   public RecommendSettings withWeights(Map<Source, Double> w) {
     return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
-        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, trainer);
+        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, trainer, weightsFrom);
   }
 
   /** The settings with another clock, e.g. a fixed day to recommend as of. */
   public RecommendSettings withAsOf(AsOf clock) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock, ease, ials, trainer);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, clock, ease, ials, trainer, weightsFrom);
   }
 
   /** The settings with other trained-source hyper-parameters. */
   public RecommendSettings withEase(Ease e) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, e, ials, trainer);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, e, ials, trainer, weightsFrom);
   }
 
   /** The settings with other implicit-ALS hyper-parameters. */
   public RecommendSettings withIals(Ials i) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, i, trainer);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, i, trainer, weightsFrom);
   }
 
   /** The settings with another trainer choice. */
   public RecommendSettings withTrainer(Trainer t) {
     return new RecommendSettings(weights, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors,
-        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, t);
+        refreshMinutes, consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, t, weightsFrom);
+  }
+
+  /** The settings with other weights and where they came from (a tuning's choice). */
+  public RecommendSettings withWeights(Map<Source, Double> w, String from) {
+    return new RecommendSettings(w, halfLifeDays, viewWeight, cartWeight, purchaseWeight, neighbors, refreshMinutes,
+        consentRequired, calendarFile, servingIntervalMillis, servingMaxLagMillis, asOf, ease, ials, trainer, from);
+  }
+
+  /** The weights as {@code source=weight} pairs in source order, and where they came from, as rec_models records them. */
+  public String describeWeights() {
+    StringBuilder b = new StringBuilder();
+    for (Source s : Source.values()) {
+      b.append(b.isEmpty() ? "" : " ").append(s.sqlName()).append('=').append(weight(s));
+    }
+    return b + " (" + weightsFrom + ")";
   }
 
   public double weight(Source s) {

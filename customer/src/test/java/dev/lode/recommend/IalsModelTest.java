@@ -179,10 +179,20 @@ class IalsModelTest {
     // the blend tuner on a catalog trained by iALS: it trains iALS on a random validation holdout of the same
     // purchases, tunes the other weights around it (the pivot, 1) and never does worse than the configured weights
     Instant cutoff = Instant.parse("2024-06-01T00:00:00Z");
-    BlendTuner.Tuned t = new BlendTuner(w, s).tune(EvalProtocol.RANDOM, cutoff, cutoff, 20, new double[] {50});
+    // its λ x α grid picks iALS's hyper-parameters on the slice (no EASE grid on an iALS catalog)
+    BlendTuner.Tuned t = new BlendTuner(w, s).withIalsGrid(new double[] {1, 10}, new double[] {3, 10})
+        .tune(EvalProtocol.RANDOM, cutoff, cutoff, 20, new double[] {50});
     assertEquals(1.0, t.weights().get(Source.IALS), t.toString());
     assertTrue(!t.untuned().contains(Source.IALS), "iALS had lists on the slice: " + t);
-    assertTrue(t.lambdas().isEmpty(), "no EASE grid on an iALS catalog: " + t);
+    assertEquals(List.of("ials lambda=1.0 alpha=3.0", "ials lambda=1.0 alpha=10.0", "ials lambda=10.0 alpha=3.0",
+        "ials lambda=10.0 alpha=10.0"), t.lambdas().stream().map(BlendTuner.Point::what).toList(), t.toString());
+    BlendTuner.Point chosen = t.lambdas().stream()
+        .filter(p -> p.what().equals("ials lambda=" + t.settings().ials().lambda() + " alpha=" + t.settings().ials().alpha()))
+        .findFirst().orElseThrow(() -> new AssertionError("the chosen point is on the grid: " + t));
+    for (BlendTuner.Point p : t.lambdas()) {
+      assertTrue(chosen.recall() + chosen.ndcg() >= p.recall() + p.ndcg(), "the best grid point is chosen: " + t);
+    }
+    assertEquals(s.ials().factors(), t.settings().ials().factors(), "factors and sweeps are not in the grid");
     assertTrue(t.after().recall() + t.after().ndcg() >= t.before().recall() + t.before().ndcg() - 1e-12, t.toString());
     assertTrue(t.after().recall() > 0, "the held-out items of the groups are found: " + t);
   }

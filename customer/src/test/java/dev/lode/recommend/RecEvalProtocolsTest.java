@@ -115,6 +115,82 @@ class RecEvalProtocolsTest {
     assertNotEquals(first, other, "another seed holds out other items");
   }
 
+  @Test
+  void tuningCarvesItsValidationSliceOutOfTheTrainingSideWithTheSameProtocol() throws Exception {
+    Instant cutoff = Instant.parse("2020-06-01T00:00:00Z");
+    // random: the validation holdout (seed 7 + 1) takes one of the three training items of each customer, none
+    // of the held-out test items
+    try (RecEvaluator.Split outer = evaluator.materializeSplit(EvalProtocol.RANDOM, 7, cutoff, cutoff,
+        TrainingData.WAREHOUSE, "eval_");
+         RecEvaluator.Split val = evaluator.materializeSplit(EvalProtocol.RANDOM, BlendTuner.validationSeed(7), cutoff,
+             cutoff, outer.data, "val_")) {
+      Map<String, Set<String>> test = evaluator.truth(outer);
+      Map<String, Set<String>> validation = evaluator.truth(val);
+      assertEquals(PERSONS, validation.size(), validation.toString());
+      for (int p = 1; p <= PERSONS; p++) {
+        Set<String> trainItems = new HashSet<>(List.of(item(p), item(p + 1), item(p + 2), item(p + 3)));
+        trainItems.removeAll(test.get("pr-p" + p));
+        Set<String> v = validation.get("pr-p" + p);
+        assertEquals(1, v.size(), "max(1, floor(3/5)) = 1 of the 3 training items: " + v);
+        assertTrue(trainItems.containsAll(v), v + " not among the training items " + trainItems);
+      }
+    }
+    // leave-last-out: the test holds out April, the validation slice then holds out February, whose item is
+    // new to each customer; the evaluation is tuned on that slice and the tuned blend is at least every source
+    // alone on it (the grid starts from the trained source alone)
+    try (RecEvaluator.Split outer = evaluator.materializeSplit(EvalProtocol.LEAVE_LAST_OUT, 0, cutoff, cutoff,
+        TrainingData.WAREHOUSE, "eval_");
+         RecEvaluator.Split val = evaluator.materializeSplit(EvalProtocol.LEAVE_LAST_OUT, 0, cutoff, cutoff,
+             outer.data, "val_")) {
+      Map<String, Set<String>> want = new HashMap<>();
+      for (int p = 1; p <= PERSONS; p++) {
+        want.put("pr-p" + p, Set.of(item(p + 2)));
+      }
+      assertEquals(want, evaluator.truth(val), "the February orders");
+    }
+    RecEvaluator.TunedEvaluation te = evaluator.evaluateTuned(EvalProtocol.LEAVE_LAST_OUT, 0, cutoff, cutoff, K,
+        METHODS, new double[] {1.0});
+    BlendTuner.Tuned t = te.tuning();
+    assertTrue(t.slice().contains("training lines"), t.slice());
+    assertEquals(PERSONS, t.persons(), t.toString());
+    assertTrue(!t.alone().isEmpty(), t.toString());
+    for (BlendTuner.Point p : t.alone()) {
+      assertTrue(t.after().recall() + t.after().ndcg() >= p.recall() + p.ndcg() - 1e-12, p + " beats " + t);
+    }
+    assertEquals(METHODS, te.results().stream().map(RecEvaluator.Result::method).toList());
+    assertEquals(PERSONS, te.results().get(0).persons(), te.results().toString());
+  }
+
+  @Test
+  void theServersDefaultWeightsAreTheNewestTemporalTuningsUnlessConfigured() throws Exception {
+    dev.lode.config.LodeConfig config = TestWarehouse.config();
+    // no temporal tuning yet (the other tuning here is on leave-last-out): the defaults stay
+    RecommendSettings untouched = RecommendSettings.from(TunedWeights.apply(warehouse, config));
+    assertEquals(RecommendSettings.from(config).weights(), untouched.weights());
+    assertEquals("defaults", untouched.weightsFrom());
+    BlendTuner.Tuned t = new BlendTuner(warehouse, evaluator.settings()).tune(Instant.parse("2020-03-01T00:00:00Z"),
+        Instant.parse("2020-06-01T00:00:00Z"), K, new double[] {1.0, 5.0});
+    // a configured weight wins over the tuning; every other weight and EASE's penalty are the tuning's
+    RecommendSettings served = RecommendSettings.from(TunedWeights.apply(warehouse,
+        config.with("lode.recommend.weight.basket", "0.7")));
+    for (Source s : Source.values()) {
+      double want = s == Source.BASKET ? 0.7 : t.weights().get(s);
+      assertEquals(want, served.weight(s), 1e-12, s + " in " + served.weights() + ", tuned " + t.weights());
+    }
+    assertEquals(t.lambda(), served.ease().lambda(), 1e-12);
+    assertTrue(served.weightsFrom().startsWith("tuned ") && served.weightsFrom().contains(t.slice())
+        && served.weightsFrom().endsWith("configured: basket"), served.weightsFrom());
+    // a build records the weights it serves with
+    new ModelBuilder(warehouse, served).build("tw_check", Instant.parse("2020-06-01T00:00:00Z"), true);
+    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
+         java.sql.ResultSet rs = st.executeQuery("SELECT weights FROM rec_models WHERE model = 'tw_check'")) {
+      assertTrue(rs.next());
+      assertEquals(served.describeWeights(), rs.getString(1));
+    } finally {
+      new ModelBuilder(warehouse, served).drop("tw_check");
+    }
+  }
+
   /** Reads the split's truth and each method's lists, and compares rec_eval's figures with the ones computed here. */
   private static void check(EvalProtocol protocol, long seed, Instant cutoff, Map<String, Set<String>> truth,
                             Map<String, Set<String>> train) throws Exception {

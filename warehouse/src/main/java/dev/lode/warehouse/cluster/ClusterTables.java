@@ -69,6 +69,7 @@ public final class ClusterTables {
       entry("rec_factors", Placement.everywhere("a trained model's vectors, written and read whole by the trainer"
           + " in the JVM: (persons + items) x factors floats")),
       entry("rec_serving_state", Placement.everywhere(SMALL)),
+      entry("rec_tunings", Placement.everywhere(SMALL)),
       entry("audit_queries", Placement.sharded("cityHash64(started_at, user)", "one row per SQL statement; grows"
           + " with use; sharded by its sort key")),
       entry("erasures", Placement.everywhere(SMALL)),
