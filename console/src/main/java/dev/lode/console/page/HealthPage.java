@@ -57,7 +57,10 @@ public class HealthPage {
       String summary = "SELECT version(), (SELECT count() FROM events),"
           + " (SELECT arrayMap(x -> x.2, arraySort(groupArray((h, n)))) FROM (SELECT h, count() AS n FROM ("
           + "SELECT toStartOfHour(received_time) AS h FROM events"
-          + " WHERE received_time >= toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1) + " HOUR) GROUP BY h"
+          // bounded above too: a row received "in the future" (a skewed loader clock) would add an hour after
+          // this one, which the page would then show as the last hour's count
+          + " WHERE received_time >= toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1) + " HOUR"
+          + " AND received_time < toStartOfHour(now64(3)) + INTERVAL 1 HOUR) GROUP BY h"
           + " ORDER BY h WITH FILL FROM toStartOfHour(now64(3)) - INTERVAL " + (HOURS - 1)
           + " HOUR TO toStartOfHour(now64(3)) + INTERVAL 1 HOUR STEP INTERVAL 1 HOUR)),"
           + " count(), max(received_time), dateDiff('second', max(received_time), now64(3)),"
