@@ -14,6 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The served recommendation lists ({@code rec_person_recs}): each person's ranked list, written
@@ -23,6 +26,7 @@ import java.util.Set;
  * returned arrive as order-line changes, which the refresher folds in within its cycle.)
  */
 public final class ServingStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingStore.class);
   /** Items kept per person; a call with a larger k, or with a context, is computed live. */
   public static final int LIST_SIZE = 100;
   /** The key of the context-only list served to persons without a list of their own or without consent. */
@@ -156,26 +160,53 @@ public final class ServingStore {
   }
 
   /**
-   * What every call reads alike, read at most every {@link #SNAPSHOT_MILLIS}: the refresher's
-   * state, lag and clock setting, the live model generation, and the items now out of stock.
+   * What every call reads alike, shared by all calls for up to {@link #SNAPSHOT_MAX_AGE_MILLIS}: the
+   * refresher's state, lag, clock setting and model generation (its heartbeat's), and the items now
+   * out of stock.
    */
   private record Snapshot(long readNanos, boolean ready, boolean complete, long lagMillisAtRead, long generation,
                           String clock, Set<String> outOfStock) {
     long lagMillis(long now) {
       return lagMillisAtRead + (now - readNanos) / 1_000_000;
     }
+
+    /**
+     * Whether a list of model generation {@code g} may be served: one of the generation the
+     * refresher is on, or, while its full pass is redoing everyone after a rebuild, of an earlier
+     * one — the list the person was served before the rebuild (a person whose data changed since is
+     * redone by a cycle or invalidated, generation 0, so such a list still holds all they did).
+     */
+    boolean servable(long g) {
+      return g == generation || (!complete && g > 0 && g < generation);
+    }
   }
 
-  /** How old the shared part of a call's answer may be; a stock change shows within this. */
+  /**
+   * How often the shared part of a call's answer is read again while calls arrive: a call that finds
+   * it older starts a read in the background and answers with the one it has, so no call waits for
+   * it (the read plans three sub-queries and reads the catalog's stock: it was a call's slowest part).
+   */
   static final long SNAPSHOT_MILLIS = 500;
+  /**
+   * The oldest shared part a call answers with; a call after a longer quiet spell reads it itself. A
+   * stock change or a stopped refresher therefore shows within this.
+   */
+  static final long SNAPSHOT_MAX_AGE_MILLIS = 1_000;
 
   private volatile Snapshot snapshot;
   private final Object snapshotLock = new Object();
+  private final AtomicBoolean snapshotReading = new AtomicBoolean();
 
   private Snapshot snapshot(Connection c) throws SQLException {
     Snapshot s = snapshot;
-    long now = System.nanoTime();
-    if (s != null && now - s.readNanos() < SNAPSHOT_MILLIS * 1_000_000) {
+    long age = s == null ? Long.MAX_VALUE : System.nanoTime() - s.readNanos();
+    if (age < SNAPSHOT_MILLIS * 1_000_000) {
+      return s;
+    }
+    if (age < SNAPSHOT_MAX_AGE_MILLIS * 1_000_000) {
+      if (snapshotReading.compareAndSet(false, true)) {
+        Thread.ofVirtual().name("recommend-snapshot").start(this::readSnapshotInBackground);
+      }
       return s;
     }
     synchronized (snapshotLock) {
@@ -183,24 +214,42 @@ public final class ServingStore {
       if (s != null && System.nanoTime() - s.readNanos() < SNAPSHOT_MILLIS * 1_000_000) {
         return s;
       }
-      long read = System.nanoTime();
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SNAPSHOT_SQL)) {
-        rs.next();
-        s = new Snapshot(read, rs.getInt("ready") == 1, rs.getInt("complete") == 1, rs.getLong("lag_ms"),
-            rs.getLong("generation"), rs.getString("clock"), new HashSet<>(strings(rs.getArray("out_of_stock"))));
-      }
+      s = readSnapshot(c);
       snapshot = s;
       return s;
     }
   }
 
+  private void readSnapshotInBackground() {
+    try (Connection c = warehouse.connect()) {
+      Snapshot s = readSnapshot(c);
+      synchronized (snapshotLock) {
+        if (snapshot == null || snapshot.readNanos() < s.readNanos()) {
+          snapshot = s;
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      // the next call past SNAPSHOT_MAX_AGE_MILLIS reads it itself and reports what went wrong
+      LOG.debug("background read of the serving state failed: {}", e.getMessage());
+    } finally {
+      snapshotReading.set(false);
+    }
+  }
+
+  private static Snapshot readSnapshot(Connection c) throws SQLException {
+    long read = System.nanoTime();
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SNAPSHOT_SQL)) {
+      rs.next();
+      return new Snapshot(read, rs.getInt("ready") == 1, rs.getInt("complete") == 1, rs.getLong("lag_ms"),
+          rs.getLong("generation"), rs.getString("clock"), new HashSet<>(strings(rs.getArray("out_of_stock"))));
+    }
+  }
+
   /** The query of {@link Snapshot}: one row. */
   static final String SNAPSHOT_SQL = """
-      WITH (SELECT argMax((ready, heartbeat, complete, clock), heartbeat) FROM rec_serving_state) AS s
+      WITH (SELECT argMax((ready, heartbeat, complete, clock, generation), heartbeat) FROM rec_serving_state) AS s
       SELECT s.1 AS ready, s.3 AS complete, dateDiff('millisecond', s.2, now64(3, 'UTC')) AS lag_ms, s.4 AS clock,
-        (SELECT max(generation) FROM rec_models WHERE model = %s) AS generation,
-        (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0) AS out_of_stock"""
-      .formatted(SqlLiteral.string(Recommender.LIVE));
+        s.5 AS generation, (SELECT groupArray(item_id) FROM items FINAL WHERE stock = 0) AS out_of_stock""";
 
   /**
    * {@code recommend(person, k)} from the store over {@code c}: the person's list when the
@@ -208,8 +257,9 @@ public final class ServingStore {
    * folded in every change up to {@code maxLagMillis} ago, the person's latest consent is a grant (when required) and the list was computed with it;
    * otherwise, for a person without a list or without consent, the context-only list. The
    * person's complaint and return tickets are left out at call time (one query with the list
-   * and the consent); items out of stock and the refresher's state are read at most every
-   * {@link #SNAPSHOT_MILLIS} for all calls. (Order lines marked returned and new purchases arrive as
+   * and the consent); items out of stock and the refresher's state are shared by all calls, at
+   * most {@link #SNAPSHOT_MAX_AGE_MILLIS} old. While the refresher's full pass redoes everyone after
+   * a model rebuild, a person not yet redone is served the list of the earlier model. (Order lines marked returned and new purchases arrive as
    * order-line changes, which the refresher folds into the list within its cycle.) Empty: the call
    * is to be computed live.
    */
@@ -227,6 +277,7 @@ public final class ServingStore {
     StoredList own = null;
     StoredList unknown = null;
     long ownAt = Long.MIN_VALUE;
+    boolean ownStored = false;
     long unknownAt = Long.MIN_VALUE;
     boolean consented = !settings.consentRequired();
     Set<String> excluded = new HashSet<>();
@@ -241,12 +292,13 @@ public final class ServingStore {
             if (at < (mine ? ownAt : unknownAt)) {
               continue;
             }
-            StoredList list = rs.getLong("generation") != snap.generation() ? null
+            StoredList list = !snap.servable(rs.getLong("generation")) ? null
                 : new StoredList(rs.getInt("personal") == 1, strings(rs.getArray("items")),
                     doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons")));
             if (mine) {
               own = list;
               ownAt = at;
+              ownStored = true;
             } else {
               unknown = list;
               unknownAt = at;
@@ -260,6 +312,11 @@ public final class ServingStore {
           default -> throw new IllegalStateException("unexpected row kind " + rs.getString("kind"));
         }
       }
+    }
+    if (ownStored && own == null) {
+      // the person's newest list is of a model not served (invalidated, or older once the pass is
+      // complete): not a person without data, so not the context-only list either; computed live
+      return Optional.empty();
     }
     // a list made with the person's data is served only while the consent it was made under holds;
     // without consent the context-only list is what recommend() gives, and so it is for a person

@@ -269,9 +269,9 @@ class ServingTest {
   void aStoppedRefresherMeansLiveCalls() throws Exception {
     assertTrue(awaitServed("sv-p").isPresent());
     // closing marks the store not ready in the warehouse: every recommender computes live from then on
-    // (once its shared state, at most ServingStore.SNAPSHOT_MILLIS old, is read again)
+    // (once its shared state, at most ServingStore.SNAPSHOT_MAX_AGE_MILLIS old, is read again)
     refresher.close();
-    Thread.sleep(ServingStore.SNAPSHOT_MILLIS + 50);
+    Thread.sleep(ServingStore.SNAPSHOT_MAX_AGE_MILLIS + 50);
     assertTrue(served("sv-p", 5).isEmpty(), "served although the refresher stopped");
     assertEquals(live("sv-p", 5), text(recommender.recommend("sv-p", 5, RecContext.NONE)));
     ServingRefresher manual = ServingRefresher.manual(new ServingStore(warehouse, settings));
@@ -279,7 +279,7 @@ class ServingTest {
     int passed = manual.drain();
     ServingRefresher.Cycle second = manual.cycle();
     assertTrue(second.complete() && passed >= 4, passed + " " + second);
-    Thread.sleep(ServingStore.SNAPSHOT_MILLIS + 50);
+    Thread.sleep(ServingStore.SNAPSHOT_MAX_AGE_MILLIS + 50);
     assertTrue(served("sv-p", 5).isPresent(), "a completed cycle makes the lists current again");
     manual.close();
     startRefresher();
