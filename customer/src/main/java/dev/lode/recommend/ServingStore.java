@@ -161,11 +161,12 @@ public final class ServingStore {
 
   /**
    * What every call reads alike, shared by all calls for up to {@link #SNAPSHOT_MAX_AGE_MILLIS}: the
-   * refresher's state, lag, clock setting and model generation (its heartbeat's), and the items now
-   * out of stock.
+   * refresher's state, lag, clock setting and model generation (its heartbeat's), the items now
+   * out of stock, and the context-only list when it may be served (null otherwise): it changes only
+   * with the model and the day, which the refresher rewrites it for at once.
    */
   private record Snapshot(long readNanos, boolean ready, boolean complete, long lagMillisAtRead, long generation,
-                          String clock, Set<String> outOfStock) {
+                          String clock, Set<String> outOfStock, StoredList unknown) {
     long lagMillis(long now) {
       return lagMillisAtRead + (now - readNanos) / 1_000_000;
     }
@@ -238,10 +239,43 @@ public final class ServingStore {
 
   private static Snapshot readSnapshot(Connection c) throws SQLException {
     long read = System.nanoTime();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(SNAPSHOT_SQL)) {
-      rs.next();
-      return new Snapshot(read, rs.getInt("ready") == 1, rs.getInt("complete") == 1, rs.getLong("lag_ms"),
-          rs.getLong("generation"), rs.getString("clock"), new HashSet<>(strings(rs.getArray("out_of_stock"))));
+    try (Statement st = c.createStatement()) {
+      Snapshot s;
+      try (ResultSet rs = st.executeQuery(SNAPSHOT_SQL)) {
+        rs.next();
+        s = new Snapshot(read, rs.getInt("ready") == 1, rs.getInt("complete") == 1, rs.getLong("lag_ms"),
+            rs.getLong("generation"), rs.getString("clock"), new HashSet<>(strings(rs.getArray("out_of_stock"))), null);
+      }
+      // read after the heartbeat: a list the refresher wrote for a newer generation than the heartbeat
+      // names is not served yet, as in a call
+      try (ResultSet rs = st.executeQuery(listSql(UNKNOWN))) {
+        Newest unknown = new Newest();
+        while (rs.next()) {
+          unknown.offer(rs, s);
+        }
+        return new Snapshot(s.readNanos(), s.ready(), s.complete(), s.lagMillisAtRead(), s.generation(), s.clock(),
+            s.outOfStock(), unknown.list);
+      }
+    }
+  }
+
+  /** The newest stored version of one person's list among the rows read, and whether any row was read. */
+  private static final class Newest {
+    StoredList list;
+    long at = Long.MIN_VALUE;
+    boolean stored;
+
+    /** Takes the current row if it is newer; a list of a model that may not be served counts as null. */
+    void offer(ResultSet rs, Snapshot snap) throws SQLException {
+      long t = rs.getTimestamp("at").getTime();
+      if (t < at) {
+        return;
+      }
+      at = t;
+      stored = true;
+      list = !snap.servable(rs.getLong("generation")) ? null
+          : new StoredList(rs.getInt("personal") == 1, strings(rs.getArray("items")), doubles(rs.getArray("scores")),
+              strings(rs.getArray("sources")), strings(rs.getArray("reasons")));
     }
   }
 
@@ -274,46 +308,41 @@ public final class ServingStore {
         || !settings.asOf().toString().equals(snap.clock())) {
       return Optional.empty();
     }
-    StoredList own = null;
-    StoredList unknown = null;
-    long ownAt = Long.MIN_VALUE;
-    boolean ownStored = false;
-    long unknownAt = Long.MIN_VALUE;
-    boolean consented = !settings.consentRequired();
+    Newest own = new Newest();
+    long consentAt = Long.MIN_VALUE;
+    boolean granted = false;
     Set<String> excluded = new HashSet<>();
     List<String> orders = new ArrayList<>();
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(callSql(person))) {
       while (rs.next()) {
         switch (rs.getString("kind")) {
-          case "list" -> {
-            // the newest version of each list (the row with the latest computed_at, as the table's merges keep)
-            boolean mine = !rs.getString("person_id").equals(UNKNOWN);
-            long at = rs.getTimestamp("computed_at").getTime();
-            if (at < (mine ? ownAt : unknownAt)) {
-              continue;
-            }
-            StoredList list = !snap.servable(rs.getLong("generation")) ? null
-                : new StoredList(rs.getInt("personal") == 1, strings(rs.getArray("items")),
-                    doubles(rs.getArray("scores")), strings(rs.getArray("sources")), strings(rs.getArray("reasons")));
-            if (mine) {
-              own = list;
-              ownAt = at;
-              ownStored = true;
-            } else {
-              unknown = list;
-              unknownAt = at;
+          // every stored version of the list (one once merged): the newest, as the table's merges keep
+          case "list" -> own.offer(rs, snap);
+          case "consent" -> {
+            // the latest decision under any of the person's ids; of two at the same instant a refusal wins
+            long at = rs.getTimestamp("at").getTime();
+            boolean grant = rs.getInt("personal") == 1;
+            if (at > consentAt || (at == consentAt && !grant)) {
+              granted = grant;
+              consentAt = at;
             }
           }
-          case "consent" -> consented = consented || rs.getInt("personal") == 1;
           case "excluded" -> {
-            excluded.addAll(strings(rs.getArray("items")));
-            orders.addAll(strings(rs.getArray("orders")));
+            String item = rs.getString("item_id");
+            String order = rs.getString("order_id");
+            if (!item.isEmpty()) {
+              excluded.add(item);
+            } else if (!order.isEmpty()) {
+              orders.add(order);
+            }
           }
           default -> throw new IllegalStateException("unexpected row kind " + rs.getString("kind"));
         }
       }
     }
-    if (ownStored && own == null) {
+    boolean consented = !settings.consentRequired() || granted;
+    StoredList unknown = snap.unknown();
+    if (own.stored && own.list == null) {
       // the person's newest list is of a model not served (invalidated, or older once the pass is
       // complete): not a person without data, so not the context-only list either; computed live
       return Optional.empty();
@@ -321,15 +350,16 @@ public final class ServingStore {
     // a list made with the person's data is served only while the consent it was made under holds;
     // without consent the context-only list is what recommend() gives, and so it is for a person
     // without a list once every person with data has one (before that, such a call computes live)
-    StoredList list = own != null && own.personal() && consented ? own
-        : own != null && !consented ? unknown
-        : own == null && snap.complete() ? unknown : null;
+    StoredList mine = own.list;
+    StoredList list = mine != null && mine.personal() && consented ? mine
+        : mine != null && !consented ? unknown
+        : mine == null && snap.complete() ? unknown : null;
     if (list == null || list.items().isEmpty()) {
       // an empty stored list is never an answer: it may be a person invalidated a moment before the
       // heartbeat says the pass is incomplete; the call then computes live
       return Optional.empty();
     }
-    boolean personal = list == own;
+    boolean personal = list == mine;
     if (personal && !orders.isEmpty()) {
       excluded.addAll(orderItems(c, orders));
     }
@@ -337,26 +367,31 @@ public final class ServingStore {
   }
 
   /**
-   * The per-call query of {@link #serve}: rows of kind {@code list} (the person's and the
-   * context-only list, newest of each), {@code consent} (in {@code personal}: the latest
-   * personalization consent is a grant) and {@code excluded} (in {@code items}: the items of the
-   * person's complaint and return tickets; in {@code orders}: the orders of such tickets that
-   * name no item). One UNION ALL of point reads without sub-queries: each sub-query would cost
-   * the engine a plan of its own before the query starts.
+   * The per-call query of {@link #serve}: rows of kind {@code list} (every stored version of the
+   * person's list), {@code consent} (the person's personalization decisions: {@code personal} is
+   * the grant, {@code at} when it was recorded) and {@code excluded} (the person's complaint and
+   * return tickets: their {@code item_id}, or the {@code order_id} of one that names no item). One
+   * UNION ALL of point reads of plain rows: each sub-query, and each aggregation, would cost the
+   * engine a plan or a pipeline of its own; the caller picks the newest of each.
    */
   static String callSql(String person) {
     String p = SqlLiteral.string(person);
-    // every stored version of the two lists (one each once merged); the caller keeps the newest. An
-    // argMax over the row's arrays would copy them through the engine's generic value path: ~50 ms
-    // for two lists of 100 reasons, against ~5 ms to read them
-    return "SELECT 'list' AS kind, person_id, personal, items, scores, CAST(sources, 'Array(String)') AS sources,"
-        + " reasons, generation, [] AS orders, computed_at\n"
-        + "FROM rec_person_recs WHERE person_id IN (" + p + ", '')\n"
-        + "UNION ALL SELECT 'consent', '', toUInt8(argMax(granted, recorded_at) = 1), [], [], [], [], 0, [],"
-        + " toDateTime64(0, 3, 'UTC') FROM consents WHERE person_id = " + p + " AND purpose = 'personalization'\n"
-        + "UNION ALL SELECT 'excluded', '', 0, groupUniqArrayIf(item_id, item_id != ''), [], [], [], 0,"
-        + " groupUniqArrayIf(order_id, item_id = '' AND order_id != ''), toDateTime64(0, 3, 'UTC') FROM tickets"
+    return listSql(person)
+        + "\nUNION ALL SELECT 'consent', granted, [], [], [], [], 0, recorded_at, '', '' FROM consents"
+        + " WHERE person_id = " + p + " AND purpose = 'personalization'\n"
+        + "UNION ALL SELECT 'excluded', 0, [], [], [], [], 0, toDateTime64(0, 3, 'UTC'), item_id, order_id FROM tickets"
         + " WHERE person_id = " + p + " AND ticket_type IN ('complaint', 'return')";
+  }
+
+  /**
+   * Every stored version of one person's list, in {@link #callSql}'s columns. (An argMax over the
+   * row's arrays would copy them through the engine's generic value path: ~50 ms for two lists of
+   * 100 reasons, against ~5 ms to read them.)
+   */
+  private static String listSql(String person) {
+    return "SELECT 'list' AS kind, personal, items, scores, CAST(sources, 'Array(String)') AS sources, reasons,"
+        + " generation, computed_at AS at, '' AS item_id, '' AS order_id\n"
+        + "FROM rec_person_recs WHERE person_id = " + SqlLiteral.string(person);
   }
 
   /** The items of complaint or return tickets that name only their order: every item of the order. */
