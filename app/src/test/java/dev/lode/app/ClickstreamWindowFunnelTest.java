@@ -97,12 +97,14 @@ class ClickstreamWindowFunnelTest {
     Files.writeString(cwd.resolve("retailrocket.json"), RETAILROCKET_MAPPING);
     LodeCli cli = new LodeCli(home);
     List<Ev> all = new ArrayList<>();
+    StringBuilder loads = new StringBuilder();
     for (Path file : files) {
       boolean retailRocket = retailRocket(file);
       LodeCli.Result load = cli.launch(cwd, "load", "events", file.toString(), "--mapping",
           retailRocket ? "retailrocket.json" : "clickstream");
       assertEquals(0, load.code(), load.out());
       System.out.print(load.out());
+      loads.append(load.out());
       List<Ev> read = read(file, retailRocket);
       // every line the plain reading takes is loaded, and only those
       Matcher count = Pattern.compile("\\n\\s*loaded\\s+([\\d,]+)\\n").matcher(load.out());
@@ -120,6 +122,10 @@ class ClickstreamWindowFunnelTest {
     try (LodeCli.Server server = cli.serve(); Connection clickhouse = server.nativeSql();
         Connection lode = server.lodeSql()) {
       nativeRows = rows(clickhouse, windowFunnelSql());
+      // a clickstream brings no consent: with consent required (the default) every load says that no list is personal
+      assertEquals(List.of(List.of("0")), rows(clickhouse, "SELECT toString(countIf(granted = 1)) FROM consents FINAL"));
+      assertEquals(files.size(), loads.toString().split("personalization: OFF for everyone", -1).length - 1,
+          loads.toString());
       lodeRows = rows(lode, lodeSql());
     }
     long queried = System.nanoTime();
