@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,11 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Clickstream files loaded as a user loads them — {@code bin/lode load events FILE --mapping M}
- * — then, through {@code bin/lode serve} and {@code bin/lode sql}: for windows of 10 minutes, an
- * hour, a day and a week, the 3-step funnel product view → cart → purchase in {@code
- * window_funnel} mode (Lode SQL) equals ClickHouse's own {@code windowFunnel} asked natively of
- * the loaded events, step by step, and the first-entry {@code ordered} mode equals a plain-Java
- * reading of the files written here.
+ * — then, from one {@code bin/lode serve} over JDBC (the Avatica driver for Lode SQL; the
+ * server's warehouse for ClickHouse SQL, as {@code bin/lode sql --native} reaches it): for
+ * windows of 10 minutes, an hour, a day and a week, the 3-step funnel product view → cart →
+ * purchase in {@code window_funnel} mode (Lode SQL) equals ClickHouse's own {@code windowFunnel}
+ * asked natively of the loaded events, step by step, and the first-entry {@code ordered} mode
+ * equals a plain-Java reading of the files written here.
  *
  * <p>Two layouts, told apart by the first line: Taobao's UserBehavior ({@code user_id,item_id,
  * category_id,behavior,timestamp}, no header, epoch seconds; the built-in {@code clickstream}
@@ -93,12 +97,14 @@ class ClickstreamWindowFunnelTest {
     Files.writeString(cwd.resolve("retailrocket.json"), RETAILROCKET_MAPPING);
     LodeCli cli = new LodeCli(home);
     List<Ev> all = new ArrayList<>();
+    StringBuilder loads = new StringBuilder();
     for (Path file : files) {
       boolean retailRocket = retailRocket(file);
       LodeCli.Result load = cli.launch(cwd, "load", "events", file.toString(), "--mapping",
           retailRocket ? "retailrocket.json" : "clickstream");
       assertEquals(0, load.code(), load.out());
       System.out.print(load.out());
+      loads.append(load.out());
       List<Ev> read = read(file, retailRocket);
       // every line the plain reading takes is loaded, and only those
       Matcher count = Pattern.compile("\\n\\s*loaded\\s+([\\d,]+)\\n").matcher(load.out());
@@ -112,13 +118,15 @@ class ClickstreamWindowFunnelTest {
     List<Ev> events = all.stream().filter(e -> e.ts() >= from && e.ts() < to).toList();
     List<List<String>> nativeRows;
     List<List<String>> lodeRows;
-    try (LodeCli.Server server = cli.serve()) {
-      LodeCli.Result windowFunnel = cli.launch(cwd, "sql", "--native", "--format", "csv", windowFunnelSql());
-      assertEquals(0, windowFunnel.code(), windowFunnel.out());
-      nativeRows = csv(windowFunnel.out());
-      LodeCli.Result lode = cli.launch(cwd, "sql", "--format", "csv", lodeSql());
-      assertEquals(0, lode.code(), lode.out());
-      lodeRows = csv(lode.out());
+    // one server, both questions over JDBC (a bin/lode sql JVM each cost more than the queries)
+    try (LodeCli.Server server = cli.serve(); Connection clickhouse = server.nativeSql();
+        Connection lode = server.lodeSql()) {
+      nativeRows = rows(clickhouse, windowFunnelSql());
+      // a clickstream brings no consent: with consent required (the default) every load says that no list is personal
+      assertEquals(List.of(List.of("0")), rows(clickhouse, "SELECT toString(countIf(granted = 1)) FROM consents FINAL"));
+      assertEquals(files.size(), loads.toString().split("personalization: OFF for everyone", -1).length - 1,
+          loads.toString());
+      lodeRows = rows(lode, lodeSql());
     }
     long queried = System.nanoTime();
 
@@ -180,9 +188,20 @@ class ClickstreamWindowFunnelTest {
     return String.join(" UNION ALL ", branches);
   }
 
-  /** The rows of a CSV result, header dropped (no field here holds a comma). */
-  private static List<List<String>> csv(String out) {
-    return out.lines().skip(1).filter(l -> !l.isBlank()).map(l -> List.of(l.split(",", -1))).toList();
+  /** The rows of a query, each column as its string. */
+  private static List<List<String>> rows(Connection c, String sql) throws Exception {
+    List<List<String>> out = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(row);
+      }
+    }
+    return out;
   }
 
   /** One line that a mapping loads: the visitor, the event's name in Lode, milliseconds since the epoch. */

@@ -16,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -127,19 +129,10 @@ public final class LodeCli {
      * returns the run's outcome.
      */
     public String awaitJobRun(String name, Duration timeout) throws Exception {
-      Properties run = new Properties();
-      try (var in = Files.newInputStream(data.resolve("run").resolve("server.properties"))) {
-        run.load(in);
-      }
-      Properties credentials = new Properties();
-      try (var in = Files.newInputStream(data.resolve("credentials.properties"))) {
-        credentials.load(in);
-      }
-      String admin = credentials.stringPropertyNames().stream()
-          .filter(k -> k.startsWith("user.") && k.endsWith(".role") && credentials.getProperty(k).equals("admin"))
-          .map(k -> k.substring("user.".length(), k.length() - ".role".length())).findFirst().orElseThrow();
-      String auth = "Basic " + Base64.getEncoder().encodeToString((admin + ":"
-          + credentials.getProperty("user." + admin + ".password")).getBytes(StandardCharsets.UTF_8));
+      Properties run = runFile();
+      String[] admin = admin();
+      String auth = "Basic " + Base64.getEncoder().encodeToString((admin[0] + ":" + admin[1])
+          .getBytes(StandardCharsets.UTF_8));
       HttpRequest status = HttpRequest.newBuilder(URI.create(run.getProperty("url") + "/status"))
           .header("Authorization", auth).GET().build();
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -156,6 +149,52 @@ public final class LodeCli {
           Thread.sleep(200);
         }
       }
+    }
+
+    /**
+     * A JDBC connection to the server's Avatica endpoint as the credentials file's admin, through the
+     * Avatica driver as a BI tool (or {@code bin/lode sql}) makes it: Lode SQL.
+     */
+    public Connection lodeSql() throws IOException, SQLException {
+      String[] admin = admin();
+      Properties p = new Properties();
+      p.setProperty("avatica_user", admin[0]);
+      p.setProperty("avatica_password", admin[1]);
+      return new org.apache.calcite.avatica.remote.Driver().connect("jdbc:avatica:remote:url="
+          + runFile().getProperty("url") + "/avatica;serialization=protobuf;authentication=BASIC", p);
+    }
+
+    /**
+     * A clickhouse-jdbc connection to the server's embedded warehouse, the one {@code bin/lode sql
+     * --native} opens while a server runs: ClickHouse SQL.
+     */
+    public Connection nativeSql() throws IOException, SQLException {
+      Properties p = new Properties();
+      p.setProperty("user", "lode");
+      p.setProperty("password", Files.readString(data.resolve("engine.password")).trim());
+      p.setProperty("database", "lode");
+      p.setProperty("compress", "false");
+      return new com.clickhouse.jdbc.ClickHouseDriver().connect(runFile().getProperty("warehouse.url"), p);
+    }
+
+    private Properties runFile() throws IOException {
+      Properties run = new Properties();
+      try (var in = Files.newInputStream(data.resolve("run").resolve("server.properties"))) {
+        run.load(in);
+      }
+      return run;
+    }
+
+    /** The credentials file's first admin: name, password. */
+    private String[] admin() throws IOException {
+      Properties credentials = new Properties();
+      try (var in = Files.newInputStream(data.resolve("credentials.properties"))) {
+        credentials.load(in);
+      }
+      String admin = credentials.stringPropertyNames().stream()
+          .filter(k -> k.startsWith("user.") && k.endsWith(".role") && credentials.getProperty(k).equals("admin"))
+          .map(k -> k.substring("user.".length(), k.length() - ".role".length())).findFirst().orElseThrow();
+      return new String[] {admin, credentials.getProperty("user." + admin + ".password")};
     }
 
     @Override
