@@ -77,14 +77,15 @@ class ModelRebuildServingTest {
   /** The call as a new recommender makes it (its shared state read afresh), as text; empty = computed live. */
   private static Optional<List<String>> served() throws SQLException {
     try (Connection c = warehouse.connect()) {
-      return new Recommender(warehouse, settings).served(c, "rb-p", 5, RecContext.NONE).map(ModelRebuildServingTest::text);
+      return new Recommender(warehouse, settings).served(c, "rb-p", 5, RecContext.NONE).map(RecommendationRows::text);
     }
   }
 
   @Test
   void aRebuildKeepsServingTheEarlierListUntilThePassRedoesThePerson() throws Exception {
     Recommender recommender = new Recommender(warehouse, settings);
-    List<String> before = nativeRows(recommender.recommendSql("rb-p", 5, RecContext.NONE));
+    List<String> before = RecommendationRows.nativeRows(warehouse,
+        recommender.recommendSql("rb-p", 5, RecContext.NONE));
     assertFalse(before.isEmpty());
     assertEquals(Optional.of(before), served(), "before the rebuild the served list is the live query's");
     long firstGeneration = generation();
@@ -98,7 +99,8 @@ class ModelRebuildServingTest {
         List.of("item-rb-a", "item-rb-k"));
     new ModelBuilder(warehouse, settings).build(Recommender.LIVE, Instant.now(), true);
     assertTrue(generation() > firstGeneration, "no new model generation");
-    List<String> after = nativeRows(recommender.recommendSql("rb-p", 5, RecContext.NONE));
+    List<String> after = RecommendationRows.nativeRows(warehouse,
+        recommender.recommendSql("rb-p", 5, RecContext.NONE));
     assertTrue(after.stream().anyMatch(r -> r.startsWith("item-rb-k ")), "the new model does not recommend the kettle: "
         + after);
     assertNotEquals(before, after);
@@ -132,11 +134,12 @@ class ModelRebuildServingTest {
       got = recommender.recommend(c, "rb-p", 5, RecContext.NONE, calls::add);
     }
     assertEquals(1, calls.size(), "the call was not computed live");
-    assertEquals(nativeRows(recommender.recommendSql("rb-p", 5, RecContext.NONE)), text(got));
+    assertEquals(RecommendationRows.nativeRows(warehouse, recommender.recommendSql("rb-p", 5, RecContext.NONE)),
+        RecommendationRows.text(got));
     // the person's own data is what the next cycle redoes; a consent recorded now changes the person
     fixture.consent("rb-p", "personalization", true, Instant.now());
     refresher.cycle();
-    assertEquals(Optional.of(text(got)), served(), "the redone list is served again");
+    assertEquals(Optional.of(RecommendationRows.text(got)), served(), "the redone list is served again");
   }
 
   private static long generation() throws SQLException {
@@ -146,22 +149,5 @@ class ModelRebuildServingTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  /** The rows of the live query asked of ClickHouse directly, as text. */
-  private static List<String> nativeRows(String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = warehouse.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString("item_id") + " " + String.format("%.6f", rs.getDouble("score")) + " "
-            + rs.getInt("item_rank") + " " + rs.getString("source") + " " + rs.getString("reason"));
-      }
-    }
-    return out;
-  }
-
-  private static List<String> text(List<Recommendation> recs) {
-    return recs.stream().map(r -> r.itemId() + " " + String.format("%.6f", r.score()) + " " + r.rank() + " "
-        + r.source() + " " + r.reason()).toList();
   }
 }

@@ -88,7 +88,7 @@ class ServedAsOfTest {
     assertEquals(List.of(), calls, "the call was computed live, not served");
     assertFalse(got.isEmpty());
     // the same question asked of ClickHouse directly: the live query as of the fixed clock
-    assertEquals(native_(recommender.recommendSql("sa-p", 5, RecContext.NONE)), text(got));
+    assertEquals(RecommendationRows.nativeRows(warehouse, recommender.recommendSql("sa-p", 5, RecContext.NONE)), RecommendationRows.text(got));
     assertTrue(got.stream().anyMatch(r -> r.source().equals("recent") && r.itemId().equals("item-sa-t")),
         "the views of 2011 count as of 2011: " + got);
     // a recommender with another clock setting computes live (the lists are not as of its clock) and,
@@ -97,7 +97,7 @@ class ServedAsOfTest {
     try (Connection c = warehouse.connect()) {
       assertEquals(Optional.empty(), fixed.served(c, "sa-p", 5, RecContext.NONE));
     }
-    assertEquals(text(got), text(fixed.recommend("sa-p", 5, RecContext.NONE)));
+    assertEquals(RecommendationRows.text(got), RecommendationRows.text(fixed.recommend("sa-p", 5, RecContext.NONE)));
   }
 
   @Test
@@ -121,7 +121,7 @@ class ServedAsOfTest {
     }
     assertEquals(List.of(), calls, "the call was computed live, not served");
     assertFalse(got.stream().anyMatch(r -> r.itemId().equals("item-sa-t")), "the bought tray is served: " + got);
-    assertEquals(native_(recommender.recommendSql("sa-p", 5, RecContext.NONE)), text(got));
+    assertEquals(RecommendationRows.nativeRows(warehouse, recommender.recommendSql("sa-p", 5, RecContext.NONE)), RecommendationRows.text(got));
   }
 
   private static Instant heartbeatClock() throws SQLException {
@@ -132,21 +132,5 @@ class ServedAsOfTest {
       assertEquals("auto", rs.getString(2));
       return Instant.ofEpochMilli(rs.getLong(1));
     }
-  }
-
-  private static List<String> native_(String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = warehouse.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString("item_id") + " " + String.format("%.6f", rs.getDouble("score")) + " "
-            + rs.getInt("item_rank") + " " + rs.getString("source") + " " + rs.getString("reason"));
-      }
-    }
-    return out;
-  }
-
-  private static List<String> text(List<Recommendation> recs) {
-    return recs.stream().map(r -> r.itemId() + " " + String.format("%.6f", r.score()) + " " + r.rank() + " "
-        + r.source() + " " + r.reason()).toList();
   }
 }

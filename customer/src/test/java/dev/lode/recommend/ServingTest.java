@@ -101,24 +101,14 @@ class ServingTest {
     return recs.stream().map(Recommendation::itemId).toList();
   }
 
-  /** The live query's rows for the person, as text. */
+  /** The live query's rows for the person, asked of ClickHouse directly, as text. */
   private static List<String> live(String person, int k) throws SQLException {
-    List<String> out = new java.util.ArrayList<>();
-    String sql = RecommendQuery.person(SqlBinder.literals(), settings, person, Recommender.LIVE, null, RecContext.NONE,
-        k, settings.consentRequired());
-    try (Connection c = warehouse.connect(); Statement st = c.createStatement();
-         java.sql.ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString("item_id") + " " + String.format("%.6f", rs.getDouble("score")) + " "
-            + rs.getInt("item_rank") + " " + rs.getString("source") + " " + rs.getString("reason"));
-      }
-    }
-    return out;
+    return RecommendationRows.nativeRows(warehouse, RecommendQuery.person(SqlBinder.literals(), settings, person,
+        Recommender.LIVE, null, RecContext.NONE, k, settings.consentRequired()));
   }
 
   private static List<String> text(List<Recommendation> recs) {
-    return recs.stream().map(r -> r.itemId() + " " + String.format("%.6f", r.score()) + " " + r.rank() + " "
-        + r.source() + " " + r.reason()).toList();
+    return RecommendationRows.text(recs);
   }
 
   private static void insert(String sql) throws SQLException {
