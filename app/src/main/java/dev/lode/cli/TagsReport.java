@@ -16,6 +16,11 @@ public final class TagsReport {
         System.out.printf("tag %-26s FAILED: %s%n", t.tagId(), t.error());
         continue;
       }
+      if (t.notTrained() != null) {
+        System.out.printf("tag %-26s NOT TRAINED (too little data; its last version, if any, stays): %s%n", t.tagId(),
+            t.notTrained());
+        continue;
+      }
       System.out.printf("tag %-26s v%d %,9d tagged %,7d removed %,5d withheld %,7d ms%s%n", t.tagId(),
           t.result().version(), t.result().tagged(), t.result().removed(), t.result().withheld(), t.result().millis(),
           t.model() == null ? "" : String.format("  (held-out AUC %.3f, %,d train / %,d held out)",

@@ -39,7 +39,11 @@ public final class ModelTag {
     this.registry = registry;
   }
 
-  /** Trains, evaluates, stores metrics and publishes scores as of {@code asOf}. */
+  /**
+   * Trains, evaluates, stores metrics and publishes scores as of {@code asOf}; throws
+   * {@link TooLittleDataException} (publishing nothing) when the window has fewer than 5 positive
+   * or 5 negative training persons.
+   */
   public Result refresh(TagDefinition d, Instant asOf) throws SQLException {
     if (d.kind() != TagKind.MODEL) {
       throw new IllegalArgumentException("tag " + d.id() + " is not a model tag");
@@ -91,7 +95,7 @@ public final class ModelTag {
     }
     long pos = trainY.stream().filter(y -> y == 1).count();
     if (pos < 5 || trainY.size() - pos < 5) {
-      throw new IllegalStateException("tag " + d.id() + ": cannot train, the training window (features as of " + trainAsOf
+      throw new TooLittleDataException("tag " + d.id() + ": cannot train, the training window (features as of " + trainAsOf
           + ", purchases in the " + d.horizonDays() + " days after) has " + pos + " positive and " + (trainY.size() - pos)
           + " negative persons; at least 5 of each are needed");
     }

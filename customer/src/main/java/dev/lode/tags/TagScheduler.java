@@ -57,6 +57,8 @@ public final class TagScheduler implements AutoCloseable {
     LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed), {} consent removals in {} ms",
         c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, c.consentRemovals(), c.millis());
     c.tags().stream().filter(t -> !t.ok()).forEach(t -> LOG.warn("tag {} failed: {}", t.tagId(), t.error()));
+    c.tags().stream().filter(t -> t.notTrained() != null)
+        .forEach(t -> LOG.warn("tag {} not trained (its last version stays): {}", t.tagId(), t.notTrained()));
     return "profiles " + c.profiles().mode() + " (" + c.profiles().persons() + " persons), " + c.tags().size()
         + " tags (" + failed + " failed)";
   }

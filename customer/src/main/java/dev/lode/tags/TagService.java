@@ -24,10 +24,20 @@ import java.util.Set;
  * consent in tags that were not due. A failing tag is reported and the others go on.
  */
 public final class TagService {
-  /** The outcome of one tag in a cycle: a result or the error that stopped it. */
-  public record TagOutcome(String tagId, TagRefresher.Result result, ModelTag.Result model, String error) {
+  /**
+   * The outcome of one tag in a cycle: a result, the reason a model tag was not trained (too little
+   * data; its last version stays), or the error that stopped it.
+   */
+  public record TagOutcome(String tagId, TagRefresher.Result result, ModelTag.Result model, String notTrained,
+                           String error) {
+    /** No error: refreshed, or a model tag left untrained for want of data. */
     public boolean ok() {
       return error == null;
+    }
+
+    /** Refreshed: neither an error nor left untrained. */
+    public boolean refreshed() {
+      return error == null && notTrained == null;
     }
   }
 
@@ -117,11 +127,13 @@ public final class TagService {
     try {
       if (d.kind() == TagKind.MODEL) {
         ModelTag.Result m = models.refresh(d, asOf);
-        return new TagOutcome(d.id(), m.published(), m, null);
+        return new TagOutcome(d.id(), m.published(), m, null, null);
       }
-      return new TagOutcome(d.id(), refresher.refresh(d, asOf), null, null);
+      return new TagOutcome(d.id(), refresher.refresh(d, asOf), null, null, null);
+    } catch (TooLittleDataException e) {
+      return new TagOutcome(d.id(), null, null, e.getMessage(), null);
     } catch (SQLException | RuntimeException e) {
-      return new TagOutcome(d.id(), null, null, e.getMessage() == null ? e.toString() : e.getMessage());
+      return new TagOutcome(d.id(), null, null, null, e.getMessage() == null ? e.toString() : e.getMessage());
     }
   }
 

@@ -74,4 +74,46 @@ class ModelTagTest {
       assertTrue(rs.getLong(5) >= 500, "scored persons " + rs.getLong(5));
     }
   }
+
+  @Test
+  void tooFewBuyersLeaveTheModelUntrainedWithTheCountsNotAFailure() throws SQLException {
+    Warehouse w = TestWarehouse.get();
+    // 40 persons browse; the tag's own label gives 2 of them a purchase: no model can be fitted on that
+    new BehaviorFixture(w, NOW).exec("INSERT INTO events (event_id, event_time, received_time, distinct_id, user_id,"
+        + " person_id, event_type, event_name, session_id, category, dwell_ms, source)"
+        + " SELECT concat('thin-ev-', toString(number)), " + SqlLiteral.timestamp(NOW.minus(Duration.ofDays(20)))
+        + ", now64(3), concat('thin-', toString(number)), concat('thin-', toString(number)), concat('thin-',"
+        + " toString(number)), 'track', 'product_view', concat('thin-s', toString(number)), 'garden', 1000, 'fixture'"
+        + " FROM numbers(40)");
+    String thin = """
+        -- tag: thin_model
+        -- version: 1
+        -- name: Thin model
+        -- description: A model tag whose label has two buyers.
+        -- owner: data-science
+        -- category: propensity
+        -- sensitivity: none
+        -- kind: model
+        -- refresh: 1d
+        -- ttl_days: 3
+        -- model.horizon_days: 14
+        SELECT person_id, toUInt8(person_id IN ('thin-1', 'thin-2')) AS label, toFloat64(count()) AS f_views
+        FROM profile_events
+        WHERE startsWith(person_id, 'thin-') AND event_time <= {as_of} + INTERVAL {horizon_days} DAY
+        GROUP BY person_id
+        """;
+    TagService service = new TagService(w, TagCatalog.of(Map.of("thin_model.sql", thin)), new ProfileSettings(7, 2000));
+    TagDefinition d = service.catalog().require("thin_model");
+    service.registry().register(d);
+    TagService.TagOutcome out = service.refreshOne(d, NOW);
+    assertTrue(out.ok(), "too little data is not an error: " + out.error());
+    assertTrue(!out.refreshed() && out.result() == null && out.model() == null, out.toString());
+    assertTrue(out.notTrained() != null && out.notTrained().contains("positive and ")
+        && out.notTrained().contains("at least 5 of each are needed"), out.toString());
+    try (Connection c = w.connect(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT count() FROM person_tags WHERE tag_id = 'thin_model'")) {
+      assertTrue(rs.next());
+      assertEquals(0, rs.getLong(1), "nothing is published for an untrained model");
+    }
+  }
 }

@@ -78,7 +78,7 @@ final class GoldenFixture {
     LodeConfig config = config();
     TagService tags = TagService.open(w, config);
     TagService.Cycle cycle = tags.refresh(tags.asOf(TAGS_AS_OF), List.of("cart_abandoner"), false, false);
-    if (!cycle.tags().stream().allMatch(TagService.TagOutcome::ok)) {
+    if (!cycle.tags().stream().allMatch(TagService.TagOutcome::refreshed)) {
       throw new IllegalStateException("the fixture's tag refresh failed: " + cycle);
     }
     new ModelBuilder(w, RecommendSettings.from(config)).build(Recommender.LIVE, NOW, true);
