@@ -3,11 +3,11 @@ package dev.lode.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lode.testing.ResultText;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -190,18 +190,9 @@ class ClickstreamWindowFunnelTest {
 
   /** The rows of a query, each column as its string. */
   private static List<List<String>> rows(Connection c, String sql) throws Exception {
-    List<List<String>> out = new ArrayList<>();
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(row);
-      }
+    try (Statement s = c.createStatement()) {
+      return ResultText.rows(s, sql);
     }
-    return out;
   }
 
   /** One line that a mapping loads: the visitor, the event's name in Lode, milliseconds since the epoch. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lode.config.Credentials;
+import dev.lode.testing.ResultText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -255,18 +256,7 @@ class AvaticaProtocolTest {
   }
 
   private static List<List<String>> text(Statement st, String sql) throws SQLException {
-    List<List<String>> out = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(row);
-      }
-    }
-    return out;
+    return ResultText.rows(st, sql);
   }
 
   private static List<List<String>> sorted(List<List<String>> rows) {

@@ -1,5 +1,7 @@
 package dev.lode.identity;
 
+import static dev.lode.identity.ResolvedIdentities.one;
+import static dev.lode.identity.ResolvedIdentities.personOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +15,6 @@ import dev.lode.warehouse.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -46,18 +47,6 @@ class IdentityResolverTest {
     Path f = dir.resolve(name);
     Files.writeString(f, text);
     return f;
-  }
-
-  private static String one(Statement st, String sql) throws Exception {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      assertTrue(rs.next(), sql);
-      return rs.getString(1);
-    }
-  }
-
-  private String personOf(Statement st, String type, String value) throws Exception {
-    return one(st, "SELECT any(person_id) FROM identities_current WHERE id_type = '" + type + "' AND id_value = '"
-        + value + "'");
   }
 
   @Test

@@ -1,8 +1,9 @@
 package dev.lode.identity;
 
+import static dev.lode.identity.ResolvedIdentities.one;
+import static dev.lode.identity.ResolvedIdentities.personOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lode.config.LodeConfig;
 import dev.lode.hash.Sha256;
@@ -15,7 +16,6 @@ import dev.lode.warehouse.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,17 +86,5 @@ class LoadedCampaignsJoinPersonTest {
     Path file = Files.writeString(dir.resolve(name + ".csv"), text);
     Path spec = Files.writeString(dir.resolve(name + "-mapping.json"), mapping);
     loader.load(file, kind, MappingSpec.resolve(spec.toString()), BatchLoader.Options.defaults());
-  }
-
-  private static String one(Statement st, String sql) throws Exception {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      assertTrue(rs.next(), sql);
-      return rs.getString(1);
-    }
-  }
-
-  private static String personOf(Statement st, String type, String value) throws Exception {
-    return one(st, "SELECT any(person_id) FROM identities_current WHERE id_type = '" + type + "' AND id_value = '"
-        + value + "'");
   }
 }

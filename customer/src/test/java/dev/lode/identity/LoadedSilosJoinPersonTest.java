@@ -1,5 +1,7 @@
 package dev.lode.identity;
 
+import static dev.lode.identity.ResolvedIdentities.one;
+import static dev.lode.identity.ResolvedIdentities.personOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -169,17 +171,6 @@ class LoadedSilosJoinPersonTest {
     }
   }
 
-  private static String one(Statement st, String sql) throws Exception {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      assertTrue(rs.next(), sql);
-      return rs.getString(1);
-    }
-  }
-
-  private static String personOf(Statement st, String type, String value) throws Exception {
-    return one(st, "SELECT any(person_id) FROM identities_current WHERE id_type = '" + type + "' AND id_value = '"
-        + value + "'");
-  }
 
   @Test
   void everyLoadedRowCarriesItsResolvedPerson() throws Exception {

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lode.identity.IdentityResolver;
 import dev.lode.simulate.BehaviorSimulator;
+import dev.lode.testing.ResultText;
 import dev.lode.testing.TestWarehouse;
 import dev.lode.warehouse.Warehouse;
 import dev.lode.warehouse.cluster.ClusterTables;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -73,18 +73,9 @@ class ShardedQueryShapesTest {
   }
 
   private static List<List<String>> rows(String sql) throws SQLException {
-    List<List<String>> out = new ArrayList<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        out.add(row);
-      }
+    try (Statement st = c.createStatement()) {
+      return ResultText.rows(st, sql);
     }
-    return out;
   }
 
   private static long single(String sql) throws SQLException {
