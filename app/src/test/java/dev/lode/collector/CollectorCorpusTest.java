@@ -352,6 +352,29 @@ class CollectorCorpusTest {
         + " AND event_name IN ('heartbeat', 'scroll')"), "summarized events are not stored");
   }
 
+  /**
+   * An answer given before the request's body was read to its end tells the client the connection
+   * closes (the container closes it; a client not told so sends its next request on the dead
+   * connection), and an accepted event keeps it open.
+   */
+  @Test
+  void refusalsBeforeTheBodyIsReadCloseTheConnectionOpenly() throws Exception {
+    byte[] body = ("{\"event\":\"x\",\"userId\":\"u-close\",\"pad\":\"" + "p".repeat(50_000) + "\"}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ServerProcess.Answer unknownKey = server.post("/v1/track", body, "Content-Type", "application/json",
+        "Authorization", ServerProcess.basic("no-such-key", ""));
+    assertEquals(401, unknownKey.status(), unknownKey.body());
+    assertEquals(java.util.Optional.of("close"), unknownKey.response().headers().firstValue("Connection"));
+    ServerProcess.Answer mediaType = server.post("/v1/track", body, "Content-Type", "text/csv",
+        "Authorization", ServerProcess.basic(ServerProcess.WRITE_KEY, ""));
+    assertEquals(415, mediaType.status(), mediaType.body());
+    assertEquals(java.util.Optional.of("close"), mediaType.response().headers().firstValue("Connection"));
+    ServerProcess.Answer ok = server.post("/v1/track", "{\"event\":\"kept_open\",\"userId\":\"u-close\","
+        + "\"messageId\":\"kept-open-1\"}");
+    assertEquals(200, ok.status(), ok.body());
+    assertTrue(ok.response().headers().firstValue("Connection").isEmpty(), ok.response().headers().map().toString());
+  }
+
   @Test
   void metricsArePrometheusTextBehindAuthentication() throws Exception {
     assertEquals(401, server.get("/metrics").status());

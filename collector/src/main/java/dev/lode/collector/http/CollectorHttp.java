@@ -73,11 +73,13 @@ final class CollectorHttp {
       }
     }
     if (o == null) {
-      bodyUnread = false;
+      TrackedBody body = new TrackedBody(r.body());
       o = path.equals("/sa")
-          ? collector.sensors(basicUser, token, contentType, contentEncoding, length, r.body())
+          ? collector.sensors(basicUser, token, contentType, contentEncoding, length, body)
           : collector.segment(path.substring("/v1/".length()), basicUser, contentType, contentEncoding, length,
-              r.body());
+              body);
+      // refused before its body was read to the end (an unknown key, a media type, no capacity, too large)
+      bodyUnread = !body.atEnd(length);
       if (o.unknownKey() && (key == null || key.isEmpty())) {
         backoff.failed(null, r.clientAddress()); // a key sent in the body, checked by the collector
       }
@@ -92,10 +94,61 @@ final class CollectorHttp {
     }
     if (bodyUnread) {
       // the container cannot reuse a connection with an unread body behind the answer and closes
-      // it; a client not told so sends its next request on the dead connection
+      // it; a client not told so sends its next request on the dead connection (an answer before
+      // the body: a back-off, or a refusal the collector made before reading it all)
       headers.put("Connection", "close");
     }
     return new Answer(o.status(), headers, o.json().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A request body that knows whether it was read to its end. */
+  static final class TrackedBody extends java.io.FilterInputStream {
+    private long read;
+    private boolean eof;
+
+    TrackedBody(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        eof = true;
+      } else {
+        read++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        eof = true;
+      } else {
+        read += n;
+      }
+      return n;
+    }
+
+    /**
+     * Whether nothing of the body is left: its end was seen, or all {@code length} announced bytes
+     * were read (then one more read answers at once).
+     */
+    boolean atEnd(long length) {
+      if (eof) {
+        return true;
+      }
+      if (length < 0 || read < length) {
+        return false;
+      }
+      try {
+        return read() < 0;
+      } catch (IOException e) {
+        return false;
+      }
+    }
   }
 
   /** The announced body length, or -1 when absent or not a number (the body is then read to its end). */
