@@ -54,13 +54,15 @@ public final class TagScheduler implements AutoCloseable {
     boolean incremental = lastFull(warehouse).plus(Duration.ofHours(fullHours)).isAfter(Instant.now());
     TagService.Cycle c = service.refresh(service.asOf(asOf), List.of(), incremental, true);
     long failed = c.tags().stream().filter(t -> !t.ok()).count();
-    LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed), {} consent removals in {} ms",
-        c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, c.consentRemovals(), c.millis());
+    long notTrained = c.tags().stream().filter(t -> t.notTrained() != null).count();
+    LOG.info("profiles {} ({} persons), {} tags refreshed ({} failed, {} not trained), {} consent removals in {} ms",
+        c.profiles().mode(), c.profiles().persons(), c.tags().size(), failed, notTrained, c.consentRemovals(),
+        c.millis());
     c.tags().stream().filter(t -> !t.ok()).forEach(t -> LOG.warn("tag {} failed: {}", t.tagId(), t.error()));
     c.tags().stream().filter(t -> t.notTrained() != null)
         .forEach(t -> LOG.warn("tag {} not trained (its last version stays): {}", t.tagId(), t.notTrained()));
     return "profiles " + c.profiles().mode() + " (" + c.profiles().persons() + " persons), " + c.tags().size()
-        + " tags (" + failed + " failed)";
+        + " tags (" + failed + " failed, " + notTrained + " not trained)";
   }
 
   private static Instant lastFull(Warehouse warehouse) throws Exception {

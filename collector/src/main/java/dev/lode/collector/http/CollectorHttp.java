@@ -79,7 +79,7 @@ final class CollectorHttp {
           : collector.segment(path.substring("/v1/".length()), basicUser, contentType, contentEncoding, length,
               body);
       // refused before its body was read to the end (an unknown key, a media type, no capacity, too large)
-      bodyUnread = !body.atEnd(length);
+      bodyUnread = !body.atEnd();
       if (o.unknownKey() && (key == null || key.isEmpty())) {
         backoff.failed(null, r.clientAddress()); // a key sent in the body, checked by the collector
       }
@@ -101,10 +101,13 @@ final class CollectorHttp {
     return new Answer(o.status(), headers, o.json().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A request body that knows whether it was read to its end. */
+  /**
+   * A request body that knows whether it was read to its end: the collector's body decoder reads
+   * until the stream says so (one read past an announced length), so an end not seen means a
+   * refusal before the whole body was read.
+   */
   static final class TrackedBody extends java.io.FilterInputStream {
-    private long read;
-    private boolean eof;
+    private boolean atEnd;
 
     TrackedBody(InputStream in) {
       super(in);
@@ -113,41 +116,19 @@ final class CollectorHttp {
     @Override
     public int read() throws IOException {
       int b = super.read();
-      if (b < 0) {
-        eof = true;
-      } else {
-        read++;
-      }
+      atEnd |= b < 0;
       return b;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
-      if (n < 0) {
-        eof = true;
-      } else {
-        read += n;
-      }
+      atEnd |= n < 0;
       return n;
     }
 
-    /**
-     * Whether nothing of the body is left: its end was seen, or all {@code length} announced bytes
-     * were read (then one more read answers at once).
-     */
-    boolean atEnd(long length) {
-      if (eof) {
-        return true;
-      }
-      if (length < 0 || read < length) {
-        return false;
-      }
-      try {
-        return read() < 0;
-      } catch (IOException e) {
-        return false;
-      }
+    boolean atEnd() {
+      return atEnd;
     }
   }
 
